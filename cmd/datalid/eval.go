@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/datalid/datalid/internal/engine"
+	"github.com/datalid/datalid/internal/evaluate"
+	"github.com/datalid/datalid/internal/pipeline"
+	"github.com/datalid/datalid/internal/report"
+)
+
+func newEvalCmd(g *globalFlags) *cobra.Command {
+	var (
+		labels, format string
+		workers        int
+		minAccuracy    float64
+	)
+	cmd := &cobra.Command{
+		Use:   "eval DIR --labels labels.csv",
+		Short: "Measure accuracy on labelled photos (exact match and Datalid's failure cascade)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "table" && format != "json" {
+				return fmt.Errorf("unknown format %q (want table or json)", format)
+			}
+			if labels == "" {
+				labels = filepath.Join(args[0], "labels.csv")
+			}
+			ls, err := evaluate.ReadLabels(labels)
+			if err != nil {
+				return err
+			}
+			cfg, err := g.load()
+			if err != nil {
+				return err
+			}
+			eng, err := engine.New(cfg)
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			if workers <= 0 {
+				workers = max(cfg.Pipeline.Workers, 0)
+			}
+			if workers <= 0 {
+				workers = runtime.GOMAXPROCS(0)
+			}
+			items := evalAll(cmd.Context(), eng, args[0], ls, workers)
+			if err := cmd.Context().Err(); err != nil {
+				return fmt.Errorf("interrupted: %w", err)
+			}
+			s := evaluate.Summarize(items)
+			if format == "json" {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(s); err != nil {
+					return err
+				}
+			} else {
+				printSummary(cmd.OutOrStdout(), s)
+			}
+			if s.ExactMatch < minAccuracy {
+				return fmt.Errorf("exact match %.3f below --min-accuracy %.3f", s.ExactMatch, minAccuracy)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&labels, "labels", "", "CSV with columns file and expiry_date (default DIR/labels.csv)")
+	f.StringVar(&format, "format", "table", "output format: table or json")
+	f.IntVar(&workers, "workers", 0, "images read in parallel (default: pipeline.workers)")
+	f.Float64Var(&minAccuracy, "min-accuracy", 0, "exit non-zero when exact match is below this fraction")
+	return cmd
+}
+
+func evalAll(ctx context.Context, eng *engine.Engine, dir string, ls []evaluate.Label, workers int) []evaluate.Item {
+	items := make([]evaluate.Item, 0, len(ls))
+	bar := newProgress(len(ls), "evaluating")
+	maxBytes := eng.Limits().MaxBytes
+	forEachOrdered(ctx, workers, len(ls), func(ctx context.Context, i int) evaluate.Item {
+		l := ls[i]
+		it := evaluate.Item{File: l.File, Label: l.Expiry}
+		data, err := readLimited(filepath.Join(dir, l.File), maxBytes)
+		if err != nil {
+			it.Outcome, it.Error = evaluate.ReadFailed, err.Error()
+			return it
+		}
+		t0 := time.Now()
+		res, err := eng.Read(ctx, data, pipeline.Options{})
+		it.Elapsed = time.Since(t0)
+		it.Seconds = it.Elapsed.Seconds()
+		if err != nil {
+			it.Outcome, it.Error = evaluate.ReadFailed, err.Error()
+			return it
+		}
+		var texts []string
+		for _, ln := range res.Lines {
+			texts = append(texts, ln.Text)
+		}
+		it.Text = strings.Join(texts, " / ")
+		if res.Dates.Best != nil {
+			it.Predicted = res.Dates.Best.Date.String()
+		}
+		it.Outcome = evaluate.Classify(l.Expiry, it.Predicted, it.Text)
+		return it
+	}, func(_ int, it evaluate.Item) {
+		bar.Add(1)
+		items = append(items, it)
+	})
+	bar.Finish()
+	return items
+}
+
+func printSummary(w io.Writer, s evaluate.Summary) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "FILE\tLABEL\tPREDICTED\tOUTCOME\tTIME\tTEXT")
+	for _, it := range s.Items {
+		pred := it.Predicted
+		if pred == "" {
+			pred = "-"
+		}
+		text := it.Text
+		if it.Error != "" {
+			text = it.Error
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.0fms\t%s\n", it.File, it.Label, pred, it.Outcome, it.Seconds*1000, report.OneLine(text, 70))
+	}
+	tw.Flush()
+	c := s.Cascade
+	fmt.Fprintf(w, "\ntotal %d  correct %d  exact_match %.3f  median %.0fms  mean %.0fms\n", s.Total, s.Correct, s.ExactMatch, s.MedianSec*1000, s.MeanSec*1000)
+	fmt.Fprintf(w, "cascade: no text %d, text but no date %d, wrong date %d, right date %d, unreadable %d\n",
+		c[evaluate.NoText], c[evaluate.NoDate], c[evaluate.WrongDate], c[evaluate.RightDate], c[evaluate.ReadFailed])
+}

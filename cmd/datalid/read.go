@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/datalid/datalid/internal/dates"
+	"github.com/datalid/datalid/internal/engine"
+	"github.com/datalid/datalid/internal/pipeline"
+	"github.com/datalid/datalid/internal/report"
+)
+
+func newReadCmd(g *globalFlags) *cobra.Command {
+	var (
+		format  string
+		today   string
+		workers int
+	)
+	cmd := &cobra.Command{
+		Use:   "read [flags] PATH...",
+		Short: "Read the expiry date of each photo (files, or folders searched recursively)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref, err := parseToday(today)
+			if err != nil {
+				return err
+			}
+			out, err := report.NewWriter(cmd.OutOrStdout(), format)
+			if err != nil {
+				return err
+			}
+			cfg, err := g.load()
+			if err != nil {
+				return err
+			}
+			files, err := expandPaths(args)
+			if err != nil {
+				return err
+			}
+			if len(files) == 0 {
+				return fmt.Errorf("no image files found in %v", args)
+			}
+			eng, err := engine.New(cfg)
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			if workers <= 0 {
+				workers = cfg.Pipeline.Workers
+			}
+			if workers <= 0 {
+				workers = runtime.GOMAXPROCS(0)
+			}
+			return readAll(cmd.Context(), eng, files, workers, ref, out)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&format, "format", "table", "output format: table, json, jsonl or csv")
+	f.StringVar(&today, "today", "", "reference day YYYY-MM-DD for is_expired and days_until_expiry (default: the current date)")
+	f.IntVar(&workers, "workers", 0, "images read in parallel (default: pipeline.workers from the config)")
+	return cmd
+}
+
+func parseToday(s string) (dates.Date, error) {
+	if s == "" {
+		return dates.Today(time.Now()), nil
+	}
+	d, err := dates.ParseISO(s)
+	if err != nil {
+		return dates.Date{}, fmt.Errorf("--today: %w", err)
+	}
+	return d, nil
+}
+
+func readAll(ctx context.Context, eng *engine.Engine, files []string, workers int, today dates.Date, out report.Writer) error {
+	bar := newProgress(len(files), "reading")
+	failed := 0
+	maxBytes := eng.Limits().MaxBytes
+	forEachOrdered(ctx, workers, len(files), func(ctx context.Context, i int) report.Row {
+		row := report.Row{File: files[i]}
+		data, err := readLimited(files[i], maxBytes)
+		if err == nil {
+			var res *pipeline.Result
+			if res, err = eng.Read(ctx, data, pipeline.Options{}); err == nil {
+				resp := report.Response(res, today, time.Now())
+				row.Response = &resp
+			}
+		}
+		if err != nil {
+			row.Err = err
+		}
+		return row
+	}, func(i int, row report.Row) {
+		bar.Add(1)
+		if row.Err != nil {
+			failed++
+			bar.Clear()
+			fmt.Fprintf(os.Stderr, "datalid: %s: %v\n", row.File, row.Err)
+		}
+		if err := out.Write(row); err != nil {
+			fmt.Fprintln(os.Stderr, "datalid: writing output:", err)
+		}
+	})
+	bar.Finish()
+	if err := out.Close(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted: %w", err)
+	}
+	if failed > 0 {
+		fmt.Fprintf(os.Stderr, "datalid: %d of %d files could not be read\n", failed, len(files))
+		return errReported
+	}
+	return nil
+}
+

@@ -1,0 +1,113 @@
+package config
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"time"
+)
+
+//go:embed presets/*.yaml
+var presetFiles embed.FS
+
+// defaults are the built-in values every preset overlays: the PaddleOCR
+// defaults for the models, limits that suit one CPU-bound user, nothing shared.
+// docs/config.md lists them; keep the two in step.
+func defaults() Config {
+	return Config{
+		Models: ModelsConfig{
+			Dir:        "./models",
+			Detector:   "ch_PP-OCRv4_det_infer.onnx",
+			Recognizer: "ch_PP-OCRv4_rec_infer.onnx",
+			Classifier: "ch_ppocr_mobile_v2.0_cls_infer.onnx",
+			Dictionary: "ppocr_keys_v1.txt",
+		},
+		Runtime: RuntimeConfig{
+			Provider:          "cpu",
+			IntraOpThreads:    1,
+			InterOpThreads:    1,
+			GraphOptimization: "all",
+			CPUMemArena:       true,
+		},
+		Decode: DecodeConfig{
+			MaxBytes:        25 * MiB,
+			MaxPixels:       50_000_000,
+			MaxSide:         20000,
+			WorkingLongSide: 2048,
+		},
+		Detection: DetectionConfig{
+			LimitSideLen:  960,
+			Thresh:        0.3,
+			BoxThresh:     0.6,
+			UnclipRatio:   1.5,
+			MaxCandidates: 1000,
+			MinSize:       3,
+		},
+		Classifier:  ClassifierConfig{Enabled: true, Thresh: 0.9, BatchSize: 8},
+		Recognition: RecognitionConfig{Height: 48, MaxWidth: 1600, BatchSize: 6, MinConfidence: 0.5},
+		Pipeline:    PipelineConfig{Workers: 1, Timeout: 30 * time.Second},
+		Batching:    BatchingConfig{MaxBatchSize: 8, MaxWait: 10 * time.Millisecond, QueueSize: 64},
+		Cache:       CacheConfig{Type: "none", MaxEntries: 1000, TTL: time.Hour, Dir: "./.cache/datalid"},
+		Server: ServerConfig{
+			Addr:           "127.0.0.1:8000",
+			MaxInFlight:    2,
+			MaxQueue:       16,
+			MaxBatchFiles:  50,
+			RequestTimeout: 60 * time.Second,
+			MaxBodyBytes:   10 * MiB,
+		},
+		Log: LogConfig{Level: "info", Format: "text"},
+	}
+}
+
+// PresetNames lists the embedded presets, sorted.
+func PresetNames() []string {
+	entries, err := fs.ReadDir(presetFiles, "presets")
+	if err != nil {
+		panic(err) // the directory is embedded at build time
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Preset returns the named embedded preset (overlaid on the built-in defaults),
+// validated. An unknown name is an error listing the known ones.
+func Preset(name string) (Config, error) {
+	if !slices.Contains(PresetNames(), name) {
+		return Config{}, fmt.Errorf("config: unknown preset %q (known: %s)", name, strings.Join(PresetNames(), ", "))
+	}
+	file := path.Join("presets", name+".yaml")
+	data, err := presetFiles.ReadFile(file)
+	if err != nil {
+		return Config{}, fmt.Errorf("config: preset %s: %w", name, err)
+	}
+	c, err := Parse(data, defaults(), file)
+	if err != nil {
+		return Config{}, fmt.Errorf("config: preset %s: %w", name, err)
+	}
+	if c.Preset != "" {
+		return Config{}, fmt.Errorf("config: preset %s: must not set preset", name)
+	}
+	c.Preset = name
+	if err := c.Validate(); err != nil {
+		return Config{}, fmt.Errorf("config: preset %s: %w", name, err)
+	}
+	return c, nil
+}
+
+// Default returns the default preset, [DefaultPreset]. It panics if the embedded
+// preset is invalid, which the package tests rule out.
+func Default() Config {
+	c, err := Preset(DefaultPreset)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}

@@ -1,0 +1,202 @@
+// Package detect owns the text detector: PP-OCR DBNet pre-processing (resize to multiples of
+// 32, ImageNet normalisation in BGR plane order), the model call through a Runner, and
+// PaddleOCR's DB post-processing (binary map, components, minimum-area rectangles, box score,
+// unclip), returning quadrilaterals in the input image's coordinates.
+package detect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/datalid/datalid/internal/imgproc"
+)
+
+// Runner runs one model on one float tensor. onnx.Session and the dynamic batcher satisfy it.
+type Runner interface {
+	Run(ctx context.Context, shape []int64, data []float32) ([]int64, []float32, error)
+}
+
+// Config holds the DB parameters; the defaults are PaddleOCR's.
+type Config struct {
+	LimitSideLen  int     // long side of the detector input; larger images are shrunk
+	Thresh        float64 // probability above which a pixel is text
+	BoxThresh     float64 // minimum mean probability inside a box
+	UnclipRatio   float64 // how far boxes are grown back out (DB shrinks text when training)
+	MaxCandidates int
+	MinSize       float64 // boxes with a shorter side are dropped
+}
+
+// DefaultConfig returns PaddleOCR's PP-OCRv4 inference defaults.
+func DefaultConfig() Config {
+	return Config{LimitSideLen: 960, Thresh: 0.3, BoxThresh: 0.6, UnclipRatio: 1.5, MaxCandidates: 1000, MinSize: 3}
+}
+
+// Validate reports the first bad value.
+func (c Config) Validate() error {
+	switch {
+	case c.LimitSideLen < 32 || c.LimitSideLen%32 != 0:
+		return fmt.Errorf("detect: limit_side_len %d must be a positive multiple of 32", c.LimitSideLen)
+	case c.Thresh <= 0 || c.Thresh >= 1, c.BoxThresh <= 0 || c.BoxThresh >= 1:
+		return fmt.Errorf("detect: thresholds must be in (0,1): %v, %v", c.Thresh, c.BoxThresh)
+	case c.UnclipRatio <= 0:
+		return fmt.Errorf("detect: unclip_ratio must be positive: %v", c.UnclipRatio)
+	case c.MaxCandidates < 1:
+		return fmt.Errorf("detect: max_candidates must be ≥ 1: %d", c.MaxCandidates)
+	}
+	return nil
+}
+
+// ErrEmptyImage is returned for images with no pixels.
+var ErrEmptyImage = errors.New("detect: empty image")
+
+// Box is one detected text region.
+type Box struct {
+	Quad  imgproc.Quad // corners TL, TR, BR, BL in the input image's pixels
+	Score float64      // mean text probability inside the box
+}
+
+// Timings splits the detector's time so profiles show where it goes.
+type Timings struct {
+	Pre, Run, Post time.Duration
+}
+
+// Detector finds text regions. It is safe for concurrent use if its Runner is.
+type Detector struct {
+	cfg Config
+	run Runner
+}
+
+// New returns a detector; cfg must be valid.
+func New(cfg Config, r Runner) (*Detector, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Detector{cfg: cfg, run: r}, nil
+}
+
+// Detect returns the text boxes of img in reading order (top to bottom, then left to right).
+func (d *Detector) Detect(ctx context.Context, img *image.RGBA) ([]Box, Timings, error) {
+	var tm Timings
+	b := img.Bounds()
+	if b.Dx() <= 0 || b.Dy() <= 0 {
+		return nil, tm, ErrEmptyImage
+	}
+	t0 := time.Now()
+	w, h := InputSize(b.Dx(), b.Dy(), d.cfg.LimitSideLen)
+	data := Normalize(imgproc.Resize(img, w, h))
+	tm.Pre = time.Since(t0)
+
+	t1 := time.Now()
+	shape, prob, err := d.run.Run(ctx, []int64{1, 3, int64(h), int64(w)}, data)
+	tm.Run = time.Since(t1)
+	if err != nil {
+		return nil, tm, err
+	}
+	if len(shape) != 4 || shape[2] != int64(h) || shape[3] != int64(w) {
+		return nil, tm, fmt.Errorf("detect: model output shape %v, want [1 1 %d %d]", shape, h, w)
+	}
+	t2 := time.Now()
+	boxes := d.boxes(prob, w, h, float64(b.Dx())/float64(w), float64(b.Dy())/float64(h), b.Dx(), b.Dy())
+	tm.Post = time.Since(t2)
+	return boxes, tm, nil
+}
+
+// InputSize is PaddleOCR's DetResizeForTest with limit_type "max": shrink so the long side is
+// at most limit, never enlarge, then round each side to a multiple of 32 (at least 32).
+func InputSize(w, h, limit int) (int, int) {
+	ratio := 1.0
+	if m := max(w, h); m > limit {
+		ratio = float64(limit) / float64(m)
+	}
+	r32 := func(v int) int {
+		n := int(math.Round(float64(v)*ratio/32)) * 32
+		return max(n, 32)
+	}
+	return r32(w), r32(h)
+}
+
+// Normalize converts an RGBA image to the detector's NCHW float input: BGR planes with the
+// ImageNet mean and standard deviation, as PaddleOCR feeds OpenCV's BGR arrays.
+func Normalize(img *image.RGBA) []float32 {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	n := w * h
+	out := make([]float32, 3*n)
+	// plane order B, G, R; each with the mean/std at its position in PaddleOCR's list.
+	const (
+		mb, mg, mr = 0.485 * 255, 0.456 * 255, 0.406 * 255
+		sb, sg, sr = 1 / (0.229 * 255), 1 / (0.224 * 255), 1 / (0.225 * 255)
+	)
+	for y := range h {
+		row := img.Pix[y*img.Stride : y*img.Stride+4*w]
+		o := y * w
+		for x := range w {
+			p := row[4*x : 4*x+3 : 4*x+3]
+			out[o+x] = (float32(p[2]) - mb) * sb
+			out[n+o+x] = (float32(p[1]) - mg) * sg
+			out[2*n+o+x] = (float32(p[0]) - mr) * sr
+		}
+	}
+	return out
+}
+
+// boxes is DB post-processing on the w×h probability map, scaled by (sx, sy) into an image of
+// size imgW×imgH.
+func (d *Detector) boxes(prob []float32, w, h int, sx, sy float64, imgW, imgH int) []Box {
+	mask := make([]bool, w*h)
+	th := float32(d.cfg.Thresh)
+	for i, p := range prob[:w*h] {
+		mask[i] = p > th
+	}
+	hulls := imgproc.Components(mask, w, h, 2, d.cfg.MaxCandidates)
+	out := make([]Box, 0, len(hulls))
+	for _, hull := range hulls {
+		r := imgproc.MinAreaRect(hull)
+		if r.ShortSide() < d.cfg.MinSize {
+			continue
+		}
+		score := imgproc.MeanInQuad(prob, w, h, r.Corners())
+		if score < d.cfg.BoxThresh {
+			continue
+		}
+		r = r.Expand(imgproc.UnclipDistance(r, d.cfg.UnclipRatio))
+		if r.ShortSide() < d.cfg.MinSize+2 {
+			continue
+		}
+		q := r.Corners().Scale(sx, sy)
+		for i := range q {
+			q[i].X = clamp(math.Round(q[i].X), 0, float64(imgW))
+			q[i].Y = clamp(math.Round(q[i].Y), 0, float64(imgH))
+		}
+		out = append(out, Box{Quad: q, Score: score})
+	}
+	SortReadingOrder(out)
+	return out
+}
+
+// SortReadingOrder sorts boxes top to bottom and, within about one text height, left to
+// right: PaddleOCR's sorted_boxes uses a fixed 10 px, which splits lines on large photos.
+func SortReadingOrder(bs []Box) {
+	sort.SliceStable(bs, func(i, j int) bool { return bs[i].Quad[0].Y < bs[j].Quad[0].Y })
+	for i := 1; i < len(bs); i++ {
+		for j := i; j > 0; j-- {
+			a, b := bs[j-1], bs[j]
+			tol := min(height(a.Quad), height(b.Quad)) / 2
+			if math.Abs(b.Quad[0].Y-a.Quad[0].Y) < tol && b.Quad[0].X < a.Quad[0].X {
+				bs[j-1], bs[j] = b, a
+				continue
+			}
+			break
+		}
+	}
+}
+
+func height(q imgproc.Quad) float64 {
+	return (imgproc.Dist(q[0], q[3]) + imgproc.Dist(q[1], q[2])) / 2
+}
+
+func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }

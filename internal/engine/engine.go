@@ -1,0 +1,186 @@
+// Package engine is the composition root: from a validated config it initialises the runtime,
+// builds the model sessions (eagerly, or on first use with lazy loading), wires them into the
+// pipeline and owns their lifetime. Every front end (CLI, server, worker) calls Engine.Read.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/datalid/datalid/internal/config"
+	"github.com/datalid/datalid/internal/detect"
+	"github.com/datalid/datalid/internal/imageio"
+	"github.com/datalid/datalid/internal/onnx"
+	"github.com/datalid/datalid/internal/pipeline"
+	"github.com/datalid/datalid/internal/recognize"
+)
+
+// Info describes what the engine loaded, for /info, logs and benchmark reports.
+type Info struct {
+	RuntimeVersion string
+	Provider       string
+	Models         map[string]string // role → file
+	LoadTime       time.Duration
+}
+
+// Engine reads photos. It is safe for concurrent use.
+type Engine struct {
+	cfg config.Config
+
+	once     sync.Once
+	loadErr  error
+	pipe     *pipeline.Pipeline
+	sessions []*onnx.Session
+	info     Info
+
+	closeOnce sync.Once
+}
+
+// New builds an engine. Unless cfg.Models.LazyLoading is set, models are loaded now, so a
+// missing file or library is reported at start-up rather than on the first request.
+func New(cfg config.Config) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	e := &Engine{cfg: cfg}
+	if !cfg.Models.LazyLoading {
+		if err := e.load(); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// Config returns the configuration the engine was built with.
+func (e *Engine) Config() config.Config { return e.cfg }
+
+// Loaded reports whether the models are loaded (readiness).
+func (e *Engine) Loaded() bool { return e.pipe != nil }
+
+// Read decodes and reads one photo. A per-image timeout from the config applies when ctx has
+// no earlier deadline.
+func (e *Engine) Read(ctx context.Context, data []byte, opt pipeline.Options) (*pipeline.Result, error) {
+	if err := e.load(); err != nil {
+		return nil, err
+	}
+	if t := e.cfg.Pipeline.Timeout; t > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, t)
+		defer cancel()
+	}
+	return e.pipe.Read(ctx, data, opt)
+}
+
+// Info reports the runtime, provider and models; it loads lazily loaded models first.
+func (e *Engine) Info() (Info, error) {
+	if err := e.load(); err != nil {
+		return Info{}, err
+	}
+	return e.info, nil
+}
+
+// Limits are the decode limits in force.
+func (e *Engine) Limits() imageio.Limits { return limits(e.cfg) }
+
+func (e *Engine) load() error {
+	e.once.Do(func() { e.loadErr = e.build() })
+	return e.loadErr
+}
+
+func (e *Engine) build() error {
+	start := time.Now()
+	m := e.cfg.Models
+	version, err := onnx.Init(m.RuntimeLibraryPath())
+	if err != nil {
+		return err
+	}
+	rt := e.cfg.Runtime
+	opt := onnx.Options{
+		IntraOpThreads: rt.IntraOpThreads, InterOpThreads: rt.InterOpThreads,
+		GraphOptimization: rt.GraphOptimization, CPUMemArena: rt.CPUMemArena,
+		Provider: rt.Provider, DeviceID: rt.DeviceID, FP16: rt.FP16, EngineCacheDir: rt.EngineCacheDir,
+	}
+	open := func(name string) (*onnx.Session, error) {
+		s, err := onnx.NewSession(m.Path(name), opt)
+		if err == nil {
+			e.sessions = append(e.sessions, s)
+		}
+		return s, err
+	}
+	fail := func(err error) error { e.closeSessions(); return err }
+
+	detS, err := open(m.Detector)
+	if err != nil {
+		return fail(err)
+	}
+	dc := e.cfg.Detection
+	det, err := detect.New(detect.Config{
+		LimitSideLen: dc.LimitSideLen, Thresh: dc.Thresh, BoxThresh: dc.BoxThresh,
+		UnclipRatio: dc.UnclipRatio, MaxCandidates: dc.MaxCandidates, MinSize: dc.MinSize,
+	}, detS)
+	if err != nil {
+		return fail(err)
+	}
+	dict, err := recognize.LoadDictionary(m.Path(m.Dictionary))
+	if err != nil {
+		return fail(err)
+	}
+	recS, err := open(m.Recognizer)
+	if err != nil {
+		return fail(err)
+	}
+	rc := e.cfg.Recognition
+	rec := recognize.NewRecognizer(recS, dict, rc.Height, rc.MaxWidth, rc.BatchSize)
+	st := pipeline.Stages{Detector: det, Recognizer: rec}
+	models := map[string]string{"detector": m.Path(m.Detector), "recognizer": m.Path(m.Recognizer), "dictionary": m.Path(m.Dictionary)}
+	if cc := e.cfg.Classifier; cc.Enabled {
+		clsS, err := open(m.Classifier)
+		if err != nil {
+			return fail(err)
+		}
+		st.Classifier = recognize.NewClassifier(clsS, cc.Thresh, cc.BatchSize)
+		models["classifier"] = m.Path(m.Classifier)
+	}
+	e.pipe, err = pipeline.New(pipeline.Config{
+		Limits:            limits(e.cfg),
+		WorkingLongSide:   e.cfg.Decode.WorkingLongSide,
+		MinTextConfidence: rc.MinConfidence,
+		Dates:             datesOptions(e.cfg),
+	}, st)
+	if err != nil {
+		return fail(err)
+	}
+	e.info = Info{RuntimeVersion: version, Provider: detS.Provider(), Models: models, LoadTime: time.Since(start)}
+	return nil
+}
+
+func limits(c config.Config) imageio.Limits {
+	return imageio.Limits{MaxBytes: c.Decode.MaxBytes, MaxPixels: c.Decode.MaxPixels, MaxSide: c.Decode.MaxSide}
+}
+
+// ErrClosed is returned by Read after Close.
+var ErrClosed = errors.New("engine: closed")
+
+// Close releases the model sessions. Reads after Close fail.
+func (e *Engine) Close() error {
+	var err error
+	e.closeOnce.Do(func() {
+		e.once.Do(func() { e.loadErr = ErrClosed }) // a lazy engine never loads after Close
+		err = e.closeSessions()
+	})
+	return err
+}
+
+func (e *Engine) closeSessions() error {
+	var errs []error
+	for _, s := range e.sessions {
+		if err := s.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("closing %s: %w", s.Name(), err))
+		}
+	}
+	e.sessions = nil
+	return errors.Join(errs...)
+}

@@ -1,0 +1,102 @@
+package imgproc
+
+import "math"
+
+// MeanInQuad returns the mean of prob over the pixels inside q, following
+// PaddleOCR's box_score_fast so detector scores match the reference: the
+// bounding box of q is clipped to the w×h map, the vertices are truncated to
+// integers, the polygon (boundary included) is rasterised row by row and the
+// map is averaged where it is set. It returns 0 when no pixel is covered or
+// the map is smaller than w×h.
+//
+// q is treated as convex (each row is filled between its leftmost and
+// rightmost edge crossing), which holds for the rectangles the detector
+// scores.
+func MeanInQuad(prob []float32, w, h int, q Quad) float64 {
+	if w <= 0 || h <= 0 || len(prob) < w*h {
+		return 0
+	}
+	bx0, by0, bx1, by1 := q.Bounds()
+	if math.IsNaN(bx0 + by0 + bx1 + by1) {
+		return 0
+	}
+	xmin := clampInt(math.Floor(bx0), 0, w-1)
+	xmax := clampInt(math.Ceil(bx1), 0, w-1)
+	ymin := clampInt(math.Floor(by0), 0, h-1)
+	ymax := clampInt(math.Ceil(by1), 0, h-1)
+
+	// Truncation towards zero relative to the clipped origin mirrors numpy's
+	// astype(np.int32) on the shifted box.
+	var vx, vy [4]float64
+	for i, p := range q {
+		vx[i] = float64(xmin) + math.Trunc(p.X-float64(xmin))
+		vy[i] = float64(ymin) + math.Trunc(p.Y-float64(ymin))
+	}
+
+	var sum float64
+	var count int
+	for y := ymin; y <= ymax; y++ {
+		lo, hi, ok := rowSpan(&vx, &vy, float64(y))
+		if !ok {
+			continue
+		}
+		x0, x1 := max(lo, xmin), min(hi, xmax)
+		if x0 > x1 {
+			continue
+		}
+		row := prob[y*w+x0 : y*w+x1+1]
+		var s float32
+		for _, v := range row {
+			s += v
+		}
+		sum += float64(s)
+		count += len(row)
+	}
+	if count == 0 {
+		return 0
+	}
+	return sum / float64(count)
+}
+
+// rowSpan returns the pixel columns the polygon covers on row y. Each edge
+// contributes the x range it sweeps inside the row's band [y−½, y+½], rounded
+// to the nearest pixel centres, so shallow edges cover every pixel a line
+// drawer would touch and steep ones the pixel nearest the crossing.
+func rowSpan(vx, vy *[4]float64, y float64) (lo, hi int, ok bool) {
+	xl, xr := math.Inf(1), math.Inf(-1)
+	for i := range 4 {
+		j := (i + 1) & 3
+		ax, ay, bx, by := vx[i], vy[i], vx[j], vy[j]
+		if ay > by {
+			ax, ay, bx, by = bx, by, ax, ay
+		}
+		if by < y-0.5 || ay > y+0.5 {
+			continue
+		}
+		if ay == by {
+			if ay != y {
+				continue
+			}
+			xl, xr = min(xl, ax, bx), max(xr, ax, bx)
+			continue
+		}
+		t0, t1 := max(ay, y-0.5), min(by, y+0.5)
+		k := (bx - ax) / (by - ay)
+		x0, x1 := ax+(t0-ay)*k, ax+(t1-ay)*k
+		xl, xr = min(xl, x0, x1), max(xr, x0, x1)
+	}
+	if xl > xr {
+		return 0, 0, false
+	}
+	return int(math.Floor(xl + 0.5)), int(math.Floor(xr + 0.5)), true
+}
+
+func clampInt(v float64, lo, hi int) int {
+	if !(v > float64(lo)) {
+		return lo
+	}
+	if v > float64(hi) {
+		return hi
+	}
+	return int(v)
+}

@@ -1,0 +1,103 @@
+package imgproc
+
+import (
+	"image"
+	"math"
+)
+
+// WarpQuad returns the w×h image obtained by mapping the quadrilateral q of
+// src onto the rectangle (0,0)–(w,h) with a perspective transform
+// (q[0]→(0,0), q[1]→(w,0), q[2]→(w,h), q[3]→(0,h)), with bilinear sampling
+// and a replicated border, like PaddleOCR's get_rotate_crop_image
+// (cv2.warpPerspective with BORDER_REPLICATE). As in OpenCV, output pixel
+// (x, y) samples the source at the image of the point (x, y), so an
+// axis-aligned quad with integer corners yields an exact crop. A w or h ≤ 0
+// gives an empty image, an empty src a black one.
+func WarpQuad(src *image.RGBA, q Quad, w, h int) *image.RGBA {
+	dst := image.NewRGBA(image.Rect(0, 0, max(w, 0), max(h, 0)))
+	sw, sh := src.Rect.Dx(), src.Rect.Dy()
+	if w <= 0 || h <= 0 || sw <= 0 || sh <= 0 {
+		return dst
+	}
+	m := squareToQuad(q)
+	// Fold the output scaling into the homography: u = x/w, v = y/h.
+	iw, ih := 1/float64(w), 1/float64(h)
+	m[0], m[3], m[6] = m[0]*iw, m[3]*iw, m[6]*iw
+	m[1], m[4], m[7] = m[1]*ih, m[4]*ih, m[7]*ih
+
+	maxX, maxY := float64(sw-1), float64(sh-1)
+	for y := range h {
+		fy := float64(y)
+		nx, ny, dn := m[1]*fy+m[2], m[4]*fy+m[5], m[7]*fy+m[8]
+		out := dst.Pix[y*dst.Stride : y*dst.Stride+4*w]
+		for x := range w {
+			fx := float64(x)
+			d := m[6]*fx + dn
+			sx := (m[0]*fx + nx) / d
+			sy := (m[3]*fx + ny) / d
+			// Clamping the coordinate is exactly a replicated border for
+			// bilinear sampling, and the negated test also catches NaN.
+			if !(sx > 0) {
+				sx = 0
+			} else if sx > maxX {
+				sx = maxX
+			}
+			if !(sy > 0) {
+				sy = 0
+			} else if sy > maxY {
+				sy = maxY
+			}
+			sampleBilinear(out[4*x:4*x+4:4*x+4], src, sx, sy, sw, sh)
+		}
+	}
+	return dst
+}
+
+// sampleBilinear writes src at (sx, sy), which must lie inside the image,
+// using 8-bit fractional weights (OpenCV uses 5).
+func sampleBilinear(o []uint8, src *image.RGBA, sx, sy float64, sw, sh int) {
+	x0, y0 := int(sx), int(sy)
+	fx := int32((sx-float64(x0))*256 + 0.5)
+	fy := int32((sy-float64(y0))*256 + 0.5)
+	dx, dy := 4, src.Stride
+	if x0 >= sw-1 {
+		dx = 0
+	}
+	if y0 >= sh-1 {
+		dy = 0
+	}
+	i := y0*src.Stride + 4*x0
+	p00 := src.Pix[i : i+4 : i+4]
+	p01 := src.Pix[i+dx : i+dx+4 : i+dx+4]
+	p10 := src.Pix[i+dy : i+dy+4 : i+dy+4]
+	p11 := src.Pix[i+dy+dx : i+dy+dx+4 : i+dy+dx+4]
+	w00, w01 := (256-fx)*(256-fy), fx*(256-fy)
+	w10, w11 := (256-fx)*fy, fx*fy
+	for c := range 4 {
+		v := w00*int32(p00[c]) + w01*int32(p01[c]) + w10*int32(p10[c]) + w11*int32(p11[c])
+		o[c] = uint8((v + 1<<15) >> 16)
+	}
+}
+
+// squareToQuad returns the homography (row-major 3×3) mapping the unit square
+// (0,0),(1,0),(1,1),(0,1) onto q[0..3] (Heckbert's closed form). A degenerate
+// quad whose projective part cannot be solved falls back to the affine map
+// through q[0], q[1], q[3] rather than producing infinities.
+func squareToQuad(q Quad) [9]float64 {
+	p0, p1, p2, p3 := q[0], q[1], q[2], q[3]
+	sx := p0.X - p1.X + p2.X - p3.X
+	sy := p0.Y - p1.Y + p2.Y - p3.Y
+	dx1, dx2 := p1.X-p2.X, p3.X-p2.X
+	dy1, dy2 := p1.Y-p2.Y, p3.Y-p2.Y
+	det := dx1*dy2 - dx2*dy1
+	var g, h float64
+	if (sx != 0 || sy != 0) && math.Abs(det) > 1e-12 {
+		g = (sx*dy2 - dx2*sy) / det
+		h = (dx1*sy - sx*dy1) / det
+	}
+	return [9]float64{
+		p1.X - p0.X + g*p1.X, p3.X - p0.X + h*p3.X, p0.X,
+		p1.Y - p0.Y + g*p1.Y, p3.Y - p0.Y + h*p3.Y, p0.Y,
+		g, h, 1,
+	}
+}

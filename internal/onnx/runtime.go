@@ -1,0 +1,66 @@
+// Package onnx owns ONNX Runtime: loading the shared library once, creating sessions with the
+// configured threads, optimisation level, memory arena and execution provider, and running them.
+// It is the only package that imports the runtime binding; everything above it sees a plain
+// Run(ctx, shape, data) method.
+package onnx
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+
+	ort "github.com/yalue/onnxruntime_go"
+)
+
+var (
+	// ErrLibrary reports that the runtime shared library could not be loaded.
+	ErrLibrary = errors.New("onnx runtime library")
+	// ErrModel reports a model file that could not be loaded or has an unexpected signature.
+	ErrModel = errors.New("onnx model")
+	// ErrClosed is returned by Run after Close.
+	ErrClosed = errors.New("onnx session closed")
+)
+
+// The ORT environment is process-wide by design of the C API; it is the one global we keep.
+var env struct {
+	sync.Mutex
+	path    string
+	version string
+	err     error
+	done    bool
+}
+
+// Init loads the runtime library at path and creates the process-wide environment. Later calls
+// with the same path are no-ops; a different path is an error because the C library cannot be
+// swapped inside one process.
+func Init(path string) (version string, err error) {
+	env.Lock()
+	defer env.Unlock()
+	if env.done {
+		if env.err == nil && path != env.path {
+			return "", fmt.Errorf("%w: already initialised from %s, cannot switch to %s", ErrLibrary, env.path, path)
+		}
+		return env.version, env.err
+	}
+	env.done, env.path = true, path
+	if _, statErr := os.Stat(path); statErr != nil {
+		env.err = fmt.Errorf("%w: %v (run `make setup` to fetch it)", ErrLibrary, statErr)
+		env.done = false // let a later call retry once the file exists
+		return "", env.err
+	}
+	ort.SetSharedLibraryPath(path)
+	if e := ort.InitializeEnvironment(ort.WithLogLevelError()); e != nil {
+		env.err = fmt.Errorf("%w: loading %s: %v", ErrLibrary, path, e)
+		return "", env.err
+	}
+	env.version = ort.GetVersion()
+	return env.version, nil
+}
+
+// Version reports the loaded runtime's version, or "" before Init.
+func Version() string {
+	env.Lock()
+	defer env.Unlock()
+	return env.version
+}

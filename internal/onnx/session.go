@@ -1,0 +1,198 @@
+package onnx
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	ort "github.com/yalue/onnxruntime_go"
+)
+
+// Options are the per-session runtime settings.
+type Options struct {
+	IntraOpThreads    int
+	InterOpThreads    int
+	GraphOptimization string // disable | basic | extended | all
+	CPUMemArena       bool
+	Provider          string // cpu | cuda | tensorrt
+	DeviceID          int
+	FP16              bool
+	EngineCacheDir    string
+}
+
+// IO describes one model input or output as the model declares it (-1 for dynamic dimensions).
+type IO struct {
+	Name  string
+	Shape []int64
+}
+
+// Session is a loaded model with one float input and one float output, safe for concurrent Run.
+type Session struct {
+	name     string
+	provider string
+	input    IO
+	output   IO
+
+	mu   sync.RWMutex // guards s against Close during Run
+	sess *ort.DynamicAdvancedSession
+}
+
+// NewSession loads the model at path. Input and output names and shapes are read from the
+// model; models with other than one input and one output are refused. When the requested
+// provider cannot be enabled the session falls back to CPU and Provider() says so.
+func NewSession(path string, opt Options) (*Session, error) {
+	if Version() == "" {
+		return nil, fmt.Errorf("%w: %s: runtime not initialised", ErrModel, path)
+	}
+	ins, outs, err := ort.GetInputOutputInfo(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrModel, path, err)
+	}
+	if len(ins) != 1 || len(outs) != 1 {
+		return nil, fmt.Errorf("%w: %s: want 1 input and 1 output, model has %d and %d", ErrModel, path, len(ins), len(outs))
+	}
+	for _, io := range []ort.InputOutputInfo{ins[0], outs[0]} {
+		if io.DataType != ort.TensorElementDataTypeFloat {
+			return nil, fmt.Errorf("%w: %s: %s is %v, want float32", ErrModel, path, io.Name, io.DataType)
+		}
+	}
+	s := &Session{
+		name:   path,
+		input:  IO{Name: ins[0].Name, Shape: append([]int64(nil), ins[0].Dimensions...)},
+		output: IO{Name: outs[0].Name, Shape: append([]int64(nil), outs[0].Dimensions...)},
+	}
+	so, provider, err := sessionOptions(opt)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrModel, path, err)
+	}
+	defer so.Destroy()
+	s.provider = provider
+	s.sess, err = ort.NewDynamicAdvancedSession(path, []string{s.input.Name}, []string{s.output.Name}, so)
+	if err != nil && provider != "cpu" {
+		// A GPU provider that registers but fails at session creation: retry on CPU.
+		cpu := opt
+		cpu.Provider = "cpu"
+		so2, _, err2 := sessionOptions(cpu)
+		if err2 == nil {
+			defer so2.Destroy()
+			s.sess, err = ort.NewDynamicAdvancedSession(path, []string{s.input.Name}, []string{s.output.Name}, so2)
+			s.provider = "cpu"
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrModel, path, err)
+	}
+	return s, nil
+}
+
+func sessionOptions(opt Options) (*ort.SessionOptions, string, error) {
+	so, err := ort.NewSessionOptions()
+	if err != nil {
+		return nil, "", err
+	}
+	fail := func(e error) (*ort.SessionOptions, string, error) { so.Destroy(); return nil, "", e }
+	if opt.IntraOpThreads > 0 {
+		if err := so.SetIntraOpNumThreads(opt.IntraOpThreads); err != nil {
+			return fail(err)
+		}
+	}
+	if opt.InterOpThreads > 0 {
+		if err := so.SetInterOpNumThreads(opt.InterOpThreads); err != nil {
+			return fail(err)
+		}
+	}
+	level, err := graphLevel(opt.GraphOptimization)
+	if err != nil {
+		return fail(err)
+	}
+	if err := so.SetGraphOptimizationLevel(level); err != nil {
+		return fail(err)
+	}
+	if err := so.SetCpuMemArena(opt.CPUMemArena); err != nil {
+		return fail(err)
+	}
+	provider, err := appendProvider(so, opt)
+	if err != nil {
+		return fail(err)
+	}
+	return so, provider, nil
+}
+
+func graphLevel(s string) (ort.GraphOptimizationLevel, error) {
+	switch strings.ToLower(s) {
+	case "", "all":
+		return ort.GraphOptimizationLevelEnableAll, nil
+	case "extended":
+		return ort.GraphOptimizationLevelEnableExtended, nil
+	case "basic":
+		return ort.GraphOptimizationLevelEnableBasic, nil
+	case "disable", "none":
+		return ort.GraphOptimizationLevelDisableAll, nil
+	}
+	return 0, fmt.Errorf("unknown graph optimisation level %q", s)
+}
+
+// Name is the model path the session was loaded from.
+func (s *Session) Name() string { return s.name }
+
+// Provider is the execution provider actually in use: cpu, cuda or tensorrt.
+func (s *Session) Provider() string { return s.provider }
+
+// Input and Output describe the model's signature.
+func (s *Session) Input() IO  { return s.input }
+func (s *Session) Output() IO { return s.output }
+
+// Run feeds one float tensor and returns the model's output. A cancelled context stops a run
+// in progress through the runtime's terminate flag.
+func (s *Session) Run(ctx context.Context, shape []int64, data []float32) ([]int64, []float32, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.sess == nil {
+		return nil, nil, ErrClosed
+	}
+	in, err := ort.NewTensor(ort.NewShape(shape...), data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("onnx: %s: input tensor %v: %w", s.name, shape, err)
+	}
+	defer in.Destroy()
+	var ro *ort.RunOptions
+	if ctx.Done() != nil {
+		if ro, err = ort.NewRunOptions(); err == nil {
+			defer ro.Destroy()
+			stop := context.AfterFunc(ctx, func() { ro.Terminate() })
+			defer stop()
+		}
+	}
+	outs := []ort.Value{nil}
+	err = s.sess.RunWithOptions([]ort.Value{in}, outs, ro)
+	runtime.KeepAlive(data)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		return nil, nil, fmt.Errorf("onnx: %s: run %v: %w", s.name, shape, err)
+	}
+	defer outs[0].Destroy()
+	t, ok := outs[0].(*ort.Tensor[float32])
+	if !ok {
+		return nil, nil, fmt.Errorf("onnx: %s: output is %T, want float32 tensor", s.name, outs[0])
+	}
+	return append([]int64(nil), t.GetShape()...), append([]float32(nil), t.GetData()...), nil
+}
+
+// Close releases the native session; it waits for runs in progress.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sess == nil {
+		return nil
+	}
+	err := s.sess.Destroy()
+	s.sess = nil
+	return err
+}

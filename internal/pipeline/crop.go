@@ -1,0 +1,22 @@
+package pipeline
+
+import (
+	"image"
+	"math"
+
+	"github.com/datalid/datalid/internal/imgproc"
+)
+
+// Crop rectifies the quadrilateral q of img into an upright crop, as PaddleOCR's
+// get_rotate_crop_image: the output size is the longer of each pair of opposite sides, and
+// crops at least 1.5× taller than wide are turned 90° counter-clockwise (vertical text).
+func Crop(img *image.RGBA, q imgproc.Quad) *image.RGBA {
+	w := int(math.Max(imgproc.Dist(q[0], q[1]), imgproc.Dist(q[3], q[2])))
+	h := int(math.Max(imgproc.Dist(q[0], q[3]), imgproc.Dist(q[1], q[2])))
+	w, h = max(w, 1), max(h, 1)
+	c := imgproc.WarpQuad(img, q, w, h)
+	if float64(h)/float64(w) >= 1.5 {
+		c = imgproc.Rotate90CCW(c)
+	}
+	return c
+}
