@@ -96,7 +96,7 @@ type RuntimeConfig struct {
 	EngineCacheDir string `yaml:"engine_cache_dir"` // TensorRT engine cache; "" = none
 }
 
-// Providers are the accepted values of runtime.provider.
+// providers are the accepted values of runtime.provider.
 var providers = []string{"cpu", "cuda", "tensorrt"}
 
 // graphLevels are the accepted values of runtime.graph_optimization.

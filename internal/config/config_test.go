@@ -148,7 +148,8 @@ func TestYAMLRoundTrip(t *testing.T) {
 	odd := Default()
 	odd.Models.Dir = "  spaced dir "
 	odd.Models.RuntimeLibrary = "true"
-	odd.Server.APIKeys = []string{"123", "null", "a,b", "line\nbreak", "#hash", "- dash"}
+	odd.Server.APIKeys = []string{"123", "null", "a,b", "line\nbreak", "#hash", "- dash", "a\tb", "'q", `"dq"`,
+		": c", "{b}", "x\u2028y", "é中", "~", "<<", "!tag", "&a", "*a", "0o17", ".inf", "Yes", "2024-01-01", "a #b"}
 	odd.Server.CORSOrigins = []string{"*"}
 	odd.Detection.Thresh = 0.1 + 0.2
 	odd.Pipeline.Timeout = 1500 * time.Millisecond
@@ -215,6 +216,10 @@ func TestLoadPrecedence(t *testing.T) {
 	if _, err := LoadEnv(path, "", []string{"DATALID_PIPELINE_WORKERS=-1"}); err == nil ||
 		!strings.Contains(err.Error(), "pipeline.workers") {
 		t.Errorf("invalid env value: err = %v", err)
+	}
+	// A bad preset key is an error even when the caller names the preset.
+	if _, err := LoadEnv("testdata/unknown_preset.yaml", "production", nil); err == nil {
+		t.Error("unknown preset key ignored when a preset is given")
 	}
 	if _, err := LoadEnv(filepath.Join(dir, "missing.yaml"), "", nil); err == nil {
 		t.Error("missing file: no error")

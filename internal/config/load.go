@@ -54,16 +54,16 @@ func layer(data []byte, source, preset string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
+	fileName, line, err := presetKey(root, source)
+	if err != nil {
+		return Config{}, err
+	}
+	if fileName != "" && !slices.Contains(PresetNames(), fileName) {
+		return Config{}, &ParseError{Source: source, Line: line, Key: "preset",
+			Msg: fmt.Sprintf("unknown preset %q (%s)", fileName, suggest(fileName, PresetNames()))}
+	}
 	name := preset
 	if name == "" {
-		fileName, line, err := presetKey(root, source)
-		if err != nil {
-			return Config{}, err
-		}
-		if fileName != "" && !slices.Contains(PresetNames(), fileName) {
-			return Config{}, &ParseError{Source: source, Line: line, Key: "preset",
-				Msg: fmt.Sprintf("unknown preset %q (%s)", fileName, suggest(fileName, PresetNames()))}
-		}
 		name = fileName
 	}
 	if name == "" {

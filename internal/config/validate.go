@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Validate checks every value and returns all problems joined with errors.Join,
@@ -31,7 +33,29 @@ func (c Config) Validate() error {
 	c.Server.validate(&v)
 	v.oneOf("log.level", c.Log.Level, logLevels)
 	v.oneOf("log.format", c.Log.Format, logFormats)
+	c.validateText(&v)
 	return errors.Join(v.errs...)
+}
+
+// validateText requires every string to be valid UTF-8 (an environment variable
+// can carry any bytes; YAML cannot write them back).
+func (c Config) validateText(v *validator) {
+	root := reflect.ValueOf(c)
+	for _, l := range leaves() {
+		f := root.FieldByIndex(l.index)
+		switch kindOf(l.typ) {
+		case kindString:
+			if !utf8.ValidString(f.String()) {
+				v.add(l.Key(), "not valid UTF-8")
+			}
+		case kindStrings:
+			for i := range f.Len() {
+				if !utf8.ValidString(f.Index(i).String()) {
+					v.add(l.Key(), "entry %d is not valid UTF-8", i+1)
+				}
+			}
+		}
+	}
 }
 
 type validator struct{ errs []error }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/datalid/datalid/internal/config"
+	"github.com/datalid/datalid/internal/dates"
 	"github.com/datalid/datalid/internal/detect"
 	"github.com/datalid/datalid/internal/imageio"
 	"github.com/datalid/datalid/internal/onnx"
@@ -148,7 +149,7 @@ func (e *Engine) build() error {
 		Limits:            limits(e.cfg),
 		WorkingLongSide:   e.cfg.Decode.WorkingLongSide,
 		MinTextConfidence: rc.MinConfidence,
-		Dates:             datesOptions(e.cfg),
+		Dates:             dates.Options{PreferMonthFirst: e.cfg.Dates.PreferMonthFirst},
 	}, st)
 	if err != nil {
 		return fail(err)

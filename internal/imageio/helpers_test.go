@@ -178,7 +178,9 @@ func vp8l(w, h int, marked func(x, y int) bool) []byte {
 	bw.write(0, 1) // no transform
 	bw.write(0, 1) // no colour cache
 	bw.write(0, 1) // no meta prefix codes
-	one := func(sym uint64) { // simple code, 1 symbol, 8-bit
+
+	// one writes a simple prefix code with a single 8-bit symbol.
+	one := func(sym uint64) {
 		bw.write(1, 1)
 		bw.write(0, 1)
 		bw.write(1, 1)

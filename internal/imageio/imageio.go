@@ -90,7 +90,10 @@ var (
 	ErrCorrupt     = errors.New("imageio: corrupt image data")
 )
 
-// Decode turns untrusted bytes into an upright RGBA image.
+// Decode turns untrusted bytes into an upright RGBA image. The result is
+// smaller than the original only for a JPEG decoded with TargetLongSide by
+// the fast path; Scale says by how much. Errors wrap ErrEmpty, ErrTooLarge,
+// ErrUnsupported or ErrCorrupt.
 func Decode(data []byte, opt Options) (*Image, error) {
 	lim := opt.Limits.withDefaults()
 	if len(data) == 0 {
@@ -133,7 +136,7 @@ func Decode(data []byte, opt Options) (*Image, error) {
 }
 
 // DecodeFile reads and decodes one file, refusing oversized files before
-// reading them.
+// reading them. Every error names the path.
 func DecodeFile(path string, opt Options) (*Image, error) {
 	lim := opt.Limits.withDefaults()
 	f, err := os.Open(path)
@@ -143,10 +146,10 @@ func DecodeFile(path string, opt Options) (*Image, error) {
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("imageio: %s: %w", path, err)
+		return nil, err
 	}
 	if st.IsDir() {
-		return nil, fmt.Errorf("imageio: %s: is a directory", path)
+		return nil, fmt.Errorf("%s: is a directory, not an image file", path)
 	}
 	if st.Size() > lim.MaxBytes {
 		return nil, fmt.Errorf("%s: %w: %d bytes, over the limit of %d", path, ErrTooLarge, st.Size(), lim.MaxBytes)
@@ -156,7 +159,7 @@ func DecodeFile(path string, opt Options) (*Image, error) {
 	var buf bytes.Buffer
 	buf.Grow(int(st.Size()) + bytes.MinRead)
 	if _, err := buf.ReadFrom(io.LimitReader(f, lim.MaxBytes+1)); err != nil {
-		return nil, fmt.Errorf("imageio: %s: %w", path, err)
+		return nil, err // *PathError names the path
 	}
 	img, err := Decode(buf.Bytes(), opt)
 	if err != nil {

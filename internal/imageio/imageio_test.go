@@ -212,3 +212,34 @@ func TestDefaultLimitsApplyToZeroFields(t *testing.T) {
 		t.Fatalf("got %+v", got)
 	}
 }
+
+// Decoders share no state between calls (libjpeg-turbo handles are per
+// call); run under -race this checks it.
+func TestConcurrentDecode(t *testing.T) {
+	data := jpegWithOrientation(encodeJPEG(t, textured(120, 80), 90), binary.BigEndian, 6)
+	want, err := Decode(data, Options{TargetLongSide: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			for range 10 {
+				got, err := Decode(data, Options{TargetLongSide: 40})
+				if err == nil && string(got.RGBA.Pix) != string(want.RGBA.Pix) {
+					err = errors.New("concurrent decode differs")
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -18,8 +18,8 @@ type run struct{ y, x0, x1 int32 }
 // the earlier one), still in raster order; maxComponents ≤ 0 means no cap.
 //
 // It labels runs rather than pixels (union-find over runs that touch the
-// previous row), and a component's hull is built from its run end points
-// only, which are enough to span every pixel. It panics if len(mask) < w*h.
+// previous row), and builds each hull from the two extreme pixels of every
+// row of the component only, which span all of its pixels. It panics if len(mask) < w*h.
 func Components(mask []bool, w, h int, minPixels, maxComponents int) [][]Point {
 	if w <= 0 || h <= 0 {
 		return nil
@@ -73,20 +73,24 @@ func Components(mask []bool, w, h int, minPixels, maxComponents int) [][]Point {
 		return nil
 	}
 
-	// Dense labels in raster order of each component's first run.
+	// Dense labels in raster order of each component's first run, which is
+	// also its top row; the last run seen gives its bottom row.
 	label := make([]int32, len(runs))
-	var pixels, nruns []int
-	for i := range runs {
+	var pixels []int
+	var top, bottom []int32
+	for i, rn := range runs {
 		r := find(int32(i))
 		if r == int32(i) {
 			label[i] = int32(len(pixels))
 			pixels = append(pixels, 0)
-			nruns = append(nruns, 0)
+			top = append(top, rn.y)
+			bottom = append(bottom, 0)
 		} else {
 			label[i] = label[r]
 		}
-		pixels[label[i]] += int(runs[i].x1-runs[i].x0) + 1
-		nruns[label[i]]++
+		l := label[i]
+		pixels[l] += int(rn.x1-rn.x0) + 1
+		bottom[l] = rn.y
 	}
 
 	keep := make([]int, 0, len(pixels))
@@ -104,7 +108,8 @@ func Components(mask []bool, w, h int, minPixels, maxComponents int) [][]Point {
 		return nil
 	}
 
-	// Bucket run end points by component in one shared backing array.
+	// The hull of a component is the hull of its leftmost and rightmost
+	// pixel on each row, so collect just those, in one shared array.
 	slot := make([]int, len(pixels))
 	for i := range slot {
 		slot[i] = -1
@@ -112,23 +117,28 @@ func Components(mask []bool, w, h int, minPixels, maxComponents int) [][]Point {
 	offs := make([]int, len(keep)+1)
 	for i, l := range keep {
 		slot[l] = i
-		offs[i+1] = offs[i] + 2*nruns[l]
+		offs[i+1] = offs[i] + 2*int(bottom[l]-top[l]+1)
 	}
 	pts := make([]Point, offs[len(keep)])
-	fill := slices.Clone(offs[:len(keep)])
-	for i, r := range runs {
+	n := make([]int, len(keep)) // rows emitted per component
+	for i, rn := range runs {
 		s := slot[label[i]]
 		if s < 0 {
 			continue
 		}
-		y := float64(r.y)
-		pts[fill[s]] = Point{float64(r.x0), y}
-		pts[fill[s]+1] = Point{float64(r.x1), y}
-		fill[s] += 2
+		// A component's runs on one row arrive left to right (other
+		// components' runs may sit between them), so the first run of a row
+		// sets its left end and each later one extends the right end.
+		j := offs[s] + 2*int(rn.y-top[keep[s]])
+		if j >= offs[s]+2*n[s] {
+			n[s]++
+			pts[j] = Point{float64(rn.x0), float64(rn.y)}
+		}
+		pts[j+1] = Point{float64(rn.x1), float64(rn.y)}
 	}
 	out := make([][]Point, len(keep))
 	for i := range keep {
-		out[i] = ConvexHull(pts[offs[i]:offs[i+1]])
+		out[i] = ConvexHull(pts[offs[i] : offs[i]+2*n[i]])
 	}
 	return out
 }

@@ -58,10 +58,11 @@ func MeanInQuad(prob []float32, w, h int, q Quad) float64 {
 	return sum / float64(count)
 }
 
-// rowSpan returns the pixel columns the polygon covers on row y. Each edge
-// contributes the x range it sweeps inside the row's band [y−½, y+½], rounded
-// to the nearest pixel centres, so shallow edges cover every pixel a line
-// drawer would touch and steep ones the pixel nearest the crossing.
+// rowSpan returns the pixel columns the polygon covers on row y, with the
+// edges drawn the way a Bresenham line drawer (cv2.fillPoly's outline) draws
+// them: a steep edge covers the pixel nearest its crossing of the row, a
+// shallow one every pixel whose column it crosses within the row's band
+// [y−½, y+½].
 func rowSpan(vx, vy *[4]float64, y float64) (lo, hi int, ok bool) {
 	xl, xr := math.Inf(1), math.Inf(-1)
 	for i := range 4 {
@@ -70,25 +71,29 @@ func rowSpan(vx, vy *[4]float64, y float64) (lo, hi int, ok bool) {
 		if ay > by {
 			ax, ay, bx, by = bx, by, ax, ay
 		}
-		if by < y-0.5 || ay > y+0.5 {
+		if y < ay || y > by {
+			// Vertices are integers, so a shallow edge never reaches into
+			// a row beyond its end points' rows.
 			continue
 		}
 		if ay == by {
-			if ay != y {
-				continue
-			}
 			xl, xr = min(xl, ax, bx), max(xr, ax, bx)
 			continue
 		}
-		t0, t1 := max(ay, y-0.5), min(by, y+0.5)
 		k := (bx - ax) / (by - ay)
+		if math.Abs(k) <= 1 {
+			x := math.Floor(ax + (y-ay)*k + 0.5)
+			xl, xr = min(xl, x), max(xr, x)
+			continue
+		}
+		t0, t1 := max(ay, y-0.5), min(by, y+0.5)
 		x0, x1 := ax+(t0-ay)*k, ax+(t1-ay)*k
-		xl, xr = min(xl, x0, x1), max(xr, x0, x1)
+		xl, xr = min(xl, math.Ceil(min(x0, x1))), max(xr, math.Floor(max(x0, x1)))
 	}
 	if xl > xr {
 		return 0, 0, false
 	}
-	return int(math.Floor(xl + 0.5)), int(math.Floor(xr + 0.5)), true
+	return int(xl), int(xr), true
 }
 
 func clampInt(v float64, lo, hi int) int {

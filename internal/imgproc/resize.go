@@ -24,6 +24,10 @@ const (
 	hBits  = 14
 	hShift = hBits + vBits
 	lanes2 = 0x0000FFFF0000FFFF
+
+	// wideShrink is the vertical reduction from which 8-bit weights get too
+	// coarse (under 16 units per source row).
+	wideShrink = 16
 )
 
 // axisFilter lists, for each output index along one axis, the contiguous
@@ -75,23 +79,25 @@ func newAxisFilter(src, dst, bits int) axisFilter {
 	return f
 }
 
-// quantize converts float weights into fixed point summing to 1<<bits,
-// dropping zero taps at both ends so passes never multiply by zero.
+// quantize converts float weights into fixed point summing to exactly
+// 1<<bits by rounding their running sum, so no weight goes negative however
+// many taps share the total, and drops zero taps at both ends so passes never
+// multiply by zero.
 func quantize(fw []float64, first, bits int, store *[]int32) (int, []int32) {
 	n := len(*store)
-	one := int32(1) << bits
-	sum, big := int32(0), 0
+	one := float64(int32(1) << bits)
+	var total, run float64
 	for _, w := range fw {
-		*store = append(*store, int32(math.Round(w*float64(one))))
+		total += w
+	}
+	prev := int32(0)
+	for _, w := range fw {
+		run += w
+		c := int32(math.Round(run / total * one))
+		*store = append(*store, c-prev)
+		prev = c
 	}
 	q := (*store)[n:]
-	for i, w := range q {
-		sum += w
-		if w > q[big] {
-			big = i
-		}
-	}
-	q[big] += one - sum
 	for len(q) > 1 && q[0] == 0 {
 		q = q[1:]
 		first++
@@ -121,7 +127,7 @@ func Resize(src *image.RGBA, w, h int) *image.RGBA {
 		}
 		return dst
 	}
-	hf, vf := newAxisFilter(sw, w, hBits), newAxisFilter(sh, h, vBits)
+	hf, vf := newAxisFilter(sw, w, hBits), newAxisFilter(sh, h, vBitsFor(sh, h))
 
 	workers := 1
 	if w*h >= 1<<16 {
@@ -140,18 +146,35 @@ func Resize(src *image.RGBA, w, h int) *image.RGBA {
 	return dst
 }
 
+// vBitsFor returns the precision of the vertical weights: the packed 8-bit
+// weights while each tap still gets a usable share of 256, 14-bit weights
+// (and a slower pass) for extreme reductions.
+func vBitsFor(src, dst int) int {
+	if src < wideShrink*dst {
+		return vBits
+	}
+	return hBits
+}
+
 func resizeRows(dst, src *image.RGBA, hf, vf *axisFilter, y0, y1 int) {
 	sw := src.Rect.Dx()
 	mid := make([]uint64, sw)
 	row := func(r int) []uint8 { return src.Pix[r*src.Stride : r*src.Stride+4*sw] }
+	wide := vBitsFor(src.Rect.Dy(), dst.Rect.Dy()) != vBits
+	var acc []uint64
+	if wide {
+		acc = make([]uint64, 2*sw)
+	}
 	for y := y0; y < y1; y++ {
 		r, ws := vf.start[y], vf.weights[y]
-		switch len(ws) {
-		case 1:
+		switch {
+		case wide:
+			verticalWide(mid, acc, src, r, ws)
+		case len(ws) == 1:
 			vertical1(mid, row(r))
-		case 2:
+		case len(ws) == 2:
 			vertical2(mid, row(r), row(r+1), ws)
-		case 3:
+		case len(ws) == 3:
 			vertical3(mid, row(r), row(r+1), row(r+2), ws)
 		default:
 			verticalN(mid, src, r, ws)
@@ -200,6 +223,27 @@ func verticalN(mid []uint64, src *image.RGBA, r int, ws []int32) {
 		for i := range mid {
 			mid[i] += uint64(w) * spread(binary.LittleEndian.Uint32(s[4*i:]))
 		}
+	}
+}
+
+// verticalWide averages many rows with hBits-bit weights in two 32-bit lanes
+// per channel pair (at most 255·2^14 each) and rounds the result back to the
+// 16-bit lanes horizontal expects.
+func verticalWide(mid, acc []uint64, src *image.RGBA, r int, ws []int32) {
+	clear(acc)
+	rbAcc, gaAcc := acc[:len(mid)], acc[len(mid):2*len(mid)]
+	for k, w := range ws {
+		s := src.Pix[(r+k)*src.Stride:][:4*len(mid)]
+		for i := range mid {
+			p := spread(binary.LittleEndian.Uint32(s[4*i:]))
+			rbAcc[i] += uint64(w) * (p & lanes2)
+			gaAcc[i] += uint64(w) * (p >> 16 & lanes2)
+		}
+	}
+	const shift = hBits - vBits
+	const round = 1<<(shift-1) | 1<<(shift-1+32)
+	for i := range mid {
+		mid[i] = (rbAcc[i]+round)>>shift&lanes2 | ((gaAcc[i]+round)>>shift&lanes2)<<16
 	}
 }
 

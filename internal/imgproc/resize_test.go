@@ -57,6 +57,17 @@ func TestResize(t *testing.T) {
 				}
 			}
 		}},
+		{"extreme vertical shrink of a constant (wide path)", gray(3, 5000, func(x, y int) uint8 { return 201 }), 3, 7,
+			func(t *testing.T, got *image.RGBA) { allEqual(t, got, 201) }},
+		{"extreme shrink of stripes averages", gray(700, 700, func(x, y int) uint8 { return uint8(255 * ((x + y) % 2)) }), 3, 2,
+			func(t *testing.T, got *image.RGBA) { allEqual(t, got, 128) }},
+		{"extreme shrink of a vertical ramp", gray(2, 600, func(x, y int) uint8 { return uint8(y * 256 / 600) }), 2, 2,
+			func(t *testing.T, got *image.RGBA) {
+				// Means of 0..299 and 300..599 scaled: ≈ 63.6 and 191.6.
+				if a, b := at(got, 0, 0), at(got, 1, 1); absInt(a-64) > 1 || absInt(b-192) > 1 {
+					t.Errorf("got %d, %d, want ≈64, ≈192", a, b)
+				}
+			}},
 		{"identity copies", ramp, 8, 1, func(t *testing.T, got *image.RGBA) { sameImage(t, got, ramp, 0) }},
 		{"sub-image source", offset(gray(4, 4, func(x, y int) uint8 { return uint8(10 * (x + 4*y)) }), 5, 3), 2, 2,
 			func(t *testing.T, got *image.RGBA) {
@@ -112,10 +123,10 @@ func TestResizeParallelDeterministic(t *testing.T) {
 	for i := range src.Pix {
 		src.Pix[i] = uint8(r.IntN(256))
 	}
-	for _, sz := range [][2]int{{300, 200}, {500, 350}, {1000, 700}, {150, 380}} {
+	for _, sz := range [][2]int{{300, 220}, {150, 380}, {700, 450}, {40, 20}, {613, 25}} {
 		got := Resize(src, sz[0], sz[1])
 		one := image.NewRGBA(got.Rect)
-		hf, vf := newAxisFilter(613, sz[0], hBits), newAxisFilter(411, sz[1], vBits)
+		hf, vf := newAxisFilter(613, sz[0], hBits), newAxisFilter(411, sz[1], vBitsFor(411, sz[1]))
 		resizeRows(one, src, &hf, &vf, 0, sz[1])
 		sameImage(t, got, one, 0)
 		ref := referenceResize(src, sz[0], sz[1])

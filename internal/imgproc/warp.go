@@ -1,6 +1,7 @@
 package imgproc
 
 import (
+	"encoding/binary"
 	"image"
 	"math"
 )
@@ -54,11 +55,14 @@ func WarpQuad(src *image.RGBA, q Quad, w, h int) *image.RGBA {
 }
 
 // sampleBilinear writes src at (sx, sy), which must lie inside the image,
-// using 8-bit fractional weights (OpenCV uses 5).
+// with 8-bit fractional weights (OpenCV uses 5). It interpolates all four
+// channels at once in the lanes of a uint64, as Resize does: along x in
+// 16-bit lanes (at most 255·256), then along y in 32-bit lanes (at most
+// 65280·256).
 func sampleBilinear(o []uint8, src *image.RGBA, sx, sy float64, sw, sh int) {
 	x0, y0 := int(sx), int(sy)
-	fx := int32((sx-float64(x0))*256 + 0.5)
-	fy := int32((sy-float64(y0))*256 + 0.5)
+	fx := uint64((sx-float64(x0))*256 + 0.5)
+	fy := uint64((sy-float64(y0))*256 + 0.5)
 	dx, dy := 4, src.Stride
 	if x0 >= sw-1 {
 		dx = 0
@@ -67,16 +71,14 @@ func sampleBilinear(o []uint8, src *image.RGBA, sx, sy float64, sw, sh int) {
 		dy = 0
 	}
 	i := y0*src.Stride + 4*x0
-	p00 := src.Pix[i : i+4 : i+4]
-	p01 := src.Pix[i+dx : i+dx+4 : i+dx+4]
-	p10 := src.Pix[i+dy : i+dy+4 : i+dy+4]
-	p11 := src.Pix[i+dy+dx : i+dy+dx+4 : i+dy+dx+4]
-	w00, w01 := (256-fx)*(256-fy), fx*(256-fy)
-	w10, w11 := (256-fx)*fy, fx*fy
-	for c := range 4 {
-		v := w00*int32(p00[c]) + w01*int32(p01[c]) + w10*int32(p10[c]) + w11*int32(p11[c])
-		o[c] = uint8((v + 1<<15) >> 16)
-	}
+	p := src.Pix
+	top := spread(binary.LittleEndian.Uint32(p[i:]))*(256-fx) + spread(binary.LittleEndian.Uint32(p[i+dx:]))*fx
+	bot := spread(binary.LittleEndian.Uint32(p[i+dy:]))*(256-fx) + spread(binary.LittleEndian.Uint32(p[i+dy+dx:]))*fx
+	const round = 1<<15 | 1<<47
+	rb := (top&lanes2)*(256-fy) + (bot&lanes2)*fy + round
+	ga := (top>>16&lanes2)*(256-fy) + (bot>>16&lanes2)*fy + round
+	px := uint32(rb>>16)&0xFF | uint32(ga>>16)&0xFF<<8 | uint32(rb>>48)&0xFF<<16 | uint32(ga>>48)&0xFF<<24
+	binary.LittleEndian.PutUint32(o, px)
 }
 
 // squareToQuad returns the homography (row-major 3×3) mapping the unit square

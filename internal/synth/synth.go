@@ -77,6 +77,7 @@ func Render(s Spec) (*Photo, error) {
 		return nil, err
 	}
 	if s.Blur > 0 {
+		// Only the ink needs a convolution: background already holds the blurred texture.
 		blk = blurBlock(blk, s.Blur)
 	}
 	rot := rotateBlock(blk, s.Angle)

@@ -105,7 +105,7 @@ func TestRenderRejectsBadSpecs(t *testing.T) {
 		"no expiry":           func(s *Spec) { s.Expiry = time.Time{} },
 		"unknown font":        func(s *Spec) { s.Font = "comic" },
 		"month-only mislabel": func(s *Spec) { s.Layout = "VAL {MM}/{YYYY}" },
-		"day with MonthOnly":  func(s *Spec) { s.MonthOnly = true },
+		"day with MonthOnly":  func(s *Spec) { s.MonthOnly, s.Layout = true, "VAL {DD}/{MM}/{YYYY}" },
 		"contrast":            func(s *Spec) { s.Contrast = 2 },
 		"tiny photo":          func(s *Spec) { s.Width, s.Height = 10, 10 },
 	}
@@ -186,8 +186,8 @@ func luma(img *image.RGBA, x, y int) int {
 func TestRandomSpecsRender(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	dateLine := regexp.MustCompile(`\d`)
-	for i := range 40 {
-		w, h := 1280, 960
+	for i := range 30 {
+		w, h := 800, 600
 		if i%2 == 1 {
 			w, h = 480, 360 // narrow photos must still fit every layout
 		}

@@ -27,6 +27,10 @@ var fontFiles = map[string][]byte{
 // 5/6/8 distinct while leaving gaps between dots as on inkjet date coders.
 const dotRows = 9
 
+// dotInked is the coverage above which a cell gets a dot; above one half it thins
+// gomonobold's strokes to one or two dots, as on real coders.
+const dotInked = 170
+
 type parsedFont struct {
 	f          *opentype.Font
 	capPerSize float64 // cap height in pixels per pixel of font size
@@ -57,12 +61,12 @@ var fonts = func() map[string]func() (parsedFont, error) {
 }()
 
 // newFace returns a face of the named font whose capital letters are capHeight pixels tall.
-func newFace(name string, capHeight float64, hinting font.Hinting) (font.Face, error) {
+func newFace(name string, capHeight float64) (font.Face, error) {
 	pf, err := fonts[name]()
 	if err != nil {
 		return nil, err
 	}
-	return opentype.NewFace(pf.f, &opentype.FaceOptions{Size: capHeight / pf.capPerSize, DPI: 72, Hinting: hinting})
+	return opentype.NewFace(pf.f, &opentype.FaceOptions{Size: capHeight / pf.capPerSize, DPI: 72})
 }
 
 // plan places the lines on a "small" mask that is later scaled by scale: for
@@ -81,13 +85,12 @@ type plan struct {
 
 func makePlan(fontName string, lines []string, dateIdx, textHeight int) (plan, error) {
 	p := plan{scale: 1, capH: float64(textHeight)}
-	name, hinting := fontName, font.HintingNone
+	name := fontName
 	if fontName == "dotmatrix" {
-		// Full hinting snaps stems to whole cells so that thresholding keeps strokes one or two dots wide.
-		name, hinting = "monobold", font.HintingFull
+		name = "monobold"
 		p.scale, p.capH = float64(textHeight)/dotRows, dotRows
 	}
-	face, err := newFace(name, p.capH, hinting)
+	face, err := newFace(name, p.capH)
 	if err != nil {
 		return plan{}, err
 	}
@@ -162,7 +165,7 @@ func drawDots(b *block, small *image.Alpha, pitch float64, rng *rand.Rand) {
 	r := max(0.8, 0.4*pitch)
 	for cy := range small.Rect.Dy() {
 		for cx := range small.Rect.Dx() {
-			if small.Pix[cy*small.Stride+cx] < 110 {
+			if small.Pix[cy*small.Stride+cx] < dotInked {
 				continue
 			}
 			// Slight misplacement and size spread, as from real print heads.

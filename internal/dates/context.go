@@ -1,0 +1,163 @@
+package dates
+
+import "sort"
+
+// assoc says how a keyword is tied to a date; the order is the strength of the tie.
+type assoc uint8
+
+const (
+	assocNone     assoc = iota
+	assocEarlier        // keyword earlier on the same line, other text between
+	assocPrevLine       // the previous line ends with the keyword ("Mindestens haltbar bis:")
+	assocSuffix         // keyword right after the date ("2022.01.31 까지")
+	assocDirect         // keyword right before the date ("EXP: 26/11/2021")
+)
+
+// explicit reports the ties that make a validity keyword decide the expiry date outright.
+func (a assoc) explicit() bool { return a >= assocPrevLine }
+
+// Score bonuses for keyword context: a keyword also proves the digits are a date.
+func (a assoc) bonus(k Kind) float64 {
+	switch {
+	case a == assocNone:
+		return 0
+	case k == KindExpiry && a == assocDirect:
+		return 0.28
+	case k == KindExpiry && a == assocSuffix:
+		return 0.25
+	case k == KindExpiry && a == assocPrevLine:
+		return 0.22
+	case k == KindExpiry:
+		return 0.12
+	case a == assocEarlier:
+		return 0.05
+	}
+	return 0.15
+}
+
+func (a assoc) describe(kw *keyword) string {
+	name := kw.phrase
+	if kw.kind == KindManufacture {
+		name += " (" + pick(kw.lot, "lot", "manufacture") + ")"
+	}
+	switch a {
+	case assocDirect:
+		return "after keyword " + name
+	case assocSuffix:
+		return "before keyword " + name
+	case assocPrevLine:
+		return "keyword " + name + " ends previous line"
+	case assocEarlier:
+		return "keyword " + name + " earlier on line"
+	}
+	return ""
+}
+
+// hitsBefore returns how many hits end before token i (hits are in token order and
+// do not overlap), so lookups stay logarithmic on long lines.
+func (s *lineScan) hitsBefore(i int) int {
+	return sort.Search(len(s.hits), func(k int) bool { return s.hits[k].last >= i })
+}
+
+// keywordAt returns the keyword covering token i, or nil.
+func (s *lineScan) keywordAt(i int) *keyword {
+	if k := s.hitsBefore(i); k < len(s.hits) && s.hits[k].first <= i {
+		return s.hits[k].kw
+	}
+	return nil
+}
+
+// prefixHit returns the keyword printed right before token first: only punctuation and
+// filler words between ("Exp. Date: 17.06.26"), and for a one-letter keyword only
+// punctuation, because a lone E or M means something only when it touches the date.
+func (s *lineScan) prefixHit(first int) *kwHit {
+	k := s.hitsBefore(first) - 1
+	if k < 0 || s.hits[k].kw.suffix {
+		return nil
+	}
+	h := &s.hits[k]
+	gap := s.toks[first].start - s.toks[h.last].end
+	if h.kw.lone {
+		if h.last+1 != first || gap > 3 {
+			return nil
+		}
+		return h
+	}
+	if gap > 24 || !onlyFillers(s.toks, h.last+1, first) {
+		return nil
+	}
+	return h
+}
+
+// suffixHit returns a keyword printed right after the date, allowing a clock time between
+// ("2021.02.01/10:08 부터").
+func (s *lineScan) suffixHit(last int) *kwHit {
+	if k := s.hitsBefore(last + 1); k < len(s.hits) {
+		h := &s.hits[k]
+		if h.first <= last || !h.kw.suffix {
+			return nil
+		}
+		for j := last + 1; j < h.first; j++ {
+			if !s.toks[j].time {
+				return nil
+			}
+		}
+		if s.toks[h.first].start-s.toks[last].end > 16 {
+			return nil
+		}
+		return h
+	}
+	return nil
+}
+
+// earlierHit returns a keyword earlier on the line when no other date stands between it
+// and m (prevLast is the last token of the previous date on the line, or -1). Lot keywords
+// and single letters are skipped: what follows them at a distance is a code, not their date.
+func (s *lineScan) earlierHit(m *match, prevLast int) *kwHit {
+	for k := s.hitsBefore(m.first) - 1; k >= 0; k-- {
+		h := &s.hits[k]
+		if h.last <= prevLast {
+			return nil
+		}
+		if s.toks[m.first].start-s.toks[h.last].end > 40 {
+			return nil
+		}
+		if !h.kw.lone && !h.kw.lot && !h.kw.suffix {
+			return h
+		}
+	}
+	return nil
+}
+
+// tailKeyword returns the keyword a line ends with (only filler words after it), which
+// then labels the first date of the next line: labels in several languages are often
+// printed one per line above the date.
+func (s *lineScan) tailKeyword() *keyword {
+	if len(s.hits) == 0 {
+		return nil
+	}
+	h := s.hits[len(s.hits)-1]
+	if h.kw.lone || h.kw.lot || h.kw.suffix || !onlyFillers(s.toks, h.last+1, len(s.toks)) {
+		return nil
+	}
+	return h.kw
+}
+
+// associate finds the keyword that labels m. first says m is the line's first date;
+// prevLast is the last token of the previous date on this line or -1; tail is the keyword
+// the previous line ended with, if any.
+func (s *lineScan) associate(m *match, first bool, prevLast int, tail *keyword) (*keyword, assoc) {
+	if h := s.suffixHit(m.last); h != nil {
+		return h.kw, assocSuffix
+	}
+	if h := s.prefixHit(m.first); h != nil {
+		return h.kw, assocDirect
+	}
+	if first && tail != nil && onlyFillers(s.toks, 0, m.first) {
+		return tail, assocPrevLine
+	}
+	if h := s.earlierHit(m, prevLast); h != nil {
+		return h.kw, assocEarlier
+	}
+	return nil, assocNone
+}

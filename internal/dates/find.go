@@ -1,0 +1,208 @@
+// Package dates turns OCR text into dated candidates and picks the expiry date.
+//
+// It owns everything between recognised text and the answer "this product expires on":
+// folding OCR text (case, accents, Unicode punctuation), reading date shapes in day-, month-
+// and year-first orders, month names in several languages, validity and manufacture keywords,
+// rejecting clock times, lot codes, barcodes and prices, and choosing the expiry date among
+// the candidates. The choice never depends on today's date, so the same photo always gives
+// the same answer; callers compare with Today themselves.
+package dates
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Line is one OCR text line (possibly several boxes joined) in reading order.
+type Line struct {
+	Text       string
+	Confidence float64
+}
+
+// Candidate is one date read from the text.
+type Candidate struct {
+	Date       Date
+	Precision  Precision
+	Kind       Kind
+	Format     string  // e.g. "DD/MM/YYYY", "DD.MM.YY", "MON YYYY", "DDMMYY", "YYYY.MM.DD", "MM/YYYY"
+	Text       string  // the matched substring of the line
+	Line       int     // index into the input lines
+	Start, End int     // byte offsets of Text in lines[Line].Text
+	Score      float64 // 0..1 parse score (format strength + keyword context), independent of today's date
+	Confidence float64 // Score combined with the line's OCR confidence, 0..1
+	Reason     string  // short why, e.g. "after keyword EXP", "later of manufacture/expiry pair"
+}
+
+// Result lists the candidates in reading order; Best points into Candidates and is nil
+// when there is none.
+type Result struct {
+	Candidates []Candidate
+	Best       *Candidate
+}
+
+// Options tunes reading for a market.
+type Options struct {
+	// PreferMonthFirst reads ambiguous numeric dates such as 03/04/23 as month first
+	// (US). The default is day first, as printed in Brazil and Europe.
+	PreferMonthFirst bool
+}
+
+// ParseText reads one line with confidence 1 and default options.
+func ParseText(text string) Result {
+	return Find([]Line{{Text: text, Confidence: 1}}, Options{})
+}
+
+// found is a candidate plus what selection needs but callers do not.
+type found struct {
+	strength float64
+	assoc    assoc
+}
+
+// Find reads every line and chooses the expiry date.
+func Find(lines []Line, opt Options) Result {
+	var res Result
+	var meta []found
+	var tail *keyword
+	for li, ln := range lines {
+		s := scanLine(ln.Text)
+		ms := s.dedupe(s.matches())
+		prevLast := -1
+		for k := range ms {
+			m := &ms[k]
+			kw, a := s.associate(m, k == 0, prevLast, tail)
+			prevLast = m.last
+			c, f := s.candidate(m, kw, a, opt)
+			c.Line = li
+			c.Confidence = c.Score * (0.5 + 0.5*clamp01(ln.Confidence))
+			res.Candidates = append(res.Candidates, c)
+			meta = append(meta, f)
+		}
+		tail = s.tailKeyword()
+	}
+	if i, why := choose(res.Candidates, meta); i >= 0 {
+		best := &res.Candidates[i]
+		best.Reason = joinReason(why, best.Reason)
+		res.Best = best
+	}
+	return res
+}
+
+func scanLine(text string) *lineScan {
+	s := &lineScan{t: fold(text)}
+	s.toks = tokenize(s.t)
+	s.hits = findKeywords(s.t, s.toks)
+	return s
+}
+
+// dedupe keeps one reading per stretch of text: the highest-ranked match wins and every
+// match overlapping it is dropped, so 01.03.2026 is not also reported as 03.2026.
+func (s *lineScan) dedupe(ms []match) []match {
+	if len(ms) < 2 {
+		return ms
+	}
+	rank := make([]float64, len(ms))
+	for i := range ms {
+		rank[i] = s.baseScore(&ms[i])
+		if s.prefixHit(ms[i].first) != nil || s.suffixHit(ms[i].last) != nil {
+			rank[i] += 0.2
+		}
+	}
+	idx := make([]int, len(ms))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		x, y := &ms[idx[a]], &ms[idx[b]]
+		if rank[idx[a]] != rank[idx[b]] {
+			return rank[idx[a]] > rank[idx[b]]
+		}
+		if x.last-x.first != y.last-y.first {
+			return x.last-x.first > y.last-y.first
+		}
+		return x.first < y.first
+	})
+	taken := make([]bool, len(s.toks))
+	var kept []match
+	for _, i := range idx {
+		m := ms[i]
+		if slices.Contains(taken[m.first:m.last+1], true) {
+			continue
+		}
+		for k := m.first; k <= m.last; k++ {
+			taken[k] = true
+		}
+		kept = append(kept, m)
+	}
+	sort.Slice(kept, func(a, b int) bool { return kept[a].first < kept[b].first })
+	return kept
+}
+
+// baseScore is the match's strength less its penalties, before keyword context.
+func (s *lineScan) baseScore(m *match) float64 {
+	v := m.strength - m.penalty - 0.04*float64(min(m.fixes, 3))
+	if s.glued(m) {
+		v -= penGlued
+	}
+	return v
+}
+
+// candidate resolves the day/month order with the keyword known and builds the Candidate.
+func (s *lineScan) candidate(m *match, kw *keyword, a assoc, opt Options) (Candidate, found) {
+	var reasons []string
+	kind := KindUnknown
+	if kw != nil {
+		kind = kw.kind
+		reasons = append(reasons, a.describe(kw))
+	}
+	swapped := m.swapped
+	if m.ambiguous {
+		switch {
+		case kw != nil && kw.us:
+			m.d, m.m, swapped = m.p2, m.p1, true
+			reasons = append(reasons, "month first (US keyword "+kw.phrase+")")
+		case opt.PreferMonthFirst:
+			m.d, m.m, swapped = m.p2, m.p1, true
+			reasons = append(reasons, "month first (option)")
+		default:
+			reasons = append(reasons, "day first (default)")
+		}
+	} else if m.order != "" {
+		reasons = append(reasons, m.order)
+	}
+	if m.fixes > 0 {
+		reasons = append(reasons, "OCR letters read as digits")
+	}
+	date, prec := m.date()
+	if prec == PrecisionMonth {
+		reasons = append(reasons, "month only: last day")
+	}
+	start, end := s.t.span(s.toks[m.first].start, s.toks[m.last].end)
+	c := Candidate{
+		Date:      date,
+		Precision: prec,
+		Kind:      kind,
+		Format:    m.lay.format(swapped),
+		Start:     start,
+		End:       end,
+		Score:     clamp01(s.baseScore(m) + a.bonus(kind)),
+		Reason:    strings.Join(reasons, "; "),
+	}
+	c.Text = s.t.line[start:end]
+	return c, found{strength: m.strength, assoc: a}
+}
+
+func clamp01(v float64) float64 {
+	if math.IsNaN(v) || v < 0 {
+		return 0
+	}
+	return min(v, 1)
+}
+
+func joinReason(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + "; " + b
+}

@@ -1,0 +1,19 @@
+package dates
+
+import (
+	"strings"
+	"testing"
+)
+
+func FuzzFind(f *testing.F) {
+	for _, tc := range findCases {
+		f.Add(tc.in, tc.opt.PreferMonthFirst)
+	}
+	f.Fuzz(func(t *testing.T, in string, monthFirst bool) {
+		var lines []Line
+		for i, l := range strings.Split(in, "\n") {
+			lines = append(lines, Line{Text: l, Confidence: float64(i%3) / 2})
+		}
+		checkResult(t, lines, Find(lines, Options{PreferMonthFirst: monthFirst}))
+	})
+}

@@ -1,0 +1,211 @@
+package dates
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// keyword is a phrase printed next to a date that says what the date means.
+type keyword struct {
+	words  []string // folded words; ASCII phrases match word tokens one by one
+	name   string   // the group it belongs to ("EXP" for EXPIRY, EXPIRES...)
+	phrase string   // the phrase as listed, for Reason
+	kind   Kind     // KindExpiry or KindManufacture (lot codes count as manufacture)
+	lot    bool     // a code follows it, not a date: it only marks a date printed right after it
+	us     bool     // US phrase: an ambiguous numeric date after it is month first
+	lone   bool     // a single letter (E, M, V, L, F): only counts right before a date
+	suffix bool     // printed after the date ("2022.01.31 까지", "until")
+	script bool     // non-Latin: matched inside a letter run, whose words are not space-separated
+}
+
+type kwFlag uint8
+
+const (
+	fLot kwFlag = 1 << iota
+	fUS
+	fSuffix
+)
+
+type kwSpec struct {
+	kind    Kind
+	flags   kwFlag
+	name    string
+	phrases []string
+}
+
+// keywordSpecs lists validity and manufacture phrases. OCR misreadings seen in Datalid's data
+// (URL, VRL, VALIOADE...) are listed as phrases of their own instead of being "corrected" in the
+// text, because global substitutions corrupt other words.
+var keywordSpecs = []kwSpec{
+	{KindExpiry, 0, "VAL", []string{"VAL", "VALID", "VALIDO", "VALIDA", "VALIDADE", "VALIDITY",
+		"VALDADE", "VALIOADE", "VALIDADC", "VAUDADE", "URL", "VRL", "UNL", "VNL", "UAL", "VAI"}},
+	{KindExpiry, 0, "VENC", []string{"VENC", "VENCE", "VENCIMENTO", "VENCIMIENTO", "VTO", "VCTO", "VENCTO"}},
+	{KindExpiry, 0, "EXP", []string{"EXP", "EXF", "EXPIRY", "EXPIRES", "EXPIRE", "EXPIRA",
+		"EXPIRATION", "EXPDATE", "EXPIRYDATE"}},
+	{KindExpiry, 0, "BEST BEFORE", []string{"BEST BEFORE", "BESTBEFORE", "BEST BEFORE END", "BBE",
+		"BBD", "BB", "USE BEFORE", "DISPLAY UNTIL"}},
+	{KindExpiry, fUS, "BEST BY", []string{"BEST BY", "BESTBY", "BEST IF USED BY", "BEST IF USED BEFORE",
+		"BEST WHEN USED BY", "USE BY", "USEBY", "SELL BY"}},
+	{KindExpiry, 0, "CAD", []string{"CAD", "CADUCIDAD", "CONSUMIR ANTES DE",
+		"CONSUMIR PREFERENTEMENTE ANTES DE", "CONSUMIR PREFERENTEMENTE ANTES DEL", "CONSUMIR ATE",
+		"CONS PREF"}},
+	{KindExpiry, 0, "MHD", []string{"MHD", "MINDESTENS HALTBAR BIS", "HALTBAR BIS",
+		"ZU VERBRAUCHEN BIS", "VERBRAUCHEN BIS"}},
+	{KindExpiry, 0, "THT", []string{"THT", "TEN MINSTE HOUDBAAR TOT", "TENMINSTE HOUDBAAR TOT",
+		"HOUDBAAR TOT", "TE GEBRUIKEN TOT", "TGT"}},
+	{KindExpiry, 0, "DLUO", []string{"DLUO", "DLC", "DDM", "A CONSOMMER DE PREFERENCE AVANT",
+		"A CONSOMMER AVANT", "A CONSOMMER JUSQU AU"}},
+	{KindExpiry, 0, "SCAD", []string{"SCAD", "SCADENZA", "DA CONSUMARSI ENTRO",
+		"DA CONSUMARSI PREFERIBILMENTE ENTRO"}},
+	{KindExpiry, 0, "V", []string{"V"}},
+	{KindExpiry, 0, "E", []string{"E"}},
+	{KindExpiry, 0, "유통기한", []string{"유통기한", "소비기한", "有效期至", "有效期", "保质期至", "到期日",
+		"賞味期限", "消費期限"}},
+	{KindExpiry, fSuffix, "까지", []string{"까지"}},
+
+	{KindManufacture, 0, "FAB", []string{"FAB", "FABR", "FABRICACAO", "FABRICADO", "FABRICADO EM",
+		"FABRICATION", "FABRICACION"}},
+	{KindManufacture, 0, "MFG", []string{"MFG", "MFD", "MANUF", "MANUFACTURE", "MANUFACTURED",
+		"MANUFACTURING", "DOM"}},
+	{KindManufacture, 0, "PROD", []string{"PROD", "PRODUCTION", "PRODUCED", "PRODUCAO", "PRODUCCION",
+		"PRODUZIDO", "PRODOTTO", "HERGESTELLT", "HERST"}},
+	{KindManufacture, 0, "PACKED", []string{"PACKED", "PACKED ON", "PKD", "PACKAGED", "PACK", "EMB",
+		"EMBALADO", "EMBALAGEM", "ENV", "ENVASADO", "ENVASE", "ELAB", "ELABORADO", "ELABORACION"}},
+	{KindManufacture, 0, "M", []string{"M"}},
+	{KindManufacture, 0, "F", []string{"F"}},
+	{KindManufacture, 0, "제조", []string{"제조일자", "제조", "生产日期", "制造日期", "生産日", "製造日", "製造"}},
+	{KindManufacture, fSuffix, "부터", []string{"부터"}},
+	{KindManufacture, fLot, "LOT", []string{"L", "LOT", "LOTE", "LOTTO", "BATCH", "LOTNO"}},
+}
+
+// fillers may stand between a keyword and its date without breaking the link:
+// "Exp. Date: ...", "Validade (DD/MM/AA): ...", "à consommer de préférence avant le: ...".
+var fillers = map[string]bool{
+	"DATE": true, "DATA": true, "DATUM": true, "FECHA": true, "DT": true, "DE": true, "DEL": true,
+	"DA": true, "DO": true, "LE": true, "LA": true, "EL": true, "IL": true, "ON": true, "AT": true,
+	"A": true, "ATE": true, "O": true, "NO": true, "NR": true, "N": true, "END": true, "HASTA": true,
+	"BIS": true, "TOT": true, "ENTRO": true, "AVANT": true, "JUSQU": true, "AU": true, "UNTIL": true,
+	"DD": true, "MM": true, "AA": true, "YY": true, "YYYY": true, "AAAA": true, "JJ": true,
+	"MMM": true, "DIA": true, "MES": true, "ANO": true, "THE": true, "OF": true,
+}
+
+var (
+	byFirstWord    = map[string][]*keyword{} // ASCII keywords by their first word, longest first
+	scriptKeywords []*keyword
+)
+
+func init() {
+	for _, spec := range keywordSpecs {
+		for _, p := range spec.phrases {
+			kw := &keyword{
+				words:  strings.Fields(p),
+				name:   spec.name,
+				phrase: p,
+				kind:   spec.kind,
+				lot:    spec.flags&fLot != 0,
+				us:     spec.flags&fUS != 0,
+				suffix: spec.flags&fSuffix != 0,
+			}
+			kw.lone = len(p) == 1
+			if !isASCII(p) {
+				kw.script = true
+				scriptKeywords = append(scriptKeywords, kw)
+				continue
+			}
+			first := kw.words[0]
+			list := append(byFirstWord[first], kw)
+			// Longest phrase first, so BEST BEFORE END wins over BEST BEFORE.
+			for i := len(list) - 1; i > 0 && len(list[i].words) > len(list[i-1].words); i-- {
+				list[i], list[i-1] = list[i-1], list[i]
+			}
+			byFirstWord[first] = list
+		}
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// lookupWord returns the one-word ASCII keyword spelled word, or nil.
+func lookupWord(word string) *keyword {
+	for _, kw := range byFirstWord[word] {
+		if len(kw.words) == 1 {
+			return kw
+		}
+	}
+	return nil
+}
+
+// kwHit is a keyword found on a line, covering tokens first..last.
+type kwHit struct {
+	kw          *keyword
+	first, last int
+}
+
+// findKeywords finds keyword phrases among a line's word tokens. A keyword is always a whole
+// letter run, so the V of "ENV." or the L inside "LOTE" never count as keywords of their own.
+func findKeywords(t *folded, toks []token) []kwHit {
+	var hits []kwHit
+	for i := 0; i < len(toks); i++ {
+		switch toks[i].kind {
+		case tokWord:
+			if kw, n := matchPhrase(t, toks, i); kw != nil {
+				hits = append(hits, kwHit{kw: kw, first: i, last: i + n - 1})
+				i += n - 1
+			}
+		case tokScript:
+			if kw := matchScript(toks[i].s); kw != nil {
+				hits = append(hits, kwHit{kw: kw, first: i, last: i})
+			}
+		}
+	}
+	return hits
+}
+
+// matchPhrase returns the longest ASCII keyword starting at word token i and how many
+// tokens it spans. Words of a phrase may be split by spaces or light punctuation ("BEST-BEFORE",
+// "Exp.Date") but not by digits.
+func matchPhrase(t *folded, toks []token, i int) (*keyword, int) {
+next:
+	for _, kw := range byFirstWord[toks[i].s] {
+		n := len(kw.words)
+		if i+n > len(toks) {
+			continue
+		}
+		for j := 1; j < n; j++ {
+			a, b := toks[i+j-1], toks[i+j]
+			if b.kind != tokWord || b.s != kw.words[j] || b.start-a.end > 3 || b.start == a.end {
+				continue next
+			}
+		}
+		return kw, n
+	}
+	return nil, 0
+}
+
+// matchScript finds CJK/Hangul keywords, which OCR returns glued to neighbouring words.
+func matchScript(run string) *keyword {
+	for _, kw := range scriptKeywords {
+		w := kw.words[0]
+		if (kw.suffix && strings.HasPrefix(run, w)) || (!kw.suffix && strings.HasSuffix(run, w)) {
+			return kw
+		}
+	}
+	return nil
+}
+
+// onlyFillers reports whether tokens from..to-1 are all filler words.
+func onlyFillers(toks []token, from, to int) bool {
+	for k := from; k < to; k++ {
+		if toks[k].kind != tokWord || !fillers[toks[k].s] {
+			return false
+		}
+	}
+	return true
+}

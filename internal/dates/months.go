@@ -1,0 +1,51 @@
+package dates
+
+// monthNames maps folded (upper-case, accent-free) month names and the abbreviations
+// printed on packaging to month numbers. Portuguese, English and Spanish come first because
+// they are Datalid's markets; French, German, Dutch and Italian cover imported goods.
+// Words that are also common non-month words (OUT, SET, MAY, MAR) are safe here because a
+// month only counts when it sits next to date digits.
+var monthNames = map[string]int{
+	// Portuguese
+	"JAN": 1, "JANEIRO": 1, "FEV": 2, "FEVEREIRO": 2, "MAR": 3, "MARCO": 3, "ABR": 4, "ABRIL": 4,
+	"MAI": 5, "MAIO": 5, "JUN": 6, "JUNHO": 6, "JUL": 7, "JULHO": 7, "AGO": 8, "AGOSTO": 8,
+	"SET": 9, "SETEMBRO": 9, "OUT": 10, "OUTUBRO": 10, "NOV": 11, "NOVEMBRO": 11, "DEZ": 12, "DEZEMBRO": 12,
+	// English
+	"JANUARY": 1, "FEB": 2, "FEBRUARY": 2, "MARCH": 3, "APR": 4, "APRIL": 4, "MAY": 5,
+	"JUNE": 6, "JULY": 7, "AUG": 8, "AUGUST": 8, "SEP": 9, "SEPT": 9, "SEPTEMBER": 9,
+	"OCT": 10, "OCTOBER": 10, "NOVEMBER": 11, "DEC": 12, "DECEMBER": 12,
+	// Spanish
+	"ENE": 1, "ENERO": 1, "FEBRERO": 2, "MARZO": 3, "MAYO": 5, "JUNIO": 6, "JULIO": 7,
+	"SEPTIEMBRE": 9, "SETIEMBRE": 9, "OCTUBRE": 10, "NOVIEMBRE": 11, "DIC": 12, "DICIEMBRE": 12,
+	// French
+	"JANV": 1, "JANVIER": 1, "FEVR": 2, "FEVRIER": 2, "MARS": 3, "AVR": 4, "AVRIL": 4,
+	"JUIN": 6, "JUIL": 7, "JUILLET": 7, "AOUT": 8, "SEPTEMBRE": 9, "OCTOBRE": 10, "NOVEMBRE": 11,
+	"DECEMBRE": 12,
+	// German
+	"JANUAR": 1, "FEBRUAR": 2, "MARZ": 3, "MAERZ": 3, "MRZ": 3, "JUNI": 6, "JULI": 7,
+	"OKT": 10, "OKTOBER": 10, "DEZEMBER": 12,
+	// Dutch
+	"JANUARI": 1, "FEBRUARI": 2, "MAART": 3, "MRT": 3, "MEI": 5, "AUGUSTUS": 8,
+	// Italian
+	"GEN": 1, "GENNAIO": 1, "FEBBRAIO": 2, "APRILE": 4, "MAG": 5, "MAGGIO": 5, "GIU": 6,
+	"GIUGNO": 6, "LUG": 7, "LUGLIO": 7, "SETTEMBRE": 9, "OTT": 10, "OTTOBRE": 10,
+}
+
+// monthOf returns the month a folded word names, or 0.
+func monthOf(word string) int {
+	return monthNames[word]
+}
+
+// monthSuffix finds a month name glued after a validity keyword in one letter run, as in
+// "VALSET25" or "EXPJAN26", and returns where the month starts (0 when there is none).
+func monthSuffix(word string) int {
+	for i := 1; i <= len(word)-3; i++ {
+		if monthOf(word[i:]) == 0 {
+			continue
+		}
+		if kw := lookupWord(word[:i]); kw != nil && kw.kind == KindExpiry && !kw.lone {
+			return i
+		}
+	}
+	return 0
+}

@@ -1,0 +1,457 @@
+package dates
+
+import (
+	"strings"
+	"time"
+)
+
+// How strongly a shape alone says "this is a printed date". Selection compares these
+// before OCR confidence: full dates with four-digit years beat two-digit years, which beat
+// month-year forms, which beat bare digit runs.
+const (
+	strName4       = 0.72 // 11 APR 2021, FEB 21 2021, 30JAN2024
+	strFull4       = 0.70 // 17/06/2024, 2027.12.07
+	strName2       = 0.64 // 15JAN26, FEB/21/21
+	strFull2       = 0.60 // 17.06.24
+	strNameMY4     = 0.58 // NOV2021
+	strMY4         = 0.55 // 10/2022
+	strSpaced4     = 0.55 // 17 06 2024
+	strSpaced2     = 0.45 // 28 10 21
+	strSpacedMY4   = 0.45 // 05 2025
+	strNameMY2     = 0.45 // SET25, ABR/27
+	strMY2         = 0.40 // 05/26
+	strYM          = 0.40 // 2026-05
+	strCompact8    = 0.48 // 11022024, 20271207
+	strCompact6    = 0.40 // 300427
+	strCompactMY   = 0.32 // 052026
+	strCompactYMD6 = 0.30 // 270430
+	strSplitYear   = 0.30 // 13/1025: OCR lost the separator between month and year
+
+	penMixedSep = 0.08 // 01.03/2026
+	penGlued    = 0.08 // a letter run that is not a keyword touches the date
+)
+
+// match is one reading of a date-shaped run of tokens, before keyword context.
+type match struct {
+	first, last int // token indices
+	y, m, d     int // d == 0: month precision
+	strength    float64
+	fixes       int
+	penalty     float64
+
+	// Numeric day/month order. When both parts are 12 or less the digits cannot tell;
+	// p1/p2 are the parts in print order and the choice is made with keyword context.
+	ambiguous bool
+	p1, p2    int
+	order     string // why the order is what it is, when it was decided by the digits
+	lay       layout // as read day first, or the only reading
+	swapped   bool   // read month first: day and month parts of lay trade places
+}
+
+type lineScan struct {
+	t    *folded
+	toks []token
+	hits []kwHit
+}
+
+// sep classifies the gap between consecutive tokens a and a+1: 0 when glued, ' ' for spaces
+// only, or the one separator character among spaces. ok is false for anything else.
+func (s *lineScan) sep(a int) (c byte, ok bool) {
+	gap := s.t.u[s.toks[a].end:s.toks[a+1].start]
+	if len(gap) > 4 {
+		return 0, false
+	}
+	for _, b := range gap {
+		switch b {
+		case ' ':
+		case '/', '.', '-', '\\', ',':
+			if c != 0 {
+				return 0, false
+			}
+			c = b
+		default:
+			return 0, false
+		}
+	}
+	if c == 0 && len(gap) > 0 {
+		c = ' '
+	}
+	return c, true
+}
+
+func numSep(c byte) bool { return c == '/' || c == '.' || c == '-' || c == '\\' || c == ' ' }
+
+// layout is a match's Format kept in pieces, so rejected readings cost no string building.
+type layout struct {
+	parts [3]string
+	seps  [2]byte // 0: glued
+}
+
+func (l layout) format(swapped bool) string {
+	p := l.parts
+	if swapped {
+		p[0], p[1] = p[1], p[0]
+	}
+	var b strings.Builder
+	for i, part := range p {
+		if part == "" {
+			break
+		}
+		if i > 0 && l.seps[i-1] != 0 {
+			b.WriteByte(l.seps[i-1])
+		}
+		b.WriteString(part)
+	}
+	return b.String()
+}
+
+func yearFmt(t token) string { return pick(len(t.s) == 2, "YY", "YYYY") }
+
+func (s *lineScan) matches() []match {
+	var out []match
+	for i, tk := range s.toks {
+		switch {
+		case tk.num():
+			out = s.numeric(i, out)
+			out = s.compact(i, out)
+			out = s.dayMonthName(i, out)
+		case tk.kind == tokWord && monthOf(tk.s) > 0:
+			out = s.monthFirst(i, out)
+		}
+	}
+	return out
+}
+
+// numeric reads separated numeric dates starting at token i: D/M/Y (either order), Y/M/D,
+// M/Y and Y-M.
+func (s *lineScan) numeric(i int, out []match) []match {
+	n := len(s.toks)
+	a := s.toks[i]
+	if i+1 >= n || !s.toks[i+1].num() {
+		return out
+	}
+	b := s.toks[i+1]
+	s1, ok1 := s.sep(i)
+	if !ok1 || !numSep(s1) {
+		return out
+	}
+	if i+2 < n && s.toks[i+2].num() {
+		c := s.toks[i+2]
+		if s2, ok := s.sep(i + 1); ok && numSep(s2) {
+			spaced := s1 == ' ' || s2 == ' '
+			m := match{first: i, last: i + 2, fixes: a.fixes + b.fixes + c.fixes}
+			if s1 != s2 {
+				m.penalty += penMixedSep
+			}
+			switch {
+			case len(a.s) <= 2 && len(b.s) <= 2 && (len(c.s) == 2 || len(c.s) == 4):
+				m.strength = pick(len(c.s) == 4, pick(spaced, strSpaced4, strFull4), pick(spaced, strSpaced2, strFull2))
+				m.lay = layout{[3]string{"DD", "MM", yearFmt(c)}, [2]byte{s1, s2}}
+				if s.dayMonth(&m, a.val(), b.val(), year(c)) && s.isolated(i, i+2, spaced) {
+					out = append(out, m)
+				}
+			case len(a.s) == 4 && len(b.s) <= 2 && len(c.s) <= 2:
+				m.strength = pick(spaced, strSpaced4, strFull4)
+				m.y, m.m, m.d = a.val(), b.val(), c.val()
+				m.lay = layout{[3]string{"YYYY", "MM", "DD"}, [2]byte{s1, s2}}
+				if plausible(m.y, m.m, m.d) && s.isolated(i, i+2, spaced) {
+					out = append(out, m)
+				}
+			}
+		}
+	}
+
+	// Two parts: month-year, year-month, or a day glued to MMYY.
+	m := match{first: i, last: i + 1, fixes: a.fixes + b.fixes}
+	spaced := s1 == ' '
+	kw := s.prefixHit(i) != nil
+	switch {
+	case len(a.s) <= 2 && len(b.s) == 4 && inYearRange(b.val()):
+		m.strength = pick(spaced, strSpacedMY4, strMY4)
+		m.y, m.m = b.val(), a.val()
+		m.lay = layout{[3]string{"MM", "YYYY"}, [2]byte{s1}}
+	case len(a.s) <= 2 && len(b.s) == 2 && (kw || (len(a.s) == 2 && (s1 == '/' || s1 == '-'))):
+		// MM/YY without a keyword is also how prices and fractions look; take it only in the
+		// forms a printer uses.
+		m.strength = strMY2
+		m.y, m.m = year(b), a.val()
+		m.lay = layout{[3]string{"MM", "YY"}, [2]byte{s1}}
+	case len(a.s) == 4 && len(b.s) <= 2 && !spaced && s1 != '\\':
+		m.strength = strYM
+		m.y, m.m = a.val(), b.val()
+		m.lay = layout{[3]string{"YYYY", "MM"}, [2]byte{s1}}
+	case len(a.s) <= 2 && len(b.s) == 4 && !spaced:
+		m.strength = strSplitYear
+		m.d, m.m, m.y = a.val(), atoi(b.s[:2]), 2000+atoi(b.s[2:])
+		m.lay = layout{[3]string{"DD", "MM", "YY"}, [2]byte{s1}}
+		if plausible(m.y, m.m, m.d) && s.isolated(i, i+1, false) {
+			out = append(out, m)
+		}
+		return out
+	default:
+		return out
+	}
+	if plausible(m.y, m.m, 1) && s.isolated(i, i+1, spaced) {
+		out = append(out, m)
+	}
+	return out
+}
+
+// compact reads a lone run of exactly 6 or 8 digits. Longer runs are barcodes and shorter
+// ones lot numbers, so no date is cut out of them.
+func (s *lineScan) compact(i int, out []match) []match {
+	tk := s.toks[i]
+	if len(tk.s) != 6 && len(tk.s) != 8 {
+		return out
+	}
+	if i > 0 {
+		p := s.toks[i-1]
+		if p.end == tk.start && p.kind != tokNum && s.keywordAt(i-1) == nil {
+			return out // glued to a code such as J014036
+		}
+		if h := s.prefixHit(i); h != nil && h.kw.lot {
+			return out // the number after LOT is the lot
+		}
+		if p.kind == tokNum && len(p.s) >= 5 {
+			return out
+		}
+	}
+	if i+1 < len(s.toks) {
+		q := s.toks[i+1]
+		if q.start == tk.end && q.kind != tokNum {
+			return out
+		}
+		if q.kind == tokNum && len(q.s) >= 5 && q.start > tk.end {
+			return out // one group of a spaced barcode
+		}
+	}
+	if !s.isolated(i, i, true) {
+		return out
+	}
+	d := tk.s
+	m := match{first: i, last: i, fixes: tk.fixes}
+	if len(d) == 8 {
+		if y, mo, dd := atoi(d[:4]), atoi(d[4:6]), atoi(d[6:]); plausible(y, mo, dd) {
+			m.strength, m.y, m.m, m.d = strCompact8, y, mo, dd
+			m.lay = layout{parts: [3]string{"YYYY", "MM", "DD"}}
+			return append(out, m)
+		}
+		m.strength, m.lay = strCompact8, layout{parts: [3]string{"DD", "MM", "YYYY"}}
+		if s.dayMonth(&m, atoi(d[:2]), atoi(d[2:4]), atoi(d[4:])) {
+			out = append(out, m)
+		}
+		return out
+	}
+	if mo, y := atoi(d[:2]), atoi(d[2:]); plausible(y, mo, 1) {
+		m.strength, m.y, m.m = strCompactMY, y, mo
+		m.lay = layout{parts: [3]string{"MM", "YYYY"}}
+		return append(out, m)
+	}
+	m.strength, m.lay = strCompact6, layout{parts: [3]string{"DD", "MM", "YY"}}
+	if s.dayMonth(&m, atoi(d[:2]), atoi(d[2:4]), 2000+atoi(d[4:])) {
+		return append(out, m)
+	}
+	m = match{first: i, last: i, fixes: tk.fixes, strength: strCompactYMD6}
+	m.lay = layout{parts: [3]string{"YY", "MM", "DD"}}
+	m.y, m.m, m.d = 2000+atoi(d[:2]), atoi(d[2:4]), atoi(d[4:])
+	if plausible(m.y, m.m, m.d) {
+		out = append(out, m)
+	}
+	return out
+}
+
+// dayMonthName reads D MON Y (30JAN2024, 11 APR 2021, 15 de janeiro de 2024) and
+// Y MON D (2024-JAN-30) starting at number token i.
+func (s *lineScan) dayMonthName(i int, out []match) []match {
+	a := s.toks[i]
+	j, s1, ok := s.next(i)
+	if !ok || s.toks[j].kind != tokWord {
+		return out
+	}
+	mon := monthOf(s.toks[j].s)
+	if mon == 0 {
+		return out
+	}
+	k, s2, ok := s.next(j)
+	if !ok || !s.toks[k].num() {
+		return out
+	}
+	c := s.toks[k]
+	m := match{first: i, last: k, m: mon, fixes: a.fixes + c.fixes}
+	switch {
+	case len(a.s) <= 2 && (len(c.s) == 2 || len(c.s) == 4):
+		m.d, m.y = a.val(), year(c)
+		m.strength = pick(len(c.s) == 4, strName4, strName2)
+		m.lay = layout{[3]string{"DD", "MON", yearFmt(c)}, [2]byte{s1, s2}}
+	case len(a.s) == 4 && len(c.s) <= 2 && s1 != 0 && s2 != 0:
+		m.y, m.d = a.val(), c.val()
+		m.strength = strName4
+		m.lay = layout{[3]string{"YYYY", "MON", "DD"}, [2]byte{s1, s2}}
+	default:
+		return out
+	}
+	if plausible(m.y, m.m, m.d) && s.isolated(i, k, false) {
+		out = append(out, m)
+	}
+	return out
+}
+
+// monthFirst reads MON D Y (FEB/21/21, FEB 21, 2021) and MON Y (NOV2021, SET25, ABR/27)
+// starting at month token i.
+func (s *lineScan) monthFirst(i int, out []match) []match {
+	mon := monthOf(s.toks[i].s)
+	j, s1, ok := s.next(i)
+	if !ok || !s.toks[j].num() {
+		return out
+	}
+	b := s.toks[j]
+	if k, s2, ok := s.next(j); ok && s2 != 0 && s.toks[k].num() && len(b.s) <= 2 {
+		c := s.toks[k]
+		if len(c.s) == 2 || len(c.s) == 4 {
+			m := match{first: i, last: k, m: mon, d: b.val(), y: year(c), fixes: b.fixes + c.fixes}
+			m.strength = pick(len(c.s) == 4, strName4, strName2)
+			m.lay = layout{[3]string{"MON", "DD", yearFmt(c)}, [2]byte{s1, s2}}
+			if plausible(m.y, m.m, m.d) && s.isolated(i, k, false) {
+				out = append(out, m)
+			}
+		}
+	}
+	if len(b.s) != 2 && len(b.s) != 4 {
+		return out
+	}
+	m := match{first: i, last: j, m: mon, y: year(b), fixes: b.fixes}
+	m.strength = pick(len(b.s) == 4, strNameMY4, strNameMY2)
+	m.lay = layout{[3]string{"MON", yearFmt(b)}, [2]byte{s1}}
+	if plausible(m.y, m.m, 1) && s.isolated(i, j, false) {
+		out = append(out, m)
+	}
+	return out
+}
+
+// next returns the token after i, stepping over one connecting word ("15 de janeiro de
+// 2024", "1st of May"), and the separator to it.
+func (s *lineScan) next(i int) (int, byte, bool) {
+	if i+1 >= len(s.toks) {
+		return 0, 0, false
+	}
+	c, ok := s.sep(i)
+	if !ok {
+		return 0, 0, false
+	}
+	if w := s.toks[i+1]; w.kind == tokWord && (w.s == "DE" || w.s == "DEL" || w.s == "OF") && i+2 < len(s.toks) {
+		c2, ok2 := s.sep(i + 1)
+		if !ok2 || c == 0 || c2 == 0 {
+			return 0, 0, false
+		}
+		return i + 2, ' ', true
+	}
+	return i + 1, c, true
+}
+
+// dayMonth fills a numeric day/month pair read in print order as p1, p2. When the digits
+// decide the order it is fixed now; otherwise the match stays ambiguous until keyword
+// context is known. It reports whether some reading is a real date.
+func (s *lineScan) dayMonth(m *match, p1, p2, y int) bool {
+	m.y, m.p1, m.p2 = y, p1, p2
+	df := plausible(y, p2, p1)
+	mf := plausible(y, p1, p2)
+	switch {
+	case df && mf && p1 != p2:
+		m.ambiguous = true
+		m.d, m.m = p1, p2
+	case df:
+		m.d, m.m = p1, p2
+		if p1 > 12 {
+			m.order = "day first (first part > 12)"
+		}
+	case mf:
+		m.d, m.m = p2, p1
+		m.swapped = true
+		m.order = "month first (second part > 12)"
+	default:
+		return false
+	}
+	return true
+}
+
+// isolated rejects date-shaped runs that are really part of something longer: a fourth
+// number joined by a date separator (versions, IP addresses, 31/02/2024 read as 02/2024),
+// spaced digit groups of a phone number, prices and percentages.
+func (s *lineScan) isolated(first, last int, spaced bool) bool {
+	if first > 0 && s.toks[first-1].num() {
+		if c, ok := s.sep(first - 1); ok && c != ',' && (c != ' ' || spaced) {
+			return false
+		}
+	}
+	if last+1 < len(s.toks) && s.toks[last+1].num() {
+		if c, ok := s.sep(last); ok && c != ',' && (c != ' ' || (spaced && len(s.toks[last+1].s) <= 2)) {
+			return false
+		}
+	}
+	u := s.t.u
+	start, end := s.toks[first].start, s.toks[last].end
+	for k, n := start-1, 0; k >= 0 && n < 3; k, n = k-1, n+1 {
+		if u[k] == '$' || u[k] == '+' {
+			return false
+		}
+		if u[k] != ' ' {
+			break
+		}
+	}
+	for k, n := end, 0; k < len(u) && n < 3; k, n = k+1, n+1 {
+		if u[k] == '$' || u[k] == '%' {
+			return false
+		}
+		if u[k] == ',' && k+1 < len(u) && u[k+1] >= '0' && u[k+1] <= '9' {
+			return false // decimal comma: 12.99,5 or 1.234,56
+		}
+		if u[k] != ' ' {
+			break
+		}
+	}
+	return true
+}
+
+// glued reports a date stuck to a letter run that is neither keyword nor month, as in
+// "A12/05/2024": still a date, but OCR may have merged it with a code.
+func (s *lineScan) glued(m *match) bool {
+	first := m.first
+	if first == 0 {
+		return false
+	}
+	p := s.toks[first-1]
+	return p.kind != tokNum && p.end == s.toks[first].start && s.keywordAt(first-1) == nil &&
+		monthOf(p.s) == 0
+}
+
+func year(t token) int {
+	if len(t.s) == 2 {
+		return 2000 + t.val()
+	}
+	return t.val()
+}
+
+func inYearRange(y int) bool { return y >= minYear && y <= maxYear }
+
+func atoi(s string) int {
+	v := 0
+	for i := 0; i < len(s); i++ {
+		v = v*10 + int(s[i]-'0')
+	}
+	return v
+}
+
+func pick[T any](cond bool, a, b T) T {
+	if cond {
+		return a
+	}
+	return b
+}
+
+// date returns the match's civil date: a month-precision match holds the month's last day.
+func (m *match) date() (Date, Precision) {
+	if m.d == 0 {
+		return endOfMonth(m.y, time.Month(m.m)), PrecisionMonth
+	}
+	return Date{Year: m.y, Month: time.Month(m.m), Day: m.d}, PrecisionDay
+}

@@ -1,0 +1,178 @@
+package dates
+
+import "strconv"
+
+type tokKind uint8
+
+const (
+	tokNum    tokKind = iota // a digit run
+	tokWord                  // an ASCII letter run
+	tokScript                // a run of letters from other scripts (CJK, Hangul, ...)
+)
+
+// token is a digit or letter run of a folded line. Punctuation and spaces are not tokens;
+// the matchers read them from the gaps between tokens.
+type token struct {
+	kind       tokKind
+	s          string // digits (after OCR fixes) or upper-case letters
+	start, end int    // folded byte offsets
+	fixes      int    // letters read as digits inside this number (O→0, I/l→1)
+	time       bool   // hour, minute or second of a clock time: never part of a date
+}
+
+func (k token) num() bool { return k.kind == tokNum && !k.time }
+
+func (k token) val() int {
+	v, _ := strconv.Atoi(k.s)
+	return v
+}
+
+const (
+	clsOther byte = iota
+	clsDigit
+	clsLetter // ASCII letter
+	clsScript // byte of a non-ASCII letter
+)
+
+// confusable returns the digit OCR often means by a letter printed among digits.
+// Upper-case L is deliberately absent: it starts lot codes (L274A1) and LOT/LOTE.
+func confusable(c byte) byte {
+	switch c {
+	case 'O', 'o':
+		return '0'
+	case 'I', 'l':
+		return '1'
+	}
+	return 0
+}
+
+// tokenize splits a folded line into tokens. Letters that OCR confuses with digits are read
+// as digits only inside a digit run and never where they touch other letters, so "2O26"
+// becomes 2026 while LOTE, OUT and AGO2025 keep their letters: Datalid's global substitution
+// turned LOTE into L0TE and SET into 5ET.
+func tokenize(t *folded) []token {
+	n := len(t.u)
+	buf := make([]byte, 3*n)
+	cls, digit, fixed := buf[:n:n], buf[n:2*n:2*n], buf[2*n:]
+	copy(digit, t.u)
+	for i, c := range t.u {
+		switch {
+		case c >= '0' && c <= '9':
+			cls[i] = clsDigit
+		case c >= 'A' && c <= 'Z':
+			cls[i] = clsLetter
+		case c >= 0x80:
+			cls[i] = clsScript
+		}
+	}
+	readConfusables(t, cls, digit, fixed)
+	// One string for the whole line; token texts are slices of it.
+	ds := string(digit)
+
+	toks := make([]token, 0, 16)
+	for i := 0; i < n; {
+		c := cls[i]
+		if c == clsOther {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < n && cls[j] == c {
+			j++
+		}
+		switch c {
+		case clsDigit:
+			tk := token{kind: tokNum, s: ds[i:j], start: i, end: j}
+			for k := i; k < j; k++ {
+				tk.fixes += int(fixed[k])
+			}
+			toks = append(toks, tk)
+		case clsLetter:
+			w := ds[i:j]
+			if monthOf(w) == 0 && lookupWord(w) == nil {
+				if k := monthSuffix(w); k > 0 {
+					toks = append(toks, token{kind: tokWord, s: w[:k], start: i, end: i + k})
+					toks = append(toks, token{kind: tokWord, s: w[k:], start: i + k, end: j})
+					break
+				}
+			}
+			toks = append(toks, token{kind: tokWord, s: w, start: i, end: j})
+		default:
+			toks = append(toks, token{kind: tokScript, s: ds[i:j], start: i, end: j})
+		}
+		i = j
+	}
+	return markTimes(t, toks)
+}
+
+// readConfusables turns confusable letters into digits inside runs that hold real digits,
+// peeling off those at a run's edge that touch another letter.
+func readConfusables(t *folded, cls, digit, fixed []byte) {
+	n := len(cls)
+	letterAt := func(i int) bool { return i >= 0 && i < n && (cls[i] == clsLetter || cls[i] == clsScript) }
+	for i := 0; i < n; {
+		if cls[i] != clsDigit && confusable(t.f[i]) == 0 {
+			i++
+			continue
+		}
+		j, digits := i, 0
+		for j < n && (cls[j] == clsDigit || confusable(t.f[j]) != 0) {
+			if cls[j] == clsDigit {
+				digits++
+			}
+			j++
+		}
+		a, b := i, j
+		for a < b && cls[a] != clsDigit && letterAt(a-1) {
+			a++
+		}
+		for b > a && cls[b-1] != clsDigit && letterAt(b) {
+			b--
+		}
+		if digits > 0 {
+			for k := a; k < b; k++ {
+				if cls[k] != clsDigit {
+					cls[k], digit[k], fixed[k] = clsDigit, confusable(t.f[k]), 1
+				}
+			}
+		}
+		i = j
+	}
+}
+
+// markTimes flags clock times so they never become date parts, and splits a clock hour
+// off a digit run OCR glued it to: "01/01/2603:33" is 01/01/26 then 03:33, "2116:16" is
+// 21 then 16:16.
+func markTimes(t *folded, toks []token) []token {
+	colonDigitAfter := func(end int) bool {
+		return end+1 < len(t.u) && t.u[end] == ':' && t.u[end+1] >= '0' && t.u[end+1] <= '9'
+	}
+	out := toks[:0:0]
+	for i, tk := range toks {
+		if tk.kind != tokNum {
+			out = append(out, tk)
+			continue
+		}
+		if tk.start >= 2 && t.u[tk.start-1] == ':' && i > 0 && toks[i-1].kind == tokNum && toks[i-1].end == tk.start-1 {
+			tk.time = true // minutes or seconds
+		}
+		if colonDigitAfter(tk.end) && !tk.time {
+			if len(tk.s) <= 2 {
+				tk.time = true
+			} else {
+				h := 2
+				if v, _ := strconv.Atoi(tk.s[len(tk.s)-2:]); v > 23 {
+					h = 1
+				}
+				cut := len(tk.s) - h
+				head := token{kind: tokNum, s: tk.s[:cut], start: tk.start, end: tk.start + cut}
+				hour := token{kind: tokNum, s: tk.s[cut:], start: tk.start + cut, end: tk.end, time: true}
+				head.fixes, hour.fixes = tk.fixes, 0
+				out = append(out, head, hour)
+				continue
+			}
+		}
+		out = append(out, tk)
+	}
+	return out
+}
