@@ -119,4 +119,3 @@ func readAll(ctx context.Context, eng *engine.Engine, files []string, workers in
 	}
 	return nil
 }
-

@@ -8,7 +8,7 @@ type assoc uint8
 const (
 	assocNone     assoc = iota
 	assocEarlier        // keyword earlier on the same line, other text between
-	assocPrevLine       // the previous line ends with the keyword ("Mindestens haltbar bis:")
+	assocPrevLine       // the line above ends with the keyword, or is a column header ("FAB. VAL.")
 	assocSuffix         // keyword right after the date ("2022.01.31 까지")
 	assocDirect         // keyword right before the date ("EXP: 26/11/2021")
 )
@@ -46,7 +46,7 @@ func (a assoc) describe(kw *keyword) string {
 	case assocSuffix:
 		return "before keyword " + name
 	case assocPrevLine:
-		return "keyword " + name + " ends previous line"
+		return "keyword " + name + " on line above"
 	case assocEarlier:
 		return "keyword " + name + " earlier on line"
 	}
@@ -78,7 +78,8 @@ func (s *lineScan) prefixHit(first int) *kwHit {
 	h := &s.hits[k]
 	gap := s.toks[first].start - s.toks[h.last].end
 	if h.kw.lone {
-		if h.last+1 != first || gap > 3 {
+		// "V:05/12/2025" and "E 28 10 21" but not "v2.10.2024", a version number.
+		if h.last+1 != first || gap < 1 || gap > 3 {
 			return nil
 		}
 		return h
@@ -129,32 +130,49 @@ func (s *lineScan) earlierHit(m *match, prevLast int) *kwHit {
 	return nil
 }
 
-// tailKeyword returns the keyword a line ends with (only filler words after it), which
-// then labels the first date of the next line: labels in several languages are often
-// printed one per line above the date.
-func (s *lineScan) tailKeyword() *keyword {
+// labels returns the keywords a line leaves for the dates of the next line. A line that
+// ends with a keyword (only filler words after it) labels the next line's first date:
+// labels in several languages are often printed one per line above the date. A line with
+// no date and several keywords is a column header ("FAB. VAL. LOTE" above
+// "01/02/24 01/02/25 A123"): its keywords, lot aside, label the next line's dates in order.
+func (s *lineScan) labels(hasDates bool) []*keyword {
 	if len(s.hits) == 0 {
 		return nil
 	}
-	h := s.hits[len(s.hits)-1]
-	if h.kw.lone || h.kw.lot || h.kw.suffix || !onlyFillers(s.toks, h.last+1, len(s.toks)) {
+	last := s.hits[len(s.hits)-1]
+	if !onlyFillers(s.toks, last.last+1, len(s.toks)) {
 		return nil
 	}
-	return h.kw
+	if hasDates {
+		if last.kw.lone || last.kw.lot || last.kw.suffix {
+			return nil
+		}
+		return []*keyword{last.kw}
+	}
+	var out []*keyword
+	for _, h := range s.hits {
+		if !h.kw.lone && !h.kw.lot && !h.kw.suffix {
+			out = append(out, h.kw)
+		}
+	}
+	return out
 }
 
-// associate finds the keyword that labels m. first says m is the line's first date;
-// prevLast is the last token of the previous date on this line or -1; tail is the keyword
-// the previous line ended with, if any.
-func (s *lineScan) associate(m *match, first bool, prevLast int, tail *keyword) (*keyword, assoc) {
+// associate finds the keyword that labels m, the k-th of n dates on its line. prevLast is
+// the last token of the previous date on this line or -1; above holds the labels the
+// previous line left (see labels).
+func (s *lineScan) associate(m *match, k, n, prevLast int, above []*keyword) (*keyword, assoc) {
 	if h := s.suffixHit(m.last); h != nil {
 		return h.kw, assocSuffix
 	}
 	if h := s.prefixHit(m.first); h != nil {
 		return h.kw, assocDirect
 	}
-	if first && tail != nil && onlyFillers(s.toks, 0, m.first) {
-		return tail, assocPrevLine
+	switch {
+	case len(above) == 1 && k == 0 && onlyFillers(s.toks, 0, m.first):
+		return above[0], assocPrevLine
+	case len(above) > 1 && len(above) == n:
+		return above[k], assocPrevLine
 	}
 	if h := s.earlierHit(m, prevLast); h != nil {
 		return h.kw, assocEarlier

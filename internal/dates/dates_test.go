@@ -153,6 +153,8 @@ var findCases = []findCase{
 	{in: "1616516704024232", want: ""},
 	{in: "1086376", want: ""},
 	{in: "L 300427", want: ""},
+	{in: "L300427", want: ""},
+	{in: "LOTE: 20240315", want: ""},
 	{in: "LOT: 014036J0403I", want: ""},
 	{in: "R$ 12,99", want: ""},
 	{in: "$12.99", want: ""},
@@ -175,6 +177,24 @@ var findCases = []findCase{
 	{in: "", want: ""},
 	{in: "VALIDADE", want: ""},
 	{in: "13:45 12/05/2026", want: "2026-05-12"},
+	{in: "CX 12/24 UN", want: ""},
+	{in: "CNPJ 12.345.678/0001-90", want: ""},
+	{in: "CEP 01234-567 Tel 0800-123-4567", want: ""},
+	{in: "(BEST WHEN USED BY DATE SHOWN)", want: ""},
+	{in: "v2.10.2024", want: "2024-10-02", kind: KindUnknown},
+
+	// Labels on the line above, column headers, other scripts.
+	{in: "FAB. VAL. LOTE\n01/02/24 01/02/25 A123", want: "2025-02-01"},
+	{in: "LOTE FAB VAL\nA123 01/02/2024 01/02/2025", want: "2025-02-01"},
+	{in: "DATA DE FABRICAÇÃO: 05/01/2025\nDATA DE VALIDADE: 05/01/2026", want: "2026-01-05"},
+	{in: "FECHA DE CADUCIDAD: 15/06/2026", want: "2026-06-15", kind: KindExpiry},
+	{in: "EXPIRA EM 12/05/2026", want: "2026-05-12", kind: KindExpiry},
+	{in: "Lote: 2403 Fab: 03/2024 Val: 03/2026", want: "2026-03"},
+	{in: "生产日期:2024-01-30 保质期至:2025-01-30", want: "2025-01-30"},
+	{in: "2024년 1월 30일까지", want: "2024-01-30", kind: KindExpiry},
+	{in: "BEST BY 120526", want: "2026-12-05"},
+	{in: "110224", want: "2024-02-11"},
+	{in: "110224", want: "2024-11-02", opt: Options{PreferMonthFirst: true}},
 	{in: "R$ 4,99 VAL 12/05/2026", want: "2026-05-12"},
 }
 

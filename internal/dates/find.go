@@ -60,26 +60,29 @@ type found struct {
 	assoc    assoc
 }
 
-// Find reads every line and chooses the expiry date.
+// Find reads every line and chooses the expiry date. Lines must be in reading order: a
+// label printed on one line ("Mindestens haltbar bis:") names the date on the next.
 func Find(lines []Line, opt Options) Result {
 	var res Result
 	var meta []found
-	var tail *keyword
+	var above []*keyword
 	for li, ln := range lines {
 		s := scanLine(ln.Text)
 		ms := s.dedupe(s.matches())
 		prevLast := -1
 		for k := range ms {
 			m := &ms[k]
-			kw, a := s.associate(m, k == 0, prevLast, tail)
+			kw, a := s.associate(m, k, len(ms), prevLast, above)
 			prevLast = m.last
 			c, f := s.candidate(m, kw, a, opt)
 			c.Line = li
+			// A shaky OCR read at most halves the confidence: a well-labelled date read
+			// with low confidence is still better evidence than no date.
 			c.Confidence = c.Score * (0.5 + 0.5*clamp01(ln.Confidence))
 			res.Candidates = append(res.Candidates, c)
 			meta = append(meta, f)
 		}
-		tail = s.tailKeyword()
+		above = s.labels(len(ms) > 0)
 	}
 	if i, why := choose(res.Candidates, meta); i >= 0 {
 		best := &res.Candidates[i]

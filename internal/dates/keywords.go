@@ -8,7 +8,6 @@ import (
 // keyword is a phrase printed next to a date that says what the date means.
 type keyword struct {
 	words  []string // folded words; ASCII phrases match word tokens one by one
-	name   string   // the group it belongs to ("EXP" for EXPIRY, EXPIRES...)
 	phrase string   // the phrase as listed, for Reason
 	kind   Kind     // KindExpiry or KindManufacture (lot codes count as manufacture)
 	lot    bool     // a code follows it, not a date: it only marks a date printed right after it
@@ -29,7 +28,6 @@ const (
 type kwSpec struct {
 	kind    Kind
 	flags   kwFlag
-	name    string
 	phrases []string
 }
 
@@ -37,45 +35,46 @@ type kwSpec struct {
 // (URL, VRL, VALIOADE...) are listed as phrases of their own instead of being "corrected" in the
 // text, because global substitutions corrupt other words.
 var keywordSpecs = []kwSpec{
-	{KindExpiry, 0, "VAL", []string{"VAL", "VALID", "VALIDO", "VALIDA", "VALIDADE", "VALIDITY",
+	{KindExpiry, 0, []string{"VAL", "VALID", "VALIDO", "VALIDA", "VALIDADE", "VALIDITY",
 		"VALDADE", "VALIOADE", "VALIDADC", "VAUDADE", "URL", "VRL", "UNL", "VNL", "UAL", "VAI"}},
-	{KindExpiry, 0, "VENC", []string{"VENC", "VENCE", "VENCIMENTO", "VENCIMIENTO", "VTO", "VCTO", "VENCTO"}},
-	{KindExpiry, 0, "EXP", []string{"EXP", "EXF", "EXPIRY", "EXPIRES", "EXPIRE", "EXPIRA",
+	{KindExpiry, 0, []string{"VENC", "VENCE", "VENCIMENTO", "VENCIMIENTO", "VTO", "VCTO", "VENCTO"}},
+	{KindExpiry, 0, []string{"EXP", "EXF", "EXPIRY", "EXPIRES", "EXPIRE", "EXPIRA",
 		"EXPIRATION", "EXPDATE", "EXPIRYDATE"}},
-	{KindExpiry, 0, "BEST BEFORE", []string{"BEST BEFORE", "BESTBEFORE", "BEST BEFORE END", "BBE",
+	{KindExpiry, 0, []string{"BEST BEFORE", "BESTBEFORE", "BEST BEFORE END", "BBE",
 		"BBD", "BB", "USE BEFORE", "DISPLAY UNTIL"}},
-	{KindExpiry, fUS, "BEST BY", []string{"BEST BY", "BESTBY", "BEST IF USED BY", "BEST IF USED BEFORE",
+	{KindExpiry, fUS, []string{"BEST BY", "BESTBY", "BEST IF USED BY", "BEST IF USED BEFORE",
 		"BEST WHEN USED BY", "USE BY", "USEBY", "SELL BY"}},
-	{KindExpiry, 0, "CAD", []string{"CAD", "CADUCIDAD", "CONSUMIR ANTES DE",
+	{KindExpiry, 0, []string{"CAD", "CADUCIDAD", "CONSUMIR ANTES DE",
 		"CONSUMIR PREFERENTEMENTE ANTES DE", "CONSUMIR PREFERENTEMENTE ANTES DEL", "CONSUMIR ATE",
+		"CONSUMIR PREFERENCIALMENTE ATE", "CONSUMIR PREFERENCIALMENTE ANTES DE",
 		"CONS PREF"}},
-	{KindExpiry, 0, "MHD", []string{"MHD", "MINDESTENS HALTBAR BIS", "HALTBAR BIS",
+	{KindExpiry, 0, []string{"MHD", "MINDESTENS HALTBAR BIS", "HALTBAR BIS",
 		"ZU VERBRAUCHEN BIS", "VERBRAUCHEN BIS"}},
-	{KindExpiry, 0, "THT", []string{"THT", "TEN MINSTE HOUDBAAR TOT", "TENMINSTE HOUDBAAR TOT",
+	{KindExpiry, 0, []string{"THT", "TEN MINSTE HOUDBAAR TOT", "TENMINSTE HOUDBAAR TOT",
 		"HOUDBAAR TOT", "TE GEBRUIKEN TOT", "TGT"}},
-	{KindExpiry, 0, "DLUO", []string{"DLUO", "DLC", "DDM", "A CONSOMMER DE PREFERENCE AVANT",
+	{KindExpiry, 0, []string{"DLUO", "DLC", "DDM", "A CONSOMMER DE PREFERENCE AVANT",
 		"A CONSOMMER AVANT", "A CONSOMMER JUSQU AU"}},
-	{KindExpiry, 0, "SCAD", []string{"SCAD", "SCADENZA", "DA CONSUMARSI ENTRO",
+	{KindExpiry, 0, []string{"SCAD", "SCADENZA", "DA CONSUMARSI ENTRO",
 		"DA CONSUMARSI PREFERIBILMENTE ENTRO"}},
-	{KindExpiry, 0, "V", []string{"V"}},
-	{KindExpiry, 0, "E", []string{"E"}},
-	{KindExpiry, 0, "유통기한", []string{"유통기한", "소비기한", "有效期至", "有效期", "保质期至", "到期日",
+	{KindExpiry, 0, []string{"V"}},
+	{KindExpiry, 0, []string{"E"}},
+	{KindExpiry, 0, []string{"유통기한", "소비기한", "有效期至", "有效期", "保质期至", "到期日",
 		"賞味期限", "消費期限"}},
-	{KindExpiry, fSuffix, "까지", []string{"까지"}},
+	{KindExpiry, fSuffix, []string{"까지"}},
 
-	{KindManufacture, 0, "FAB", []string{"FAB", "FABR", "FABRICACAO", "FABRICADO", "FABRICADO EM",
+	{KindManufacture, 0, []string{"FAB", "FABR", "FABRICACAO", "FABRICADO", "FABRICADO EM",
 		"FABRICATION", "FABRICACION"}},
-	{KindManufacture, 0, "MFG", []string{"MFG", "MFD", "MANUF", "MANUFACTURE", "MANUFACTURED",
+	{KindManufacture, 0, []string{"MFG", "MFD", "MANUF", "MANUFACTURE", "MANUFACTURED",
 		"MANUFACTURING", "DOM"}},
-	{KindManufacture, 0, "PROD", []string{"PROD", "PRODUCTION", "PRODUCED", "PRODUCAO", "PRODUCCION",
+	{KindManufacture, 0, []string{"PROD", "PRODUCTION", "PRODUCED", "PRODUCAO", "PRODUCCION",
 		"PRODUZIDO", "PRODOTTO", "HERGESTELLT", "HERST"}},
-	{KindManufacture, 0, "PACKED", []string{"PACKED", "PACKED ON", "PKD", "PACKAGED", "PACK", "EMB",
+	{KindManufacture, 0, []string{"PACKED", "PACKED ON", "PKD", "PACKAGED", "PACK", "EMB",
 		"EMBALADO", "EMBALAGEM", "ENV", "ENVASADO", "ENVASE", "ELAB", "ELABORADO", "ELABORACION"}},
-	{KindManufacture, 0, "M", []string{"M"}},
-	{KindManufacture, 0, "F", []string{"F"}},
-	{KindManufacture, 0, "제조", []string{"제조일자", "제조", "生产日期", "制造日期", "生産日", "製造日", "製造"}},
-	{KindManufacture, fSuffix, "부터", []string{"부터"}},
-	{KindManufacture, fLot, "LOT", []string{"L", "LOT", "LOTE", "LOTTO", "BATCH", "LOTNO"}},
+	{KindManufacture, 0, []string{"M"}},
+	{KindManufacture, 0, []string{"F"}},
+	{KindManufacture, 0, []string{"제조일자", "제조", "生产日期", "制造日期", "生産日", "製造日", "製造"}},
+	{KindManufacture, fSuffix, []string{"부터"}},
+	{KindManufacture, fLot, []string{"L", "LOT", "LOTE", "LOTTO", "BATCH", "LOTNO"}},
 }
 
 // fillers may stand between a keyword and its date without breaking the link:
@@ -87,6 +86,7 @@ var fillers = map[string]bool{
 	"BIS": true, "TOT": true, "ENTRO": true, "AVANT": true, "JUSQU": true, "AU": true, "UNTIL": true,
 	"DD": true, "MM": true, "AA": true, "YY": true, "YYYY": true, "AAAA": true, "JJ": true,
 	"MMM": true, "DIA": true, "MES": true, "ANO": true, "THE": true, "OF": true,
+	"EM": true, "EN": true, "AM": true, "OP": true, "IN": true,
 }
 
 var (
@@ -99,7 +99,6 @@ func init() {
 		for _, p := range spec.phrases {
 			kw := &keyword{
 				words:  strings.Fields(p),
-				name:   spec.name,
 				phrase: p,
 				kind:   spec.kind,
 				lot:    spec.flags&fLot != 0,

@@ -38,6 +38,9 @@ func fold(line string) *folded {
 	for i := 0; i < len(line); {
 		r, size := utf8.DecodeRuneInString(line[i:])
 		out := foldRune(r, size, buf[:0])
+		if d := dateMarker(r); d != 0 && len(t.u) > 0 && isDigit(t.u[len(t.u)-1]) {
+			out = append(buf[:0], d)
+		}
 		for _, b := range out {
 			t.f = append(t.f, b)
 			t.u = append(t.u, upperASCII(b))
@@ -96,10 +99,6 @@ func foldRune(r rune, size int, dst []byte) []byte {
 		return append(dst, '/')
 	case '＼':
 		return append(dst, '\\')
-	case '年', '月', '년', '월': // CJK and Hangul year/month markers between date digits
-		return append(dst, '-')
-	case '日', '일':
-		return append(dst, ' ')
 	}
 	switch {
 	case r >= 0xC0 && r <= 0xFF:
@@ -124,6 +123,21 @@ func foldRune(r rune, size int, dst []byte) []byte {
 	}
 	return append(dst, ' ')
 }
+
+// dateMarker returns how a CJK or Hangul year/month/day marker reads right after digits
+// ("2024年01月30日", "2024년 1월 30일"): as a date separator. Elsewhere it stays a letter,
+// as in the keyword 生产日期.
+func dateMarker(r rune) byte {
+	switch r {
+	case '年', '月', '년', '월':
+		return '-'
+	case '日', '일':
+		return ' '
+	}
+	return 0
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // span converts a folded half-open range to byte offsets in the original line.
 func (t *folded) span(start, end int) (int, int) {

@@ -170,7 +170,7 @@ func (s *lineScan) numeric(i int, out []match) []match {
 		m.strength = pick(spaced, strSpacedMY4, strMY4)
 		m.y, m.m = b.val(), a.val()
 		m.lay = layout{[3]string{"MM", "YYYY"}, [2]byte{s1}}
-	case len(a.s) <= 2 && len(b.s) == 2 && (kw || (len(a.s) == 2 && (s1 == '/' || s1 == '-'))):
+	case len(a.s) <= 2 && len(b.s) == 2 && (kw || (len(a.s) == 2 && (s1 == '/' || s1 == '-') && !s.counted(i, i+1))):
 		// MM/YY without a keyword is also how prices and fractions look; take it only in the
 		// forms a printer uses.
 		m.strength = strMY2
@@ -206,8 +206,8 @@ func (s *lineScan) compact(i int, out []match) []match {
 	}
 	if i > 0 {
 		p := s.toks[i-1]
-		if p.end == tk.start && p.kind != tokNum && s.keywordAt(i-1) == nil {
-			return out // glued to a code such as J014036
+		if kw := s.keywordAt(i - 1); p.end == tk.start && p.kind != tokNum && (kw == nil || kw.lone || kw.lot) {
+			return out // glued to a code such as J014036 or L300427; EXP20260130 is fine
 		}
 		if h := s.prefixHit(i); h != nil && h.kw.lot {
 			return out // the number after LOT is the lot
@@ -410,6 +410,22 @@ func (s *lineScan) isolated(first, last int, spaced bool) bool {
 		}
 	}
 	return true
+}
+
+// units are words that make a number a quantity: "CX 12/24 UN", "1/2 X".
+var units = map[string]bool{
+	"UN": true, "UND": true, "UNID": true, "UNIDADES": true, "UNITS": true, "G": true, "GR": true,
+	"KG": true, "MG": true, "ML": true, "L": true, "LT": true, "CL": true, "OZ": true, "LB": true,
+	"LBS": true, "PCS": true, "PC": true, "X": true, "CM": true, "MM": true, "M": true, "CX": true,
+	"CAPS": true, "TABS": true, "DOSES": true, "FL": true, "PACK": true,
+}
+
+// counted reports a number pair that counts something: a unit word right before or after.
+func (s *lineScan) counted(first, last int) bool {
+	if first > 0 && s.toks[first-1].kind == tokWord && units[s.toks[first-1].s] {
+		return true
+	}
+	return last+1 < len(s.toks) && s.toks[last+1].kind == tokWord && units[s.toks[last+1].s]
 }
 
 // glued reports a date stuck to a letter run that is neither keyword nor month, as in

@@ -20,10 +20,10 @@ type token struct {
 	time       bool   // hour, minute or second of a clock time: never part of a date
 }
 
-func (k token) num() bool { return k.kind == tokNum && !k.time }
+func (tk token) num() bool { return tk.kind == tokNum && !tk.time }
 
-func (k token) val() int {
-	v, _ := strconv.Atoi(k.s)
+func (tk token) val() int {
+	v, _ := strconv.Atoi(tk.s)
 	return v
 }
 

@@ -1,33 +1,23 @@
 package imgproc
 
 import (
-	"encoding/binary"
 	"image"
 	"math"
 	"runtime"
 	"sync"
 )
 
-// Fixed-point layout. Both passes work on a pixel's four channels at once,
-// packed in a uint64 (SIMD within a register), because a per-byte loop
-// dominated the cost.
-//
-// The vertical pass spreads a pixel's RGBA bytes into four 16-bit lanes and
-// weighs them with vBits-bit weights summing to 1<<vBits: a lane peaks at
-// 255·256 < 2^16, so lanes never carry into each other and the result is the
-// pixel with 8 fractional bits. The horizontal pass splits that into two
-// uint64s of two 32-bit lanes (R,B and G,A) and weighs them with hBits-bit
-// weights: a lane peaks at 65280·2^14 + rounding < 2^30. All weights are
-// non-negative, so nothing needs clamping.
+// Fixed-point layout of the two resize passes. Weights along an axis sum to
+// exactly 1<<weightBits. The vertical pass keeps midBits of fraction in a
+// uint16 (255<<8 fits), so the horizontal pass accumulates at most
+// 65280·2^14 < 2^31 in an int32 and nothing needs clamping: all weights are
+// non-negative.
 const (
-	vBits  = 8
-	hBits  = 14
-	hShift = hBits + vBits
-	lanes2 = 0x0000FFFF0000FFFF
-
-	// wideShrink is the vertical reduction from which 8-bit weights get too
-	// coarse (under 16 units per source row).
-	wideShrink = 16
+	weightBits = 14
+	weightOne  = 1 << weightBits
+	midBits    = 8
+	vShift     = weightBits - midBits
+	hShift     = weightBits + midBits
 )
 
 // axisFilter lists, for each output index along one axis, the contiguous
@@ -41,7 +31,7 @@ type axisFilter struct {
 // where bilinear would skip source pixels entirely and thin strokes of print
 // would alias away; there every source pixel is averaged into the output
 // pixel that covers it (OpenCV's INTER_AREA).
-func newAxisFilter(src, dst, bits int) axisFilter {
+func newAxisFilter(src, dst int) axisFilter {
 	f := axisFilter{start: make([]int, dst), weights: make([][]int32, dst)}
 	scale := float64(src) / float64(dst)
 	store := make([]int32, 0, dst*(int(scale)+2))
@@ -72,7 +62,7 @@ func newAxisFilter(src, dst, bits int) axisFilter {
 			}
 			fw = append(fw, 1-frac, frac)
 		}
-		first, q := quantize(fw, first, bits, &store)
+		first, q := quantize(fw, first, &store)
 		f.start[i] = first
 		f.weights[i] = q
 	}
@@ -80,12 +70,12 @@ func newAxisFilter(src, dst, bits int) axisFilter {
 }
 
 // quantize converts float weights into fixed point summing to exactly
-// 1<<bits by rounding their running sum, so no weight goes negative however
+// weightOne by rounding their running sum, so no weight goes negative however
 // many taps share the total, and drops zero taps at both ends so passes never
 // multiply by zero.
-func quantize(fw []float64, first, bits int, store *[]int32) (int, []int32) {
+func quantize(fw []float64, first int, store *[]int32) (int, []int32) {
 	n := len(*store)
-	one := float64(int32(1) << bits)
+	const one = float64(weightOne)
 	var total, run float64
 	for _, w := range fw {
 		total += w
@@ -127,7 +117,7 @@ func Resize(src *image.RGBA, w, h int) *image.RGBA {
 		}
 		return dst
 	}
-	hf, vf := newAxisFilter(sw, w, hBits), newAxisFilter(sh, h, vBitsFor(sh, h))
+	hf, vf := newAxisFilter(sw, w), newAxisFilter(sh, h)
 
 	workers := 1
 	if w*h >= 1<<16 {
@@ -146,141 +136,102 @@ func Resize(src *image.RGBA, w, h int) *image.RGBA {
 	return dst
 }
 
-// vBitsFor returns the precision of the vertical weights: the packed 8-bit
-// weights while each tap still gets a usable share of 256, 14-bit weights
-// (and a slower pass) for extreme reductions.
-func vBitsFor(src, dst int) int {
-	if src < wideShrink*dst {
-		return vBits
-	}
-	return hBits
-}
-
 func resizeRows(dst, src *image.RGBA, hf, vf *axisFilter, y0, y1 int) {
-	sw := src.Rect.Dx()
-	mid := make([]uint64, sw)
-	row := func(r int) []uint8 { return src.Pix[r*src.Stride : r*src.Stride+4*sw] }
-	wide := vBitsFor(src.Rect.Dy(), dst.Rect.Dy()) != vBits
-	var acc []uint64
-	if wide {
-		acc = make([]uint64, 2*sw)
-	}
+	n := 4 * src.Rect.Dx()
+	mid := make([]uint16, n)
+	var acc []int32
+	row := func(r int) []uint8 { return src.Pix[r*src.Stride : r*src.Stride+n] }
 	for y := y0; y < y1; y++ {
 		r, ws := vf.start[y], vf.weights[y]
-		switch {
-		case wide:
-			verticalWide(mid, acc, src, r, ws)
-		case len(ws) == 1:
+		switch len(ws) {
+		case 1:
 			vertical1(mid, row(r))
-		case len(ws) == 2:
-			vertical2(mid, row(r), row(r+1), ws)
-		case len(ws) == 3:
-			vertical3(mid, row(r), row(r+1), row(r+2), ws)
+		case 2:
+			vertical2(mid, row(r), row(r+1), ws[0], ws[1])
+		case 3:
+			vertical3(mid, row(r), row(r+1), row(r+2), ws[0], ws[1], ws[2])
 		default:
-			verticalN(mid, src, r, ws)
+			if acc == nil {
+				acc = make([]int32, n)
+			}
+			verticalN(mid, acc, src, r, ws)
 		}
 		horizontal(dst.Pix[y*dst.Stride:y*dst.Stride+4*dst.Rect.Dx()], mid, hf)
 	}
 }
 
-// spread moves the bytes of an RGBA pixel into four 16-bit lanes.
-func spread(u uint32) uint64 {
-	t := uint64(u)
-	t = (t | t<<16) & 0x0000FFFF0000FFFF
-	return (t | t<<8) & 0x00FF00FF00FF00FF
+func vertical1(mid []uint16, s0 []uint8) {
+	s0 = s0[:len(mid)]
+	for i, v := range s0 {
+		mid[i] = uint16(v) << midBits
+	}
 }
 
-func vertical1(mid []uint64, s0 []uint8) {
-	s0 = s0[:4*len(mid)]
+func vertical2(mid []uint16, s0, s1 []uint8, w0, w1 int32) {
+	s0, s1 = s0[:len(mid)], s1[:len(mid)]
 	for i := range mid {
-		mid[i] = spread(binary.LittleEndian.Uint32(s0[4*i:])) << vBits
+		mid[i] = uint16((w0*int32(s0[i]) + w1*int32(s1[i]) + 1<<(vShift-1)) >> vShift)
 	}
 }
 
-func vertical2(mid []uint64, s0, s1 []uint8, ws []int32) {
-	s0, s1 = s0[:4*len(mid)], s1[:4*len(mid)]
-	w0, w1 := uint64(ws[0]), uint64(ws[1])
+func vertical3(mid []uint16, s0, s1, s2 []uint8, w0, w1, w2 int32) {
+	s0, s1, s2 = s0[:len(mid)], s1[:len(mid)], s2[:len(mid)]
 	for i := range mid {
-		mid[i] = w0*spread(binary.LittleEndian.Uint32(s0[4*i:])) +
-			w1*spread(binary.LittleEndian.Uint32(s1[4*i:]))
+		mid[i] = uint16((w0*int32(s0[i]) + w1*int32(s1[i]) + w2*int32(s2[i]) + 1<<(vShift-1)) >> vShift)
 	}
 }
 
-func vertical3(mid []uint64, s0, s1, s2 []uint8, ws []int32) {
-	s0, s1, s2 = s0[:4*len(mid)], s1[:4*len(mid)], s2[:4*len(mid)]
-	w0, w1, w2 := uint64(ws[0]), uint64(ws[1]), uint64(ws[2])
-	for i := range mid {
-		mid[i] = w0*spread(binary.LittleEndian.Uint32(s0[4*i:])) +
-			w1*spread(binary.LittleEndian.Uint32(s1[4*i:])) +
-			w2*spread(binary.LittleEndian.Uint32(s2[4*i:]))
-	}
-}
-
-func verticalN(mid []uint64, src *image.RGBA, r int, ws []int32) {
-	clear(mid)
-	for k, w := range ws {
-		s := src.Pix[(r+k)*src.Stride:][:4*len(mid)]
-		for i := range mid {
-			mid[i] += uint64(w) * spread(binary.LittleEndian.Uint32(s[4*i:]))
-		}
-	}
-}
-
-// verticalWide averages many rows with hBits-bit weights in two 32-bit lanes
-// per channel pair (at most 255·2^14 each) and rounds the result back to the
-// 16-bit lanes horizontal expects.
-func verticalWide(mid, acc []uint64, src *image.RGBA, r int, ws []int32) {
+func verticalN(mid []uint16, acc []int32, src *image.RGBA, r int, ws []int32) {
 	clear(acc)
-	rbAcc, gaAcc := acc[:len(mid)], acc[len(mid):2*len(mid)]
 	for k, w := range ws {
-		s := src.Pix[(r+k)*src.Stride:][:4*len(mid)]
-		for i := range mid {
-			p := spread(binary.LittleEndian.Uint32(s[4*i:]))
-			rbAcc[i] += uint64(w) * (p & lanes2)
-			gaAcc[i] += uint64(w) * (p >> 16 & lanes2)
+		s := src.Pix[(r+k)*src.Stride:][:len(acc)]
+		for i, v := range s {
+			acc[i] += w * int32(v)
 		}
 	}
-	const shift = hBits - vBits
-	const round = 1<<(shift-1) | 1<<(shift-1+32)
-	for i := range mid {
-		mid[i] = (rbAcc[i]+round)>>shift&lanes2 | ((gaAcc[i]+round)>>shift&lanes2)<<16
+	for i, a := range acc {
+		mid[i] = uint16((a + 1<<(vShift-1)) >> vShift)
 	}
 }
 
-// horizontal is specialised by tap count because this per-pixel loop is the
-// other half of the cost; fixed-size slices let the compiler drop bounds
+// horizontal is specialised by tap count because this per-pixel loop is a
+// third of Resize's time; fixed-size slices let the compiler drop bounds
 // checks.
-func horizontal(d []uint8, mid []uint64, hf *axisFilter) {
-	const round = 1<<(hShift-1) | 1<<(hShift-1+32)
+func horizontal(d []uint8, mid []uint16, hf *axisFilter) {
+	const round = 1 << (hShift - 1)
 	d = d[:4*len(hf.weights)]
 	for x, ws := range hf.weights {
-		i := hf.start[x]
-		var rb, ga uint64 = round, round
+		i := 4 * hf.start[x]
+		o := d[4*x : 4*x+4 : 4*x+4]
 		switch len(ws) {
-		case 1:
-			p := mid[i]
-			rb += (p & lanes2) << hBits
-			ga += (p >> 16 & lanes2) << hBits
 		case 2:
-			p := mid[i : i+2 : i+2]
-			w0, w1 := uint64(ws[0]), uint64(ws[1])
-			rb += w0*(p[0]&lanes2) + w1*(p[1]&lanes2)
-			ga += w0*(p[0]>>16&lanes2) + w1*(p[1]>>16&lanes2)
+			p := mid[i : i+8 : i+8]
+			w0, w1 := ws[0], ws[1]
+			o[0] = uint8((w0*int32(p[0]) + w1*int32(p[4]) + round) >> hShift)
+			o[1] = uint8((w0*int32(p[1]) + w1*int32(p[5]) + round) >> hShift)
+			o[2] = uint8((w0*int32(p[2]) + w1*int32(p[6]) + round) >> hShift)
+			o[3] = uint8((w0*int32(p[3]) + w1*int32(p[7]) + round) >> hShift)
 		case 3:
-			p := mid[i : i+3 : i+3]
-			w0, w1, w2 := uint64(ws[0]), uint64(ws[1]), uint64(ws[2])
-			rb += w0*(p[0]&lanes2) + w1*(p[1]&lanes2) + w2*(p[2]&lanes2)
-			ga += w0*(p[0]>>16&lanes2) + w1*(p[1]>>16&lanes2) + w2*(p[2]>>16&lanes2)
+			p := mid[i : i+12 : i+12]
+			w0, w1, w2 := ws[0], ws[1], ws[2]
+			o[0] = uint8((w0*int32(p[0]) + w1*int32(p[4]) + w2*int32(p[8]) + round) >> hShift)
+			o[1] = uint8((w0*int32(p[1]) + w1*int32(p[5]) + w2*int32(p[9]) + round) >> hShift)
+			o[2] = uint8((w0*int32(p[2]) + w1*int32(p[6]) + w2*int32(p[10]) + round) >> hShift)
+			o[3] = uint8((w0*int32(p[3]) + w1*int32(p[7]) + w2*int32(p[11]) + round) >> hShift)
 		default:
-			p := mid[i : i+len(ws)]
+			p := mid[i : i+4*len(ws)]
+			var r, g, b, a int32 = round, round, round, round
 			for k, w := range ws {
-				rb += uint64(w) * (p[k] & lanes2)
-				ga += uint64(w) * (p[k] >> 16 & lanes2)
+				q := p[4*k : 4*k+4 : 4*k+4]
+				r += w * int32(q[0])
+				g += w * int32(q[1])
+				b += w * int32(q[2])
+				a += w * int32(q[3])
 			}
+			o[0] = uint8(r >> hShift)
+			o[1] = uint8(g >> hShift)
+			o[2] = uint8(b >> hShift)
+			o[3] = uint8(a >> hShift)
 		}
-		// Each 32-bit lane holds value<<hShift below bit 30.
-		px := uint32(rb>>hShift)&0xFF | uint32(ga>>hShift)&0xFF<<8 |
-			uint32(rb>>(hShift+32))&0xFF<<16 | uint32(ga>>(hShift+32))&0xFF<<24
-		binary.LittleEndian.PutUint32(d[4*x:], px)
 	}
 }

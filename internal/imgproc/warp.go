@@ -27,15 +27,16 @@ func WarpQuad(src *image.RGBA, q Quad, w, h int) *image.RGBA {
 	m[1], m[4], m[7] = m[1]*ih, m[4]*ih, m[7]*ih
 
 	maxX, maxY := float64(sw-1), float64(sh-1)
+	pix, stride := src.Pix, src.Stride
 	for y := range h {
 		fy := float64(y)
 		nx, ny, dn := m[1]*fy+m[2], m[4]*fy+m[5], m[7]*fy+m[8]
 		out := dst.Pix[y*dst.Stride : y*dst.Stride+4*w]
 		for x := range w {
 			fx := float64(x)
-			d := m[6]*fx + dn
-			sx := (m[0]*fx + nx) / d
-			sy := (m[3]*fx + ny) / d
+			d := 1 / (m[6]*fx + dn)
+			sx := (m[0]*fx + nx) * d
+			sy := (m[3]*fx + ny) * d
 			// Clamping the coordinate is exactly a replicated border for
 			// bilinear sampling, and the negated test also catches NaN.
 			if !(sx > 0) {
@@ -48,37 +49,48 @@ func WarpQuad(src *image.RGBA, q Quad, w, h int) *image.RGBA {
 			} else if sy > maxY {
 				sy = maxY
 			}
-			sampleBilinear(out[4*x:4*x+4:4*x+4], src, sx, sy, sw, sh)
+			x0, y0 := int(sx), int(sy)
+			i := y0*stride + 4*x0
+			dx, dy := 4, stride
+			if x0 >= sw-1 {
+				dx = 0
+			}
+			if y0 >= sh-1 {
+				dy = 0
+			}
+			// 8-bit fractions (OpenCV uses 5); via int because a float to
+			// uint64 conversion is a slow branchy sequence.
+			wx := uint64(int((sx-float64(x0))*256 + 0.5))
+			wy := uint64(int((sy-float64(y0))*256 + 0.5))
+			px := lerp4(pix[i:i+4], pix[i+dx:i+dx+4], pix[i+dy:i+dy+4], pix[i+dy+dx:i+dy+dx+4], wx, wy)
+			binary.LittleEndian.PutUint32(out[4*x:4*x+4], px)
 		}
 	}
 	return dst
 }
 
-// sampleBilinear writes src at (sx, sy), which must lie inside the image,
-// with 8-bit fractional weights (OpenCV uses 5). It interpolates all four
-// channels at once in the lanes of a uint64, as Resize does: along x in
-// 16-bit lanes (at most 255·256), then along y in 32-bit lanes (at most
-// 65280·256).
-func sampleBilinear(o []uint8, src *image.RGBA, sx, sy float64, sw, sh int) {
-	x0, y0 := int(sx), int(sy)
-	fx := uint64((sx-float64(x0))*256 + 0.5)
-	fy := uint64((sy-float64(y0))*256 + 0.5)
-	dx, dy := 4, src.Stride
-	if x0 >= sw-1 {
-		dx = 0
-	}
-	if y0 >= sh-1 {
-		dy = 0
-	}
-	i := y0*src.Stride + 4*x0
-	p := src.Pix
-	top := spread(binary.LittleEndian.Uint32(p[i:]))*(256-fx) + spread(binary.LittleEndian.Uint32(p[i+dx:]))*fx
-	bot := spread(binary.LittleEndian.Uint32(p[i+dy:]))*(256-fx) + spread(binary.LittleEndian.Uint32(p[i+dy+dx:]))*fx
+// lerp4 interpolates the four channels of the pixels p00, p01 (right),
+// p10 (below) and p11 at once in the lanes of a uint64: along x in 16-bit
+// lanes (at most 255·256), then along y in 32-bit lanes (at most 65280·256).
+func lerp4(p00, p01, p10, p11 []uint8, fx, fy uint64) uint32 {
+	le := binary.LittleEndian
+	top := spread(le.Uint32(p00))*(256-fx) + spread(le.Uint32(p01))*fx
+	bot := spread(le.Uint32(p10))*(256-fx) + spread(le.Uint32(p11))*fx
 	const round = 1<<15 | 1<<47
 	rb := (top&lanes2)*(256-fy) + (bot&lanes2)*fy + round
 	ga := (top>>16&lanes2)*(256-fy) + (bot>>16&lanes2)*fy + round
-	px := uint32(rb>>16)&0xFF | uint32(ga>>16)&0xFF<<8 | uint32(rb>>48)&0xFF<<16 | uint32(ga>>48)&0xFF<<24
-	binary.LittleEndian.PutUint32(o, px)
+	return uint32(rb>>16)&0xFF | uint32(ga>>16)&0xFF<<8 | uint32(rb>>48)&0xFF<<16 | uint32(ga>>48)&0xFF<<24
+}
+
+// lanes2 selects two 16-bit values 32 bits apart: applied to spread pixels it
+// leaves R and B (or, shifted by 16, G and A) in 32-bit lanes.
+const lanes2 = 0x0000FFFF0000FFFF
+
+// spread moves the bytes of an RGBA pixel into four 16-bit lanes.
+func spread(u uint32) uint64 {
+	t := uint64(u)
+	t = (t | t<<16) & 0x0000FFFF0000FFFF
+	return (t | t<<8) & 0x00FF00FF00FF00FF
 }
 
 // squareToQuad returns the homography (row-major 3×3) mapping the unit square

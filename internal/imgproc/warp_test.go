@@ -102,3 +102,34 @@ func BenchmarkWarpQuad(b *testing.B) {
 		WarpQuad(src, q, 300, 48)
 	}
 }
+
+// TestSquareToQuad checks the homography sends the unit square's corners to
+// the quad's and its centre to the crossing of the quad's diagonals, which
+// holds for perspective maps but not for bilinear ones.
+func TestSquareToQuad(t *testing.T) {
+	quads := []Quad{
+		{{10, 10}, {110, 20}, {110, 80}, {10, 90}}, // trapezoid
+		{{0, 0}, {50, 5}, {70, 60}, {-5, 40}},      // general
+		{{1, 1}, {9, 1}, {9, 5}, {1, 5}},           // rectangle (affine branch)
+	}
+	apply := func(m [9]float64, u, v float64) Point {
+		d := m[6]*u + m[7]*v + m[8]
+		return Point{(m[0]*u + m[1]*v + m[2]) / d, (m[3]*u + m[4]*v + m[5]) / d}
+	}
+	for _, q := range quads {
+		m := squareToQuad(q)
+		for i, uv := range [4][2]float64{{0, 0}, {1, 0}, {1, 1}, {0, 1}} {
+			if p := apply(m, uv[0], uv[1]); !nearPoint(p, q[i], 1e-9) {
+				t.Errorf("%v: corner %d maps to %v", q, i, p)
+			}
+		}
+		// Diagonals q0–q2 and q1–q3 meet at q0 + s(q2−q0).
+		d1x, d1y := q[2].X-q[0].X, q[2].Y-q[0].Y
+		d2x, d2y := q[3].X-q[1].X, q[3].Y-q[1].Y
+		s := ((q[1].X-q[0].X)*d2y - (q[1].Y-q[0].Y)*d2x) / (d1x*d2y - d1y*d2x)
+		want := Point{q[0].X + s*d1x, q[0].Y + s*d1y}
+		if p := apply(m, 0.5, 0.5); !nearPoint(p, want, 1e-9) {
+			t.Errorf("%v: centre maps to %v, want %v", q, p, want)
+		}
+	}
+}

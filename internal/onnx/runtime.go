@@ -1,25 +1,13 @@
-// Package onnx owns ONNX Runtime: loading the shared library once, creating sessions with the
-// configured threads, optimisation level, memory arena and execution provider, and running them.
-// It is the only package that imports the runtime binding; everything above it sees a plain
-// Run(ctx, shape, data) method.
+//go:build cgo
+
 package onnx
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"sync"
 
 	ort "github.com/yalue/onnxruntime_go"
-)
-
-var (
-	// ErrLibrary reports that the runtime shared library could not be loaded.
-	ErrLibrary = errors.New("onnx runtime library")
-	// ErrModel reports a model file that could not be loaded or has an unexpected signature.
-	ErrModel = errors.New("onnx model")
-	// ErrClosed is returned by Run after Close.
-	ErrClosed = errors.New("onnx session closed")
 )
 
 // The ORT environment is process-wide by design of the C API; it is the one global we keep.

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package onnx
 
 import (
@@ -9,24 +11,6 @@ import (
 
 	ort "github.com/yalue/onnxruntime_go"
 )
-
-// Options are the per-session runtime settings.
-type Options struct {
-	IntraOpThreads    int
-	InterOpThreads    int
-	GraphOptimization string // disable | basic | extended | all
-	CPUMemArena       bool
-	Provider          string // cpu | cuda | tensorrt
-	DeviceID          int
-	FP16              bool
-	EngineCacheDir    string
-}
-
-// IO describes one model input or output as the model declares it (-1 for dynamic dimensions).
-type IO struct {
-	Name  string
-	Shape []int64
-}
 
 // Session is a loaded model with one float input and one float output, safe for concurrent Run.
 type Session struct {

@@ -1,0 +1,36 @@
+//go:build !cgo
+
+package onnx
+
+import (
+	"context"
+	"errors"
+)
+
+// errNoCgo explains why a build without cgo cannot run models: the runtime is a C library.
+var errNoCgo = errors.New("onnx: this binary was built without cgo (CGO_ENABLED=0); ONNX Runtime needs cgo")
+
+// Init always fails without cgo.
+func Init(path string) (string, error) { return "", errors.Join(ErrLibrary, errNoCgo) }
+
+// Version is empty without cgo.
+func Version() string { return "" }
+
+// Session is unavailable without cgo.
+type Session struct{}
+
+// NewSession always fails without cgo.
+func NewSession(path string, opt Options) (*Session, error) {
+	return nil, errors.Join(ErrModel, errNoCgo)
+}
+
+func (s *Session) Name() string     { return "" }
+func (s *Session) Provider() string { return "" }
+func (s *Session) Input() IO        { return IO{} }
+func (s *Session) Output() IO       { return IO{} }
+func (s *Session) Close() error     { return nil }
+
+// Run always fails without cgo.
+func (s *Session) Run(ctx context.Context, shape []int64, data []float32) ([]int64, []float32, error) {
+	return nil, nil, errNoCgo
+}
