@@ -23,6 +23,7 @@ var findCases = []findCase{
 	{in: "BEST BEFORE:03/04/23", want: "2023-04-03"},
 	{in: "Best By FEB/21/21 19:18", want: "2021-02-21"},
 	{in: "11 APR 2021 F8 1756", want: "2021-04-11"},
+	{in: "Kraft 11APR_2021 F8 1756", want: "2021-04-11"}, // OCR turned the space into "_"
 	{in: "BEST BY NOV2021 0282", want: "2021-11"},
 	{in: "L 095 E 28 10 21", want: "2021-10-28", kind: KindExpiry},
 	{in: "유통기한 2021.02.01/10:08 부터\n2022.01.31 까지", want: "2022-01-31"},

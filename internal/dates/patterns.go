@@ -63,7 +63,7 @@ func (s *lineScan) sep(a int) (c byte, ok bool) {
 	}
 	for _, b := range gap {
 		switch b {
-		case ' ':
+		case ' ', '_': // OCR reads wide gaps between groups as underscores
 		case '/', '.', '-', '\\', ',':
 			if c != 0 {
 				return 0, false
