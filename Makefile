@@ -8,6 +8,7 @@ BIN := bin/datalid
 # Count-based: a duration-based -fuzztime races the Go 1.26 fuzz coordinator (go.dev/issue/75804)
 # and fails with "context deadline exceeded" on a loaded machine.
 FUZZTIME ?= 150000x
+FUZZTIME_CONFIG ?= 30000x
 # Packages whose tests run real models are slow under the race detector; the rest run with it.
 MODEL_PKGS := ./internal/onnx ./internal/engine ./cmd/datalid
 RACE_PKGS = $(filter-out $(MODEL_PKGS:./%=github.com/datalid/datalid/%),$(shell $(GO) list ./...))
@@ -50,7 +51,7 @@ race:
 fuzz: ## each fuzz target briefly, seeded by its corpus
 	$(GO) test -run='^$$' -fuzz='^FuzzFind$$' -fuzztime=$(FUZZTIME) ./internal/dates
 	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./internal/imageio
-	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./internal/config
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME_CONFIG) ./internal/config
 
 bench-smoke: ## every benchmark once, so none rots
 	$(GO) test -run='^$$' -bench=. -benchtime=1x ./...

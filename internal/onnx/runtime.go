@@ -42,6 +42,10 @@ func Init(path string) (version string, err error) {
 		env.err = fmt.Errorf("%w: loading %s: %v", ErrLibrary, path, e)
 		return "", env.err
 	}
+	if e := registerSharedArena(); e != nil {
+		env.err = fmt.Errorf("%w: shared CPU arena: %v", ErrLibrary, e)
+		return "", env.err
+	}
 	env.version = ort.GetVersion()
 	return env.version, nil
 }
@@ -51,4 +55,20 @@ func Version() string {
 	env.Lock()
 	defer env.Unlock()
 	return env.version
+}
+
+// registerSharedArena gives all sessions one CPU arena that grows by what is requested.
+// Per-session arenas grow by powers of two and are never shared, which measured here as
+// hundreds of megabytes kept after a few photos of different sizes.
+func registerSharedArena() error {
+	cfg, err := ort.NewArenaCfg(0, 1 /* kSameAsRequested */, -1, -1)
+	if err != nil {
+		return err
+	}
+	defer cfg.Destroy()
+	mi, err := ort.GetMemoryInfo()
+	if err != nil {
+		return err
+	}
+	return ort.CreateAndRegisterAllocator(mi, cfg)
 }

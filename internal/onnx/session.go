@@ -97,6 +97,16 @@ func sessionOptions(opt Options) (*ort.SessionOptions, string, error) {
 	if err := so.SetCpuMemArena(opt.CPUMemArena); err != nil {
 		return fail(err)
 	}
+	// Memory patterns pre-plan one block per input shape; our shapes vary per photo, so the
+	// plans cost memory without being reused.
+	if err := so.SetMemPattern(false); err != nil {
+		return fail(err)
+	}
+	if opt.CPUMemArena {
+		if err := so.AddSessionConfigEntry("session.use_env_allocators", "1"); err != nil {
+			return fail(err)
+		}
+	}
 	provider, err := appendProvider(so, opt)
 	if err != nil {
 		return fail(err)

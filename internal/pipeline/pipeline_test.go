@@ -1,0 +1,71 @@
+package pipeline
+
+import (
+	"image"
+	"image/color"
+	"testing"
+
+	"github.com/datalid/datalid/internal/imgproc"
+	"github.com/datalid/datalid/internal/recognize"
+)
+
+func region(x, y, w, h float64, text string, conf float64) Region {
+	return Region{
+		Quad: imgproc.Quad{{X: x, Y: y}, {X: x + w, Y: y}, {X: x + w, Y: y + h}, {X: x, Y: y + h}},
+		Text: recognize.Text{Text: text, Confidence: conf, CharProbs: make([]float32, len([]rune(text)))},
+	}
+}
+
+func TestGroupLines(t *testing.T) {
+	rs := []Region{
+		region(300, 102, 80, 30, "27", 0.9),        // same line as the next two, rightmost
+		region(10, 100, 120, 30, "VAL", 0.9),       // same line, leftmost
+		region(150, 98, 120, 34, "30 04", 0.9),     // same line, middle
+		region(10, 160, 200, 30, "LOTE 12A", 0.95), // next line
+		region(10, 200, 200, 30, "noise", 0.2),     // below min confidence: left out
+		region(10, 240, 200, 30, "", 0.9),          // empty: left out
+		region(400, 20, 100, 30, "FAB 01/01/25", 0.9),
+	}
+	lines := GroupLines(rs, 0.5)
+	want := []string{"FAB 01/01/25", "VAL 30 04 27", "LOTE 12A"}
+	if len(lines) != len(want) {
+		t.Fatalf("lines %+v", lines)
+	}
+	for i, w := range want {
+		if lines[i].Text != w {
+			t.Errorf("line %d = %q want %q", i, lines[i].Text, w)
+		}
+	}
+	if got := lines[1].Regions; len(got) != 3 || got[0] != 1 || got[1] != 2 || got[2] != 0 {
+		t.Errorf("line regions %v", got)
+	}
+	if c := lineConfidence(rs, lines[1]); c < 0.89 || c > 0.91 {
+		t.Errorf("line confidence %v", c)
+	}
+}
+
+func TestCropTurnsTallRegions(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 100, 100))
+	for y := range 100 {
+		for x := range 100 {
+			img.Set(x, y, color.RGBA{uint8(x * 2), uint8(y * 2), 0, 255})
+		}
+	}
+	wide := Crop(img, imgproc.Quad{{X: 10, Y: 10}, {X: 70, Y: 10}, {X: 70, Y: 30}, {X: 10, Y: 30}})
+	if b := wide.Bounds(); b.Dx() != 60 || b.Dy() != 20 {
+		t.Errorf("wide crop %v", b)
+	}
+	if r := wide.RGBAAt(0, 0).R; r < 18 || r > 22 {
+		t.Errorf("wide crop origin red %d, want ≈20 (x=10)", r)
+	}
+	tall := Crop(img, imgproc.Quad{{X: 10, Y: 10}, {X: 30, Y: 10}, {X: 30, Y: 70}, {X: 10, Y: 70}})
+	if b := tall.Bounds(); b.Dx() != 60 || b.Dy() != 20 {
+		t.Errorf("tall crop not turned: %v", b)
+	}
+}
+
+func TestNewRequiresStages(t *testing.T) {
+	if _, err := New(Config{}, Stages{}); err == nil {
+		t.Error("pipeline without stages accepted")
+	}
+}
