@@ -15,6 +15,8 @@ import (
 	"github.com/datalid/datalid/internal/report"
 )
 
+func init() { subcommands = append(subcommands, newReadCmd) }
+
 func newReadCmd(g *globalFlags) *cobra.Command {
 	var (
 		format  string
