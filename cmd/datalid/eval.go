@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -51,12 +50,7 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer eng.Close()
-			if workers <= 0 {
-				workers = max(cfg.Pipeline.Workers, 0)
-			}
-			if workers <= 0 {
-				workers = runtime.GOMAXPROCS(0)
-			}
+			workers = resolveWorkers(workers, cfg.Pipeline.Workers)
 			items := evalAll(cmd.Context(), eng, args[0], ls, workers)
 			if err := cmd.Context().Err(); err != nil {
 				return fmt.Errorf("interrupted: %w", err)

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"sync"
 
@@ -101,4 +102,15 @@ func forEachOrdered[R any](ctx context.Context, n, count int, fn func(ctx contex
 			next++
 		}
 	}
+}
+
+// resolveWorkers picks the parallelism: the flag when set, else the config, else all cores.
+func resolveWorkers(flag, configured int) int {
+	if flag > 0 {
+		return flag
+	}
+	if configured > 0 {
+		return configured
+	}
+	return runtime.GOMAXPROCS(0)
 }

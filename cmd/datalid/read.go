@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -52,12 +51,7 @@ func newReadCmd(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer eng.Close()
-			if workers <= 0 {
-				workers = cfg.Pipeline.Workers
-			}
-			if workers <= 0 {
-				workers = runtime.GOMAXPROCS(0)
-			}
+			workers = resolveWorkers(workers, cfg.Pipeline.Workers)
 			return readAll(cmd.Context(), eng, files, workers, ref, out)
 		},
 	}
