@@ -26,8 +26,8 @@ build: setup
 samples: build
 	@[ -f samples/labels.csv ] || ./$(BIN) synth --out samples -n 6 --seed 7
 
-run: samples ## set up, then read the bundled synthetic samples
-	./$(BIN) read samples
+run: build ## set up, then serve the API and web page (prints the address)
+	./$(BIN) serve
 
 eval: build ## accuracy on the shared development photos
 	./$(BIN) eval ../shared/data/photos --labels ../shared/data/photos/labels.csv

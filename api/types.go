@@ -53,6 +53,8 @@ type DateInfo struct {
 	Precision       string  `json:"precision"` // day | month
 	Kind            string  `json:"kind"`      // expiry | manufacture | unknown
 	Reason          string  `json:"reason,omitempty"`
+	// Alternative is the other reading of an ambiguous numeric date (YYYY-MM-DD), if any.
+	Alternative *string `json:"alternative,omitempty"`
 }
 
 // Metrics are the real per-stage wall times of one request, in seconds.

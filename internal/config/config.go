@@ -41,11 +41,15 @@ type Config struct {
 	Classifier  ClassifierConfig  `yaml:"classifier"`
 	Recognition RecognitionConfig `yaml:"recognition"`
 	Dates       DatesConfig       `yaml:"dates"`
-	Pipeline    PipelineConfig    `yaml:"pipeline"`
-	Batching    BatchingConfig    `yaml:"batching"`
-	Cache       CacheConfig       `yaml:"cache"`
-	Server      ServerConfig      `yaml:"server"`
-	Log         LogConfig         `yaml:"log"`
+	// Preprocessing and SecondLook are the crop preprocessing chains and the bounded extra
+	// looks at photos without a confident date (recovery.go).
+	Preprocessing PreprocessingConfig `yaml:"preprocessing"`
+	SecondLook    SecondLookConfig    `yaml:"second_look"`
+	Pipeline      PipelineConfig      `yaml:"pipeline"`
+	Batching      BatchingConfig      `yaml:"batching"`
+	Cache         CacheConfig         `yaml:"cache"`
+	Server        ServerConfig        `yaml:"server"`
+	Log           LogConfig           `yaml:"log"`
 }
 
 // ModelsConfig locates the model files and the ONNX Runtime library.

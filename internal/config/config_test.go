@@ -68,7 +68,7 @@ func TestPresetValues(t *testing.T) {
 		{"dev cache", dev.Cache.Type, "none"},
 		{"dev timeout", dev.Pipeline.Timeout, 60 * time.Second},
 		{"prod workers", prod.Pipeline.Workers, 2},
-		{"prod batching", prod.Batching, BatchingConfig{true, 8, 10 * time.Millisecond, 64}},
+		{"prod batching", prod.Batching, BatchingConfig{false, 8, 10 * time.Millisecond, 64}},
 		{"prod cache", prod.Cache.Type + "/" + prod.Cache.TTL.String(), "memory/1h0m0s"},
 		{"prod in flight", prod.Server.MaxInFlight*1000 + prod.Server.MaxQueue, 8032},
 		{"prod request timeout", prod.Server.RequestTimeout, 30 * time.Second},

@@ -27,6 +27,8 @@ func (c Config) Validate() error {
 	c.validateDecode(&v)
 	c.Detection.validate(&v)
 	c.validateRecognition(&v)
+	c.Preprocessing.validate(&v)
+	c.SecondLook.validate(&v)
 	c.Pipeline.validate(&v)
 	c.Batching.validate(&v)
 	c.Cache.validate(&v)

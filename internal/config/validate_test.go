@@ -44,6 +44,7 @@ func TestValidate(t *testing.T) {
 		{"workers", func(c *Config) { c.Pipeline.Workers = -1; c.Pipeline.Timeout = -time.Second },
 			[]string{"pipeline.workers", "pipeline.timeout"}},
 		{"batching on", func(c *Config) {
+			c.Batching.Enabled = true
 			c.Batching.MaxBatchSize = 0
 			c.Batching.QueueSize = 0
 			c.Batching.MaxWait = time.Minute

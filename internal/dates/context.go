@@ -79,7 +79,7 @@ func (s *lineScan) prefixHit(first int) *kwHit {
 	gap := s.toks[first].start - s.toks[h.last].end
 	if h.kw.lone {
 		// "V:05/12/2025" and "E 28 10 21" but not "v2.10.2024", a version number.
-		if h.last+1 != first || gap < 1 || gap > 3 {
+		if h.last+1 != first || (gap < 1 && !s.gluedMarker(h.first, first)) || gap > 3 {
 			return nil
 		}
 		return h
@@ -178,4 +178,16 @@ func (s *lineScan) associate(m *match, k, n, prevLast int, above []*keyword) (*k
 		return h.kw, assocEarlier
 	}
 	return nil, assocNone
+}
+
+// gluedMarker reports a one-letter validity marker glued between a code and a date run, as
+// OCR reads "L 095 E 28 10 21" without spaces: "L095E281021". The digits before the letter
+// make it a field separator of the printed block, not the start of a code like E281021.
+func (s *lineScan) gluedMarker(kwTok, first int) bool {
+	kw := s.keywordAt(kwTok)
+	if kw == nil || !kw.lone || kw.kind != KindExpiry || kwTok == 0 || kwTok+1 != first {
+		return false
+	}
+	prev, k, d := s.toks[kwTok-1], s.toks[kwTok], s.toks[first]
+	return prev.kind == tokNum && prev.end == k.start && k.end == d.start
 }

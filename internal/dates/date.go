@@ -24,11 +24,13 @@ const (
 	KindUnknown     Kind = "unknown"
 )
 
-// The years a printed date may name. Packaging never carries 19xx dates any more, and
-// two-digit years are read as 20yy, so anything outside this range is OCR noise.
+// The years a printed date may name. Two-digit years are read as 20yy; packaging in use
+// today never carries a date before 2010, and OCR noise such as "5 09.05" (a clock time) or
+// "03/04F" (a cut year) reads as 2005 or 2004, so a narrower window rejects it. The window
+// is fixed, not relative to today: a photo's answer must not change with the calendar.
 const (
-	minYear = 2000
-	maxYear = 2099
+	minYear = 2010
+	maxYear = 2079
 )
 
 // ErrBadDate is returned (wrapped) when a string does not hold a valid calendar date.

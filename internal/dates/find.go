@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Line is one OCR text line (possibly several boxes joined) in reading order.
@@ -33,6 +34,9 @@ type Candidate struct {
 	Score      float64 // 0..1 parse score (format strength + keyword context), independent of today's date
 	Confidence float64 // Score combined with the line's OCR confidence, 0..1
 	Reason     string  // short why, e.g. "after keyword EXP", "later of manufacture/expiry pair"
+	// Alternative is the other reading of an ambiguous numeric date (02/12/22 read day first
+	// has 2022-02-12 as its alternative); zero when the digits allow only one reading.
+	Alternative Date
 }
 
 // Result lists the candidates in reading order; Best points into Candidates and is nil
@@ -66,15 +70,21 @@ func Find(lines []Line, opt Options) Result {
 	var res Result
 	var meta []found
 	var above []*keyword
+	scans := make([]*lineScan, len(lines))
+	kept := make([][]match, len(lines))
 	for li, ln := range lines {
 		s := scanLine(ln.Text)
-		ms := s.dedupe(s.matches())
+		scans[li], kept[li] = s, s.dedupe(s.matches())
+	}
+	hint := blockOrder(kept)
+	for li, ln := range lines {
+		s, ms := scans[li], kept[li]
 		prevLast := -1
 		for k := range ms {
 			m := &ms[k]
 			kw, a := s.associate(m, k, len(ms), prevLast, above)
 			prevLast = m.last
-			c, f := s.candidate(m, kw, a, opt)
+			c, f := s.candidate(m, kw, a, hint, opt)
 			c.Line = li
 			// A shaky OCR read at most halves the confidence: a well-labelled date read
 			// with low confidence is still better evidence than no date.
@@ -90,6 +100,33 @@ func Find(lines []Line, opt Options) Result {
 		res.Best = best
 	}
 	return res
+}
+
+// Day/month order that the digits of another date in the same block decided.
+const (
+	orderUnknown = iota
+	orderDayFirst
+	orderMonthFirst
+)
+
+// blockOrder returns the order the unambiguous numeric dates of a block agree on: one
+// printer uses one format, so "MFG 13/02/24" tells how to read "EXP 02/12/24" below it.
+// Disagreeing dates decide nothing.
+func blockOrder(kept [][]match) int {
+	order := orderUnknown
+	for _, ms := range kept {
+		for i := range ms {
+			o := ms[i].decided
+			if o == orderUnknown {
+				continue
+			}
+			if order != orderUnknown && order != o {
+				return orderUnknown
+			}
+			order = o
+		}
+	}
+	return order
 }
 
 func scanLine(text string) *lineScan {
@@ -152,7 +189,7 @@ func (s *lineScan) baseScore(m *match) float64 {
 }
 
 // candidate resolves the day/month order with the keyword known and builds the Candidate.
-func (s *lineScan) candidate(m *match, kw *keyword, a assoc, opt Options) (Candidate, found) {
+func (s *lineScan) candidate(m *match, kw *keyword, a assoc, hint int, opt Options) (Candidate, found) {
 	var reasons []string
 	kind := KindUnknown
 	if kw != nil {
@@ -160,17 +197,28 @@ func (s *lineScan) candidate(m *match, kw *keyword, a assoc, opt Options) (Candi
 		reasons = append(reasons, a.describe(kw))
 	}
 	swapped := m.swapped
+	var alt Date
 	if m.ambiguous {
+		monthFirst := false
 		switch {
 		case kw != nil && kw.us:
-			m.d, m.m, swapped = m.p2, m.p1, true
+			monthFirst = true
 			reasons = append(reasons, "month first (US keyword "+kw.phrase+")")
+		case hint == orderMonthFirst:
+			monthFirst = true
+			reasons = append(reasons, "month first (as another date in the block)")
+		case hint == orderDayFirst:
+			reasons = append(reasons, "day first (as another date in the block)")
 		case opt.PreferMonthFirst:
-			m.d, m.m, swapped = m.p2, m.p1, true
-			reasons = append(reasons, "month first (option)")
+			monthFirst = true
+			reasons = append(reasons, "month first (locale option)")
 		default:
 			reasons = append(reasons, "day first (default)")
 		}
+		if monthFirst {
+			m.d, m.m, swapped = m.p2, m.p1, true
+		}
+		alt = Date{Year: m.y, Month: time.Month(m.d), Day: m.m}
 	} else if m.order != "" {
 		reasons = append(reasons, m.order)
 	}
@@ -192,6 +240,7 @@ func (s *lineScan) candidate(m *match, kw *keyword, a assoc, opt Options) (Candi
 		Score:     clamp01(s.baseScore(m) + a.bonus(kind)),
 		Reason:    strings.Join(reasons, "; "),
 	}
+	c.Alternative = alt
 	c.Text = s.t.line[start:end]
 	return c, found{strength: m.strength, assoc: a}
 }

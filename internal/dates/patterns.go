@@ -44,6 +44,7 @@ type match struct {
 	ambiguous bool
 	p1, p2    int
 	order     string // why the order is what it is, when it was decided by the digits
+	decided   int    // orderDayFirst or orderMonthFirst when the digits decided it
 	lay       layout // as read day first, or the only reading
 	swapped   bool   // read month first: day and month parts of lay trade places
 }
@@ -206,7 +207,7 @@ func (s *lineScan) compact(i int, out []match) []match {
 	}
 	if i > 0 {
 		p := s.toks[i-1]
-		if kw := s.keywordAt(i - 1); p.end == tk.start && p.kind != tokNum && (kw == nil || kw.lone || kw.lot) {
+		if kw := s.keywordAt(i - 1); p.end == tk.start && p.kind != tokNum && (kw == nil || kw.lone || kw.lot) && !s.gluedMarker(i-1, i) {
 			return out // glued to a code such as J014036 or L300427; EXP20260130 is fine
 		}
 		if h := s.prefixHit(i); h != nil && h.kw.lot {
@@ -363,11 +364,13 @@ func (s *lineScan) dayMonth(m *match, p1, p2, y int) bool {
 		m.d, m.m = p1, p2
 		if p1 > 12 {
 			m.order = "day first (first part > 12)"
+			m.decided = orderDayFirst
 		}
 	case mf:
 		m.d, m.m = p2, p1
 		m.swapped = true
 		m.order = "month first (second part > 12)"
+		m.decided = orderMonthFirst
 	default:
 		return false
 	}

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/datalid/datalid/internal/batch"
 	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/dates"
 	"github.com/datalid/datalid/internal/detect"
@@ -35,18 +37,24 @@ type Engine struct {
 	loadErr  error
 	pipe     *pipeline.Pipeline
 	sessions []*onnx.Session
+	batchers []*namedBatcher
 	info     Info
+	opts     options
 
+	loaded    atomic.Bool
 	closeOnce sync.Once
 }
 
 // New builds an engine. Unless cfg.Models.LazyLoading is set, models are loaded now, so a
 // missing file or library is reported at start-up rather than on the first request.
-func New(cfg config.Config) (*Engine, error) {
+func New(cfg config.Config, opts ...Option) (*Engine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	e := &Engine{cfg: cfg}
+	for _, o := range opts {
+		o(&e.opts)
+	}
 	if !cfg.Models.LazyLoading {
 		if err := e.load(); err != nil {
 			return nil, err
@@ -59,7 +67,7 @@ func New(cfg config.Config) (*Engine, error) {
 func (e *Engine) Config() config.Config { return e.cfg }
 
 // Loaded reports whether the models are loaded (readiness).
-func (e *Engine) Loaded() bool { return e.pipe != nil }
+func (e *Engine) Loaded() bool { return e.loaded.Load() }
 
 // Read decodes and reads one photo. A per-image timeout from the config applies when ctx has
 // no earlier deadline.
@@ -111,7 +119,12 @@ func (e *Engine) build() error {
 		}
 		return s, err
 	}
-	fail := func(err error) error { e.closeSessions(); return err }
+	// Each model call goes through a dynamic batcher when batching is on; the detector and
+	// recogniser code cannot tell the difference.
+	wrap := func(role string, s *onnx.Session, bucket func(int64) int64) runner {
+		return e.batched(role, s, bucket)
+	}
+	fail := func(err error) error { e.closeBatchers(); e.closeSessions(); return err }
 
 	detS, err := open(m.Detector)
 	if err != nil {
@@ -121,7 +134,7 @@ func (e *Engine) build() error {
 	det, err := detect.New(detect.Config{
 		LimitSideLen: dc.LimitSideLen, Thresh: dc.Thresh, BoxThresh: dc.BoxThresh,
 		UnclipRatio: dc.UnclipRatio, MaxCandidates: dc.MaxCandidates, MinSize: dc.MinSize,
-	}, detS)
+	}, wrap("detector", detS, nil))
 	if err != nil {
 		return fail(err)
 	}
@@ -134,7 +147,7 @@ func (e *Engine) build() error {
 		return fail(err)
 	}
 	rc := e.cfg.Recognition
-	rec := recognize.NewRecognizer(recS, dict, rc.Height, rc.MaxWidth, rc.BatchSize)
+	rec := recognize.NewRecognizer(wrap("recognizer", recS, batch.WidthBucket), dict, rc.Height, rc.MaxWidth, rc.BatchSize)
 	st := pipeline.Stages{Detector: det, Recognizer: rec}
 	models := map[string]string{"detector": m.Path(m.Detector), "recognizer": m.Path(m.Recognizer), "dictionary": m.Path(m.Dictionary)}
 	if cc := e.cfg.Classifier; cc.Enabled {
@@ -142,7 +155,7 @@ func (e *Engine) build() error {
 		if err != nil {
 			return fail(err)
 		}
-		st.Classifier = recognize.NewClassifier(clsS, cc.Thresh, cc.BatchSize)
+		st.Classifier = recognize.NewClassifier(wrap("classifier", clsS, nil), cc.Thresh, cc.BatchSize)
 		models["classifier"] = m.Path(m.Classifier)
 	}
 	e.pipe, err = pipeline.New(pipeline.Config{
@@ -150,11 +163,14 @@ func (e *Engine) build() error {
 		WorkingLongSide:   e.cfg.Decode.WorkingLongSide,
 		MinTextConfidence: rc.MinConfidence,
 		Dates:             dates.Options{PreferMonthFirst: e.cfg.Dates.PreferMonthFirst},
+		Preprocessing:     pipeline.Preprocessing(e.cfg.Preprocessing),
+		SecondLook:        pipeline.SecondLook(e.cfg.SecondLook),
 	}, st)
 	if err != nil {
 		return fail(err)
 	}
 	e.info = Info{RuntimeVersion: version, Provider: detS.Provider(), Models: models, LoadTime: time.Since(start)}
+	e.loaded.Store(true)
 	return nil
 }
 
@@ -170,6 +186,7 @@ func (e *Engine) Close() error {
 	var err error
 	e.closeOnce.Do(func() {
 		e.once.Do(func() { e.loadErr = ErrClosed }) // a lazy engine never loads after Close
+		e.closeBatchers()
 		err = e.closeSessions()
 	})
 	return err

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	ort "github.com/yalue/onnxruntime_go"
 )
@@ -163,7 +164,9 @@ func (s *Session) Run(ctx context.Context, shape []int64, data []float32) ([]int
 		}
 	}
 	outs := []ort.Value{nil}
+	t0 := time.Now()
 	err = s.sess.RunWithOptions([]ort.Value{in}, outs, ro)
+	recordRun(time.Since(t0))
 	runtime.KeepAlive(data)
 	if err != nil {
 		if ctx.Err() != nil {

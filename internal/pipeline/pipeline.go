@@ -26,6 +26,10 @@ type Config struct {
 	// MinTextConfidence drops recognised text below it from date parsing (kept in the result).
 	MinTextConfidence float64
 	Dates             dates.Options
+	// Preprocessing and SecondLook mirror config's sections of the same names field for
+	// field, so the engine converts them directly; New parses and checks them.
+	Preprocessing Preprocessing
+	SecondLook    SecondLook
 }
 
 // Stages are the model-backed stages; Classifier may be nil (orientation not checked).
@@ -48,6 +52,10 @@ type Region struct {
 	Flipped bool          // turned 180° by the angle classifier
 	RecTime time.Duration // this crop's share of recognition time
 	Crop    *image.RGBA   // only with Options.KeepCrops
+	// Source says which look produced Text: "" for the first pass, "beam" for the
+	// date-aware decoder, "retry:<chain>" for a preprocessed retry, "tile" for a region
+	// only the tiled detector pass found.
+	Source string
 }
 
 // Line is a group of regions on one printed line, joined left to right.
@@ -59,6 +67,9 @@ type Line struct {
 // Timings are the per-stage wall times of one read.
 type Timings struct {
 	Decode, DetectPre, DetectRun, DetectPost, Crop, Classify, Recognize, Dates, Total time.Duration
+	// SecondLook is the time spent on second looks (beam, retries, tiles), included in Total
+	// and in no other stage.
+	SecondLook time.Duration
 }
 
 // Detection is the detector's total.
@@ -76,8 +87,10 @@ type Result struct {
 
 // Pipeline runs the stages. It is safe for concurrent use.
 type Pipeline struct {
-	cfg Config
-	st  Stages
+	cfg     Config
+	st      Stages
+	profile Chain    // from Preprocessing.Profile
+	rec     Recovery // from SecondLook and Preprocessing
 }
 
 // ErrNoStages is returned by New when the detector or recogniser is missing.
@@ -88,7 +101,11 @@ func New(cfg Config, st Stages) (*Pipeline, error) {
 	if st.Detector == nil || st.Recognizer == nil {
 		return nil, ErrNoStages
 	}
-	return &Pipeline{cfg: cfg, st: st}, nil
+	profile, rec, err := cfg.recovery()
+	if err != nil {
+		return nil, err
+	}
+	return &Pipeline{cfg: cfg, st: st, profile: profile, rec: rec}, nil
 }
 
 // Read decodes data and reads it. Decode errors wrap imageio's sentinels.
@@ -124,56 +141,86 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// Coordinates go back to the original image so callers never see the working scale.
+	toOrig := float64(img.OrigW) / float64(work.Rect.Dx())
+	regions, crops, err := p.readBoxes(ctx, work, boxes, toOrig, opt, &res.Timings)
+	if err != nil {
+		return nil, err
+	}
+	res.Regions = regions
+	p.findDates(res)
+	if !p.confident(res) {
+		t := time.Now()
+		err := p.secondLook(ctx, work, toOrig, crops, res, opt)
+		res.Timings.SecondLook = time.Since(t)
+		if err != nil {
+			return nil, err
+		}
+	}
+	res.Timings.Total = time.Since(start)
+	return res, nil
+}
 
+// readBoxes crops, orients and recognises boxes of work; it returns the regions (in original
+// coordinates) and the oriented crops. Stage times are added to tm.
+func (p *Pipeline) readBoxes(ctx context.Context, work *image.RGBA, boxes []detect.Box, toOrig float64, opt Options, tm *Timings) ([]Region, []*image.RGBA, error) {
 	t := time.Now()
 	crops := make([]*image.RGBA, len(boxes))
 	for i, b := range boxes {
 		crops[i] = Crop(work, b.Quad)
 	}
-	res.Timings.Crop = time.Since(t)
+	tm.Crop += time.Since(t)
 
 	flipped := make([]bool, len(crops))
 	if p.st.Classifier != nil && len(crops) > 0 {
 		t = time.Now()
+		var err error
 		if flipped, err = p.st.Classifier.Upside(ctx, crops); err != nil {
-			return nil, fmt.Errorf("angle classification: %w", err)
+			return nil, nil, fmt.Errorf("angle classification: %w", err)
 		}
 		for i, f := range flipped {
 			if f {
 				crops[i] = imgproc.Rotate180(crops[i])
 			}
 		}
-		res.Timings.Classify = time.Since(t)
+		tm.Classify += time.Since(t)
 	}
 
 	t = time.Now()
-	texts, recTimes, err := p.st.Recognizer.Read(ctx, crops)
-	if err != nil {
-		return nil, fmt.Errorf("recognition: %w", err)
+	in := crops
+	if len(p.profile) > 0 {
+		in = make([]*image.RGBA, len(crops))
+		for i, c := range crops {
+			in[i] = p.profile.Apply(c)
+		}
 	}
-	res.Timings.Recognize = time.Since(t)
+	texts, recTimes, err := p.st.Recognizer.Read(ctx, in)
+	if err != nil {
+		return nil, nil, fmt.Errorf("recognition: %w", err)
+	}
+	tm.Recognize += time.Since(t)
 
-	// Coordinates go back to the original image so callers never see the working scale.
-	toOrig := float64(img.OrigW) / float64(work.Rect.Dx())
-	res.Regions = make([]Region, len(boxes))
+	regions := make([]Region, len(boxes))
 	for i, b := range boxes {
 		r := Region{Quad: b.Quad.Scale(toOrig, toOrig), Score: b.Score, Text: texts[i], Flipped: flipped[i], RecTime: recTimes[i]}
 		if opt.KeepCrops {
 			r.Crop = crops[i]
 		}
-		res.Regions[i] = r
+		regions[i] = r
 	}
+	return regions, crops, nil
+}
 
-	t = time.Now()
+// findDates groups the regions into lines and reads their dates.
+func (p *Pipeline) findDates(res *Result) {
+	t := time.Now()
 	res.Lines = GroupLines(res.Regions, p.cfg.MinTextConfidence)
 	in := make([]dates.Line, len(res.Lines))
 	for i, l := range res.Lines {
 		in[i] = dates.Line{Text: l.Text, Confidence: lineConfidence(res.Regions, l)}
 	}
 	res.Dates = dates.Find(in, p.cfg.Dates)
-	res.Timings.Dates = time.Since(t)
-	res.Timings.Total = time.Since(start)
-	return res, nil
+	res.Timings.Dates += time.Since(t)
 }
 
 // shrinkTo returns img scaled so its long side is at most long (non-JPEG inputs are decoded at

@@ -54,23 +54,56 @@ type Text struct {
 	Text       string
 	Confidence float64   // mean probability of the kept characters (0 when empty)
 	CharProbs  []float32 // one per rune of Text
+	// Frames keeps each CTC frame's most probable classes, so a date-aware decoder can
+	// revisit the model's second choices without running it again (see DecodeConstrained).
+	Frames []Frame
+	// Greedy and Prob are set when the text was re-read by DecodeConstrained: the greedy
+	// reading it replaced, and the replacement's share of the decoded probability mass.
+	Greedy string
+	Prob   float64
+}
+
+// TopK is how many classes a Frame keeps. Measured on the project's photos: the right digit
+// of a misread dot-matrix character is nearly always the second or third choice.
+const TopK = 4
+
+// minKeep drops choices too improbable to matter from a Frame (they only widen the beam).
+const minKeep = 0.005
+
+// Frame is one CTC step's TopK classes, most probable first; unused slots have Prob 0.
+type Frame struct {
+	Class [TopK]int32
+	Prob  [TopK]float32
 }
 
 // DecodeGreedy is best-path CTC decoding of one crop's [T, C] softmax output: argmax per frame,
-// repeated classes merged, blanks removed.
+// repeated classes merged, blanks removed. It also keeps each frame's top classes.
 func (d *Dictionary) DecodeGreedy(probs []float32, frames, classes int) Text {
 	var sb strings.Builder
 	var cp []float32
 	var sum float64
+	fs := make([]Frame, frames)
 	prev := -1
 	for t := range frames {
 		row := probs[t*classes : (t+1)*classes]
-		best, bp := 0, row[0]
-		for c, p := range row[1:] {
-			if p > bp {
-				best, bp = c+1, p
+		f := &fs[t]
+		for c, p := range row {
+			if p <= f.Prob[TopK-1] {
+				continue
+			}
+			k := TopK - 1
+			for k > 0 && p > f.Prob[k-1] {
+				f.Prob[k], f.Class[k] = f.Prob[k-1], f.Class[k-1]
+				k--
+			}
+			f.Prob[k], f.Class[k] = p, int32(c)
+		}
+		for k := 1; k < TopK; k++ {
+			if f.Prob[k] < minKeep {
+				f.Prob[k], f.Class[k] = 0, 0
 			}
 		}
+		best, bp := int(f.Class[0]), f.Prob[0]
 		if best != 0 && best != prev && best < len(d.chars) {
 			sb.WriteString(d.chars[best])
 			for range []rune(d.chars[best]) {
@@ -80,7 +113,7 @@ func (d *Dictionary) DecodeGreedy(probs []float32, frames, classes int) Text {
 		}
 		prev = best
 	}
-	t := Text{Text: sb.String(), CharProbs: cp}
+	t := Text{Text: sb.String(), CharProbs: cp, Frames: fs}
 	if len(cp) > 0 {
 		t.Confidence = sum / float64(len(cp))
 		t.Text = strings.TrimSpace(t.Text)

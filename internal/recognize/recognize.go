@@ -68,3 +68,6 @@ func (r *Recognizer) Read(ctx context.Context, crops []*image.RGBA) ([]Text, []t
 	}
 	return out, elapsed, nil
 }
+
+// Dictionary returns the recogniser's dictionary (the date-aware decoder needs it).
+func (r *Recognizer) Dictionary() *Dictionary { return r.dict }

@@ -83,6 +83,10 @@ func DateInfo(c dates.Candidate, lines []pipeline.Line, today dates.Date) api.Da
 		IsExpired: &expired, DaysUntilExpiry: &days,
 		Precision: string(c.Precision), Kind: string(c.Kind), Reason: c.Reason,
 	}
+	if !c.Alternative.IsZero() {
+		alt := c.Alternative.String()
+		d.Alternative = &alt
+	}
 	if c.Line >= 0 && c.Line < len(lines) {
 		t := lines[c.Line].Text
 		d.Text = &t

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/spf13/cobra"
+
+	"github.com/datalid/datalid/internal/engine"
+	"github.com/datalid/datalid/internal/server"
+)
+
+func init() { subcommands = append(subcommands, newServeCmd) }
+
+func newServeCmd(g *globalFlags) *cobra.Command {
+	var addr string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the Datalid-compatible HTTP API and web page",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := g.load()
+			if err != nil {
+				return err
+			}
+			if addr != "" {
+				cfg.Server.Addr = addr
+			}
+			log := serverLogger(cfg.Log.Level, cfg.Log.Format, g.verbose)
+			reg := prometheus.NewRegistry()
+			bm := server.NewBatchMetrics(reg)
+			eng, err := engine.New(cfg, engine.WithBatchObserver(bm.Observe))
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			srv, err := server.New(server.Options{Config: cfg, Engine: eng, Registry: reg, Logger: log, Version: version})
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", cfg.Server.Addr)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			if cfg.Server.AdminAddr != "" {
+				aln, err := net.Listen("tcp", cfg.Server.AdminAddr)
+				if err != nil {
+					ln.Close()
+					return err
+				}
+				go func() {
+					if err := srv.ServeAdmin(ctx, aln); err != nil {
+						log.Error("admin listener", "err", err)
+					}
+				}()
+				log.Info("admin (pprof, metrics)", "addr", "http://"+aln.Addr().String())
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "datalid serving on http://%s (preset %s)\n", ln.Addr(), cfg.Preset)
+			return srv.Serve(ctx, ln)
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "", "listen address HOST:PORT (default: server.addr from the config, 127.0.0.1:8000)")
+	return cmd
+}
+
+// serverLogger builds the access/error logger from the log section; -v forces debug.
+func serverLogger(level, format string, verbose bool) *slog.Logger {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		lv = slog.LevelInfo
+	}
+	if verbose {
+		lv = slog.LevelDebug
+	}
+	opt := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opt))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opt))
+}

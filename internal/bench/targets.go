@@ -1,0 +1,100 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/datalid/datalid/api"
+	"github.com/datalid/datalid/internal/engine"
+	"github.com/datalid/datalid/internal/onnx"
+	"github.com/datalid/datalid/internal/pipeline"
+)
+
+// EngineTarget reads photos in-process through an engine.
+type EngineTarget struct{ Engine *engine.Engine }
+
+// Read implements Target with the pipeline's own stage timings.
+func (t EngineTarget) Read(ctx context.Context, data []byte) (map[string]time.Duration, error) {
+	res, err := t.Engine.Read(ctx, data, pipeline.Options{})
+	if err != nil {
+		return nil, err
+	}
+	tm := res.Timings
+	return map[string]time.Duration{
+		StageDecode: tm.Decode, StageDetectPre: tm.DetectPre, StageDetectRun: tm.DetectRun,
+		StageDetectPost: tm.DetectPost, StageCrop: tm.Crop, StageClassify: tm.Classify,
+		StageRecognize: tm.Recognize, StageDates: tm.Dates,
+	}, nil
+}
+
+// RuntimeTime is the process's cumulative time inside ONNX Runtime's Run.
+func (EngineTarget) RuntimeTime() time.Duration {
+	_, d := onnx.RunStats()
+	return d
+}
+
+// ServerTarget posts each photo to a running `datalid serve` (POST URL/process, multipart
+// field "file") and takes stage times from the response's metrics.
+type ServerTarget struct {
+	URL    string // base URL, e.g. http://127.0.0.1:8000
+	Client *http.Client
+	APIKey string // sent as X-API-Key when set
+}
+
+// Read implements Target. A non-2xx status is an error carrying the body's first bytes.
+func (t ServerTarget) Read(ctx context.Context, data []byte) (map[string]time.Duration, error) {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", "photo.jpg")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := fw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := mw.Close(); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(t.URL, "/")+"/process", &body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if t.APIKey != "" {
+		req.Header.Set("X-API-Key", t.APIKey)
+	}
+	c := t.Client
+	if c == nil {
+		c = http.DefaultClient
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode/100 != 2 {
+		return nil, fmt.Errorf("bench: server answered %s: %.200s", resp.Status, raw)
+	}
+	var r api.ProcessImageResponse
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, fmt.Errorf("bench: server response: %w", err)
+	}
+	sec := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+	m := r.Metrics
+	return map[string]time.Duration{
+		StageDecode: sec(m.DecodeTime), StageDetection: sec(m.DetectionTime),
+		StageClassify: sec(m.ClassificationTime), StageRecognize: sec(m.RecognitionTime),
+		StageDates: sec(m.ParsingTime),
+	}, nil
+}

@@ -1,0 +1,121 @@
+package imgproc
+
+import (
+	"image"
+	"math"
+	"testing"
+)
+
+// textBars draws three dark horizontal strokes on a light background: the row profile of a
+// printed line.
+func textBars(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			v := uint8(220)
+			if (y/6)%3 == 1 && x > w/8 && x < w*7/8 {
+				v = 30
+			}
+			o := img.Pix[y*img.Stride+4*x:]
+			o[0], o[1], o[2], o[3] = v, v, v, 255
+		}
+	}
+	return img
+}
+
+func grayAt(img *image.RGBA, x, y int) uint8 { return img.Pix[y*img.Stride+4*x] }
+
+func TestGrayWorldEqualisesChannels(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = 200, 150, 100, 255
+	}
+	o := GrayWorld(img).Pix
+	if o[0] != o[1] || o[1] != o[2] || o[0] != 150 {
+		t.Fatalf("got %v", o[:4])
+	}
+}
+
+func TestCLAHERaisesLocalContrast(t *testing.T) {
+	img := textBars(64, 36)
+	// Low contrast: ink 110, paper 140.
+	for i := 0; i < len(img.Pix); i += 4 {
+		v := pick8(img.Pix[i] > 100)
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2] = 110+v/9, 110+v/9, 110+v/9
+	}
+	before := int(grayAt(img, 32, 0)) - int(grayAt(img, 32, 8))
+	out := CLAHE(img, 2, 4)
+	after := int(grayAt(out, 32, 0)) - int(grayAt(out, 32, 8))
+	if after <= before {
+		t.Fatalf("contrast %d → %d", before, after)
+	}
+	if out.Rect.Dx() != 64 || out.Rect.Dy() != 36 {
+		t.Fatal("size changed")
+	}
+	if e := CLAHE(image.NewRGBA(image.Rect(0, 0, 0, 0)), 2, 8); e.Rect.Dx() != 0 {
+		t.Fatal("empty image")
+	}
+}
+
+func TestSharpenDenoiseInvertPad(t *testing.T) {
+	img := textBars(40, 30)
+	s := Sharpen(img, 1)
+	if grayAt(s, 20, 6) > grayAt(img, 20, 6) || grayAt(s, 20, 5) < grayAt(img, 20, 5) {
+		t.Error("sharpen should deepen ink and lighten paper next to an edge")
+	}
+	speck := textBars(40, 30)
+	copy(speck.Pix[2*speck.Stride+4*20:], []uint8{0, 0, 0})
+	if m := Median3(speck); grayAt(m, 20, 2) != 220 {
+		t.Errorf("median left the speck: %d", grayAt(m, 20, 2))
+	}
+	if b := BoxDenoise(img, 1); grayAt(b, 20, 6) <= grayAt(img, 20, 6) {
+		t.Error("box blur did not soften the edge")
+	}
+	if _, inv := InvertIfDark(img); inv {
+		t.Error("light image inverted")
+	}
+	dark := Invert(img)
+	back, inv := InvertIfDark(dark)
+	if !inv || grayAt(back, 0, 0) != 220 {
+		t.Error("dark image not inverted back")
+	}
+	p := Pad(img, 5, 255)
+	if p.Rect.Dx() != 50 || p.Rect.Dy() != 40 || grayAt(p, 0, 0) != 255 || grayAt(p, 5, 5) != 220 {
+		t.Error("padding wrong")
+	}
+}
+
+func TestThresholds(t *testing.T) {
+	img := textBars(40, 30)
+	th := Otsu(img)
+	if th < 30 || th >= 220 {
+		t.Fatalf("otsu %d", th)
+	}
+	b := Threshold(img, th)
+	if grayAt(b, 20, 0) != 255 || grayAt(b, 20, 6) != 0 {
+		t.Error("global threshold")
+	}
+	a := AdaptiveThreshold(img, 11, 2)
+	if grayAt(a, 20, 7) != 0 || grayAt(a, 20, 0) != 255 {
+		t.Error("adaptive threshold")
+	}
+}
+
+func TestDeskew(t *testing.T) {
+	img := textBars(160, 60)
+	if a := SkewAngle(img, 10, 0.5); a != 0 {
+		t.Fatalf("straight text measured at %v°", a)
+	}
+	tilted := Rotate(img, 4)
+	a := SkewAngle(tilted, 10, 0.5)
+	if math.Abs(math.Abs(a)-4) > 1 {
+		t.Fatalf("skew of a 4° tilt measured as %v°", a)
+	}
+	fixed, corr := Deskew(tilted, 10)
+	if corr == 0 || math.Abs(SkewAngle(fixed, 10, 0.5)) > 1 {
+		t.Fatalf("deskew left %v° (corrected %v°)", SkewAngle(fixed, 10, 0.5), corr)
+	}
+	if same, c := Deskew(img, 10); c != 0 || same != img {
+		t.Fatal("straight text rotated")
+	}
+}

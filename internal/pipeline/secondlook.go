@@ -1,0 +1,368 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/draw"
+	"sort"
+
+	"github.com/datalid/datalid/internal/dates"
+	"github.com/datalid/datalid/internal/detect"
+	"github.com/datalid/datalid/internal/imgproc"
+	"github.com/datalid/datalid/internal/recognize"
+)
+
+// Recovery bounds the second looks. They run only when the first pass found no date at
+// least MinConfidence sure, cheapest first, and stop as soon as one finds a confident date:
+//
+//  1. date-aware decoding: the model's second choices per CTC frame, searched for a reading
+//     that holds a valid date (no model run);
+//  2. retries: the crops most likely to hold a date, re-read after preprocessing chains;
+//  3. tiles: the detector run again over TileGrid×TileGrid overlapping tiles of the working
+//     image, which sees small print at up to TileGrid× the first pass's resolution.
+type Recovery struct {
+	MinConfidence float64
+	// Beam is the date-aware decoder; Width 0 turns it off. MinBeamProb is the least share
+	// of the decoder's probability mass a re-read must carry to replace the greedy text.
+	Beam        recognize.BeamOptions
+	MinBeamProb float64
+	// Variants are tried in order on at most MaxRetryRegions crops.
+	Variants        []Chain
+	MaxRetryRegions int
+	// TileGrid is the tiles per side (0 or 1: off); TileOverlap the fraction of a tile
+	// shared with its neighbour, so a date on a tile border is whole in one of them.
+	TileGrid    int
+	TileOverlap float64
+}
+
+// Preprocessing is config's preprocessing section (see docs/config.md).
+type Preprocessing struct {
+	Profile         string
+	RetryVariants   []string
+	MaxRetryRegions int
+}
+
+// SecondLook is config's second_look section (see docs/config.md).
+type SecondLook struct {
+	Enabled       bool
+	MinConfidence float64
+	BeamWidth     int
+	MinBeamProb   float64
+	TileGrid      int
+	TileOverlap   float64
+}
+
+// on reports whether any second look is configured.
+func (r Recovery) on() bool {
+	return r.Beam.Width > 0 || (len(r.Variants) > 0 && r.MaxRetryRegions > 0) || r.TileGrid > 1
+}
+
+// recovery parses the preprocessing chains and builds the second-look bounds.
+func (c Config) recovery() (Chain, Recovery, error) {
+	profile, err := ParseChain(c.Preprocessing.Profile)
+	if err != nil {
+		return nil, Recovery{}, err
+	}
+	sl := c.SecondLook
+	if !sl.Enabled {
+		return profile, Recovery{}, nil
+	}
+	r := Recovery{
+		MinConfidence: sl.MinConfidence,
+		Beam:          recognize.BeamOptions{Width: sl.BeamWidth, Confident: recognize.DefaultBeam.Confident},
+		MinBeamProb:   sl.MinBeamProb,
+		TileGrid:      sl.TileGrid, TileOverlap: sl.TileOverlap,
+		MaxRetryRegions: c.Preprocessing.MaxRetryRegions,
+	}
+	for _, v := range c.Preprocessing.RetryVariants {
+		ch, err := ParseChain(v)
+		if err != nil {
+			return nil, Recovery{}, err
+		}
+		if len(ch) > 0 {
+			r.Variants = append(r.Variants, ch)
+		}
+	}
+	return profile, r, nil
+}
+
+// confident reports a best date the second looks cannot improve on.
+func (p *Pipeline) confident(res *Result) bool {
+	if !p.rec.on() {
+		return true
+	}
+	b := res.Dates.Best
+	return b != nil && b.Confidence >= p.rec.MinConfidence
+}
+
+func (p *Pipeline) secondLook(ctx context.Context, work *image.RGBA, toOrig float64, crops []*image.RGBA, res *Result, opt Options) error {
+	rc := p.rec
+	if p.beamRegions(res.Regions, 0) {
+		p.findDates(res)
+		if p.confident(res) {
+			return nil
+		}
+	}
+	if rc.MaxRetryRegions > 0 {
+		changed, cs, err := p.zoom(ctx, work, toOrig, crops, res, opt, 0)
+		crops = cs
+		if err != nil {
+			return err
+		}
+		if changed && p.confident(res) {
+			return nil
+		}
+	}
+	if len(rc.Variants) > 0 && rc.MaxRetryRegions > 0 {
+		if err := p.retry(ctx, work, toOrig, crops, res); err != nil {
+			return err
+		}
+		if p.confident(res) {
+			return nil
+		}
+	}
+	if rc.TileGrid > 1 {
+		from := len(res.Regions)
+		crops, err := p.tiles(ctx, work, toOrig, crops, res, opt)
+		if err != nil || p.confident(res) || rc.MaxRetryRegions == 0 {
+			return err
+		}
+		_, _, err = p.zoom(ctx, work, toOrig, crops, res, opt, from)
+		return err
+	}
+	return nil
+}
+
+// minLookScore is the least parse score a date found by a second look needs. A second look
+// searches many readings, so a weak shape (a bare 6-digit run, a month/year pair) turns up
+// by chance; measured on the project's photos, those were wrong more often than right.
+const minLookScore = 0.45
+
+// hasDate reports whether text alone holds a date scoring at least minScore, and its score.
+func (p *Pipeline) hasDate(text string, minScore float64) (float64, bool) {
+	r := dates.Find([]dates.Line{{Text: text, Confidence: 1}}, p.cfg.Dates)
+	if r.Best == nil || r.Best.Score < minScore {
+		return 0, false
+	}
+	return r.Best.Score, true
+}
+
+// acceptDate is the date-aware decoder's grammar: the reading holds a good date.
+func (p *Pipeline) acceptDate(s string) bool {
+	_, ok := p.hasDate(s, minLookScore)
+	return ok
+}
+
+// beamRegions re-reads, with the date-aware decoder, every region from index from on whose
+// text holds no date. It reports whether any text changed.
+func (p *Pipeline) beamRegions(rs []Region, from int) bool {
+	rc := p.rec
+	if rc.Beam.Width <= 0 {
+		return false
+	}
+	changed := false
+	for i := from; i < len(rs); i++ {
+		r := &rs[i]
+		if len(r.Text.Frames) == 0 {
+			continue
+		}
+		if _, ok := p.hasDate(r.Text.Text, 0); ok {
+			continue
+		}
+		alt, ok := p.st.Recognizer.Dictionary().DecodeConstrained(r.Text, p.acceptDate, rc.Beam)
+		if !ok || alt.Prob < rc.MinBeamProb {
+			continue
+		}
+		r.Text, r.Source, changed = alt, "beam", true
+	}
+	return changed
+}
+
+// retryCandidates picks the regions a retry may help: no date in their text, most digits
+// first (a date is digits), at most n.
+func (p *Pipeline) retryCandidates(rs []Region, n int) []int {
+	type cand struct{ i, digits int }
+	var cs []cand
+	for i, r := range rs {
+		if _, ok := p.hasDate(r.Text.Text, 0); ok {
+			continue
+		}
+		d := 0
+		for _, c := range r.Text.Text {
+			if c >= '0' && c <= '9' {
+				d++
+			}
+		}
+		if d >= 2 || r.Text.Text == "" {
+			cs = append(cs, cand{i, d})
+		}
+	}
+	sort.SliceStable(cs, func(a, b int) bool { return cs[a].digits > cs[b].digits })
+	out := make([]int, 0, min(n, len(cs)))
+	for _, c := range cs[:min(n, len(cs))] {
+		out = append(out, c.i)
+	}
+	return out
+}
+
+// retry re-reads the likeliest crops after each preprocessing variant, keeping a variant's
+// reading only when it holds a better-scoring date than the region had.
+func (p *Pipeline) retry(ctx context.Context, work *image.RGBA, toOrig float64, crops []*image.RGBA, res *Result) error {
+	rc := p.rec
+	idx := p.retryCandidates(res.Regions, rc.MaxRetryRegions)
+	if len(idx) == 0 {
+		return nil
+	}
+	best := make([]float64, len(idx))
+	for _, v := range rc.Variants {
+		in := make([]*image.RGBA, len(idx))
+		for k, i := range idx {
+			c := crops[i]
+			if v.expands() {
+				q := res.Regions[i].Quad.Scale(1/toOrig, 1/toOrig)
+				h := max(imgproc.Dist(q[0], q[3]), imgproc.Dist(q[1], q[2]))
+				c = Crop(work, expandQuad(q, expandBy*h))
+				if res.Regions[i].Flipped {
+					c = imgproc.Rotate180(c)
+				}
+			}
+			in[k] = v.Apply(c)
+		}
+		texts, _, err := p.st.Recognizer.Read(ctx, in)
+		if err != nil {
+			return fmt.Errorf("recognition retry: %w", err)
+		}
+		changed := false
+		for k := range idx {
+			t, src := texts[k], "retry:"+v.String()
+			score, ok := p.hasDate(t.Text, minLookScore)
+			if !ok && rc.Beam.Width > 0 {
+				if alt, aok := p.st.Recognizer.Dictionary().DecodeConstrained(t, p.acceptDate, rc.Beam); aok && alt.Prob >= rc.MinBeamProb {
+					t, src = alt, src+"+beam"
+					score, ok = p.hasDate(t.Text, minLookScore)
+				}
+			}
+			if ok && score > best[k] {
+				best[k] = score
+				res.Regions[idx[k]].Text, res.Regions[idx[k]].Source = t, src
+				changed = true
+			}
+		}
+		if changed {
+			p.findDates(res)
+			if p.confident(res) {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// tiles runs the detector over overlapping tiles of work and reads the regions the first
+// pass missed.
+// It returns crops with the new regions' crops appended.
+func (p *Pipeline) tiles(ctx context.Context, work *image.RGBA, toOrig float64, crops []*image.RGBA, res *Result, opt Options) ([]*image.RGBA, error) {
+	rc := p.rec
+	w, h := work.Rect.Dx(), work.Rect.Dy()
+	var found []detect.Box
+	for _, r := range tileRects(w, h, rc.TileGrid, rc.TileOverlap) {
+		if err := ctx.Err(); err != nil {
+			return crops, err
+		}
+		tile := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+		draw.Draw(tile, tile.Rect, work, r.Min, draw.Src)
+		boxes, _, err := p.st.Detector.Detect(ctx, tile)
+		if err != nil {
+			return crops, fmt.Errorf("tile detection: %w", err)
+		}
+		for _, b := range boxes {
+			for k := range b.Quad {
+				b.Quad[k].X += float64(r.Min.X)
+				b.Quad[k].Y += float64(r.Min.Y)
+			}
+			if !covered(b.Quad, res.Regions, found, toOrig) {
+				found = append(found, b)
+			}
+		}
+	}
+	if len(found) == 0 {
+		return crops, nil
+	}
+	var tm Timings
+	regions, cs, err := p.readBoxes(ctx, work, found, toOrig, opt, &tm)
+	if err != nil {
+		return crops, err
+	}
+	for i := range regions {
+		regions[i].Source = "tile"
+	}
+	from := len(res.Regions)
+	res.Regions = append(res.Regions, regions...)
+	p.beamRegions(res.Regions, from)
+	p.findDates(res)
+	return append(crops, cs...), nil
+}
+
+// tileRects splits a w×h image into grid×grid tiles that overlap by the given fraction.
+func tileRects(w, h, grid int, overlap float64) []image.Rectangle {
+	span := func(n int) (size, step int) {
+		size = int(float64(n) / (float64(grid) - float64(grid-1)*overlap))
+		size = min(n, max(1, size))
+		if grid > 1 {
+			step = (n - size) / (grid - 1)
+		}
+		return size, step
+	}
+	tw, sx := span(w)
+	th, sy := span(h)
+	var out []image.Rectangle
+	for gy := range grid {
+		for gx := range grid {
+			x0, y0 := gx*sx, gy*sy
+			if gx == grid-1 {
+				x0 = w - tw
+			}
+			if gy == grid-1 {
+				y0 = h - th
+			}
+			out = append(out, image.Rect(x0, y0, x0+tw, y0+th))
+		}
+	}
+	return out
+}
+
+// covered reports whether box q (working pixels) mostly lies inside a region already read
+// (original pixels) or a box already found on another tile.
+func covered(q imgproc.Quad, rs []Region, found []detect.Box, toOrig float64) bool {
+	a := rectOf(q.Scale(toOrig, toOrig))
+	for _, r := range rs {
+		if overlapShare(a, rectOf(r.Quad)) > 0.5 {
+			return true
+		}
+	}
+	for _, b := range found {
+		if overlapShare(a, rectOf(b.Quad.Scale(toOrig, toOrig))) > 0.5 {
+			return true
+		}
+	}
+	return false
+}
+
+type frect struct{ x0, y0, x1, y1 float64 }
+
+func rectOf(q imgproc.Quad) frect {
+	x0, y0, x1, y1 := q.Bounds()
+	return frect{x0, y0, x1, y1}
+}
+
+// overlapShare is the intersection's share of the smaller rectangle.
+func overlapShare(a, b frect) float64 {
+	iw := min(a.x1, b.x1) - max(a.x0, b.x0)
+	ih := min(a.y1, b.y1) - max(a.y0, b.y0)
+	if iw <= 0 || ih <= 0 {
+		return 0
+	}
+	sa, sb := (a.x1-a.x0)*(a.y1-a.y0), (b.x1-b.x0)*(b.y1-b.y0)
+	return iw * ih / max(1e-9, min(sa, sb))
+}

@@ -1,0 +1,136 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/draw"
+	"math"
+	"sort"
+
+	"github.com/datalid/datalid/internal/detect"
+	"github.com/datalid/datalid/internal/imgproc"
+)
+
+// zoomSide is the long side a zoomed region is enlarged to before the detector sees it: the
+// detector's usual input size, where its text size priors hold.
+const zoomSide = 960
+
+// zoomable reports a region whose crop looks like several printed lines the detector merged
+// into one box (taller than a single line of its width would be), or whose reading the
+// recogniser was unsure of. Either way its text holds no date.
+func zoomable(r Region, crop *image.RGBA) bool {
+	w, h := crop.Rect.Dx(), crop.Rect.Dy()
+	if w == 0 || h == 0 {
+		return false
+	}
+	return float64(h) >= 0.28*float64(w) || r.Text.Confidence < 0.6
+}
+
+// zoom looks again, at higher resolution, at regions that hold no date and look like merged
+// lines: their neighbourhood is enlarged to zoomSide and detected on its own, and the boxes
+// found there replace the region when they read as more than it did. It reports whether
+// any region changed, and the crops, kept aligned with res.Regions.
+// Only regions from index from on are considered.
+func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, crops []*image.RGBA, res *Result, opt Options, from int) (bool, []*image.RGBA, error) {
+	var idx []int
+	for i := from; i < len(res.Regions) && i < len(crops); i++ {
+		r := res.Regions[i]
+		if r.Source == "zoom" {
+			continue
+		}
+		text := r.Text.Text
+		if r.Source == "beam" {
+			text = r.Text.Greedy // the decoder's date may be a merged-lines artefact
+		}
+		if _, ok := p.hasDate(text, 0); ok || !zoomable(r, crops[i]) {
+			continue
+		}
+		idx = append(idx, i)
+	}
+	// Largest first: a merged block of lines is bigger than a stray word.
+	sort.SliceStable(idx, func(a, b int) bool {
+		return area(res.Regions[idx[a]].Quad) > area(res.Regions[idx[b]].Quad)
+	})
+	idx = idx[:min(len(idx), p.rec.MaxRetryRegions)]
+	drop := map[int]bool{}
+	var added []Region
+	var addedCrops []*image.RGBA
+	for _, i := range idx {
+		if err := ctx.Err(); err != nil {
+			return false, crops, err
+		}
+		q := res.Regions[i].Quad.Scale(1/toOrig, 1/toOrig)
+		boxes, err := p.detectAround(ctx, work, q)
+		if err != nil {
+			return false, crops, err
+		}
+		if len(boxes) == 0 {
+			continue
+		}
+		var tm Timings
+		rs, cs, err := p.readBoxes(ctx, work, boxes, toOrig, opt, &tm)
+		if err != nil {
+			return false, crops, err
+		}
+		n := 0
+		for k := range rs {
+			rs[k].Source = "zoom"
+			n += len([]rune(rs[k].Text.Text))
+		}
+		if n == 0 {
+			continue
+		}
+		drop[i] = true
+		added = append(added, rs...)
+		addedCrops = append(addedCrops, cs...)
+	}
+	if len(drop) == 0 {
+		return false, crops, nil
+	}
+	kept, keptCrops := res.Regions[:0:0], crops[:0:0]
+	for i, r := range res.Regions {
+		if !drop[i] {
+			kept, keptCrops = append(kept, r), append(keptCrops, crops[i])
+		}
+	}
+	first := len(kept)
+	res.Regions = append(kept, added...)
+	p.beamRegions(res.Regions, first)
+	p.findDates(res)
+	return true, append(keptCrops, addedCrops...), nil
+}
+
+// detectAround runs the detector on the neighbourhood of quad q of work, enlarged so its long
+// side is zoomSide, and returns the boxes in work's pixels.
+func (p *Pipeline) detectAround(ctx context.Context, work *image.RGBA, q imgproc.Quad) ([]detect.Box, error) {
+	x0, y0, x1, y1 := q.Bounds()
+	pad := 0.15 * math.Max(x1-x0, y1-y0)
+	r := image.Rect(int(x0-pad), int(y0-pad), int(math.Ceil(x1+pad)), int(math.Ceil(y1+pad))).Intersect(work.Rect)
+	if r.Dx() < 8 || r.Dy() < 8 {
+		return nil, nil
+	}
+	s := float64(zoomSide) / float64(max(r.Dx(), r.Dy()))
+	if s <= 1.2 {
+		return nil, nil // no sharper than the first pass
+	}
+	sub := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	draw.Draw(sub, sub.Rect, work, r.Min, draw.Src)
+	big := imgproc.Resize(sub, int(float64(r.Dx())*s+0.5), int(float64(r.Dy())*s+0.5))
+	boxes, _, err := p.st.Detector.Detect(ctx, big)
+	if err != nil {
+		return nil, fmt.Errorf("zoom detection: %w", err)
+	}
+	for k := range boxes {
+		for c := range boxes[k].Quad {
+			boxes[k].Quad[c].X = boxes[k].Quad[c].X/s + float64(r.Min.X)
+			boxes[k].Quad[c].Y = boxes[k].Quad[c].Y/s + float64(r.Min.Y)
+		}
+	}
+	return boxes, nil
+}
+
+func area(q imgproc.Quad) float64 {
+	x0, y0, x1, y1 := q.Bounds()
+	return (x1 - x0) * (y1 - y0)
+}

@@ -1,0 +1,313 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/datalid/datalid/api"
+	"github.com/datalid/datalid/internal/dates"
+	"github.com/datalid/datalid/internal/imageio"
+	"github.com/datalid/datalid/internal/pipeline"
+	"github.com/datalid/datalid/internal/report"
+)
+
+// options are Datalid's per-request form fields, parsed and validated.
+type options struct {
+	minScore float64 // detection_confidence: regions scoring below are dropped
+	images   report.Images
+}
+
+// ocrEngines are the accepted ocr_engine values: the one engine this server runs, under its
+// own name and Datalid's name for PaddleOCR. Anything else is refused rather than ignored.
+var ocrEngines = []string{report.Engine, "paddleocr"}
+
+// upload is one file of a request.
+type upload struct {
+	name string
+	data []byte
+}
+
+// readRequest parses a multipart form (files under field, options beside them) or a raw
+// image body. Files are read into memory, each within the per-file limit.
+func (s *Server) readRequest(r *http.Request, field string, maxFiles int) ([]upload, options, error) {
+	var opt options
+	ct, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil && r.Header.Get("Content-Type") != "" {
+		return nil, opt, fmt.Errorf("%w: Content-Type: %v", ErrBadRequest, err)
+	}
+	perFile := s.cfg.Server.MaxBodyBytes
+	switch {
+	case strings.HasPrefix(ct, "image/") || ct == "application/octet-stream":
+		data, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, opt, err
+		}
+		if err := opt.parse(r.URL.Query().Get); err != nil {
+			return nil, opt, err
+		}
+		return []upload{{name: "body", data: data}}, opt, nil
+	case ct == "multipart/form-data":
+		if params["boundary"] == "" {
+			return nil, opt, fmt.Errorf("%w: multipart body without boundary", ErrBadRequest)
+		}
+	default:
+		return nil, opt, withDetails(fmt.Errorf("%w: Content-Type %q (send multipart/form-data with %q, or an image/* body)", ErrNotImage, ct, field),
+			map[string]any{"content_type": ct})
+	}
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	fields := map[string]string{}
+	var files []upload
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, opt, maybeBodyErr(err)
+		}
+		name := p.FormName()
+		if p.FileName() == "" && name != field {
+			v, err := io.ReadAll(io.LimitReader(p, 1024))
+			if err != nil {
+				return nil, opt, maybeBodyErr(err)
+			}
+			fields[name] = string(v)
+			continue
+		}
+		if name != field {
+			continue // other files are not ours; skip them
+		}
+		if len(files) >= maxFiles {
+			return nil, opt, withDetails(fmt.Errorf("%w: more than %d files", ErrTooManyFiles, maxFiles), map[string]any{"max_files": maxFiles})
+		}
+		var buf bytes.Buffer
+		n, err := io.Copy(&buf, io.LimitReader(p, perFile+1))
+		if err != nil {
+			return nil, opt, maybeBodyErr(err)
+		}
+		if n > perFile {
+			return nil, opt, withDetails(fmt.Errorf("%w: %s is over %d bytes", imageio.ErrTooLarge, p.FileName(), perFile), map[string]any{"max_bytes": perFile})
+		}
+		files = append(files, upload{name: p.FileName(), data: buf.Bytes()})
+	}
+	if len(files) == 0 {
+		return nil, opt, withDetails(fmt.Errorf("%w: no %q file in the form", ErrBadRequest, field), map[string]any{"field": field})
+	}
+	if err := opt.parse(func(k string) string { return fields[k] }); err != nil {
+		return nil, opt, err
+	}
+	return files, opt, nil
+}
+
+// maybeBodyErr keeps a body-limit error recognisable (413) through the multipart reader.
+func maybeBodyErr(err error) error {
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return err
+	}
+	return fmt.Errorf("%w: reading form: %v", ErrBadRequest, err)
+}
+
+func (o *options) parse(get func(string) string) error {
+	num := func(key string) (float64, error) {
+		v := get(key)
+		if v == "" {
+			return 0, nil
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 || f > 1 {
+			return 0, withDetails(fmt.Errorf("%w: %s must be a number from 0 to 1, got %q", ErrBadRequest, key, v), map[string]any{"field": key})
+		}
+		return f, nil
+	}
+	flag := func(key string) (bool, error) {
+		v := get(key)
+		if v == "" {
+			return false, nil
+		}
+		b, err := strconv.ParseBool(strings.ToLower(v))
+		if err != nil {
+			return false, withDetails(fmt.Errorf("%w: %s must be true or false, got %q", ErrBadRequest, key, v), map[string]any{"field": key})
+		}
+		return b, nil
+	}
+	var err error
+	var errs []error
+	o.minScore, err = num("detection_confidence")
+	errs = append(errs, err)
+	_, err = num("detection_iou") // validated; DBNet has no box overlap step to tune
+	errs = append(errs, err)
+	o.images.Visualization, err = flag("return_visualization")
+	errs = append(errs, err)
+	o.images.Crops, err = flag("return_crops")
+	errs = append(errs, err)
+	o.images.CropImages, err = flag("return_crop_images")
+	errs = append(errs, err)
+	for _, k := range []string{"return_full_ocr", "save_results"} {
+		_, err = flag(k)
+		errs = append(errs, err)
+	}
+	if e := strings.ToLower(get("ocr_engine")); e != "" && !contains(ocrEngines, e) {
+		errs = append(errs, withDetails(fmt.Errorf("%w: ocr_engine %q is not available (have %s)", ErrBadRequest, e, strings.Join(ocrEngines, ", ")),
+			map[string]any{"field": "ocr_engine"}))
+	}
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// withTimeout applies server.request_timeout.
+func (s *Server) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if t := s.cfg.Server.RequestTimeout; t > 0 {
+		return context.WithTimeout(ctx, t)
+	}
+	return context.WithCancel(ctx)
+}
+
+// admit applies readiness and admission before a body is read.
+func (s *Server) admit() error {
+	switch s.state.Load() {
+	case stateReady:
+	case stateStopping:
+		return withDetails(&retryError{err: ErrNotReady, after: 5 * time.Second}, map[string]any{"reason": "shutting_down"})
+	default:
+		return &retryError{err: ErrNotReady, after: 5 * time.Second}
+	}
+	return s.adm.enter()
+}
+
+func (s *Server) handleProcess(w http.ResponseWriter, r *http.Request) error {
+	if err := s.admit(); err != nil {
+		return err
+	}
+	defer s.adm.leave()
+	ctx, cancel := s.withTimeout(r.Context())
+	defer cancel()
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.Server.MaxBodyBytes+64*1024) // form overhead
+	files, opt, err := s.readRequest(r, "file", 1)
+	if err != nil {
+		return err
+	}
+	resp, err := s.readOne(ctx, files[0].data, opt)
+	if err != nil {
+		return err
+	}
+	id := requestID(r.Context())
+	resp.RequestID = &id
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// readOne reads one image within an inference slot and converts the result.
+func (s *Server) readOne(ctx context.Context, data []byte, opt options) (*api.ProcessImageResponse, error) {
+	release, err := s.adm.slot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.eng.Read(ctx, data, pipeline.Options{KeepCrops: opt.images.CropImages})
+	release()
+	if err != nil {
+		return nil, err
+	}
+	s.metrics.timings(res.Timings)
+	res = s.eng.FilterRegions(res, opt.minScore)
+	now := s.now()
+	resp := report.Response(res, dates.Today(now), now)
+	if opt.images.Any() {
+		// The photo is decoded again only when pictures are asked for; the read above never
+		// keeps it, so plain requests stay light.
+		img, err := imageio.Decode(data, imageio.Options{TargetLongSide: 1280, Limits: imageio.Limits{
+			MaxBytes: s.cfg.Decode.MaxBytes, MaxPixels: s.cfg.Decode.MaxPixels, MaxSide: s.cfg.Decode.MaxSide}})
+		if err != nil {
+			return nil, err
+		}
+		if err := report.AddImages(&resp, img.RGBA, img.OrigW, res, opt.images); err != nil {
+			return nil, err
+		}
+	}
+	return &resp, nil
+}
+
+func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) error {
+	if err := s.admit(); err != nil {
+		return err
+	}
+	defer s.adm.leave()
+	t0 := time.Now()
+	ctx, cancel := s.withTimeout(r.Context())
+	defer cancel()
+	maxFiles := s.cfg.Server.MaxBatchFiles
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.Server.MaxBodyBytes*int64(maxFiles)+64*1024)
+	files, opt, err := s.readRequest(r, "files", maxFiles)
+	if err != nil {
+		return err
+	}
+	out := api.BatchProcessResponse{Results: make([]api.BatchImageResult, len(files)), TotalImages: len(files)}
+	// Files share the inference slots with everyone else; a few run at once so one batch
+	// neither serialises behind itself nor takes every slot.
+	sem := make(chan struct{}, min(len(files), max(1, s.cfg.Server.MaxInFlight/2)))
+	var wg sync.WaitGroup
+	for i, f := range files {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			res := api.BatchImageResult{Filename: f.name}
+			resp, err := s.readOne(ctx, f.data, opt)
+			if err != nil {
+				_, code := errorStatus(err)
+				msg := code + ": " + err.Error()
+				res.Error = &msg
+			} else {
+				res.Success, res.Result = true, resp
+			}
+			out.Results[i] = res
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err // timed out or the client left: no partial answer
+	}
+	for _, res := range out.Results {
+		if res.Success {
+			out.Successful++
+		} else {
+			out.Failed++
+		}
+	}
+	switch {
+	case out.Failed == 0:
+		out.Status = api.StatusSuccess
+	case out.Successful > 0:
+		out.Status = api.StatusPartial
+	default:
+		out.Status = api.StatusFailed
+	}
+	out.TotalTime = time.Since(t0).Seconds()
+	out.ProcessedAt = s.now().Format(time.RFC3339Nano)
+	id := requestID(r.Context())
+	out.RequestID = &id
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

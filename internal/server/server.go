@@ -1,0 +1,212 @@
+// Package server owns datalid's HTTP front end: the Datalid-compatible routes, middleware
+// (request IDs, access log, API keys, rate limits, CORS, metrics), admission control, the one
+// error → status mapping, the OpenAPI spec and the embedded web page. It is the only package
+// that imports net/http; it sees the engine through the small Engine interface.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/datalid/datalid/internal/config"
+	"github.com/datalid/datalid/internal/engine"
+	"github.com/datalid/datalid/internal/pipeline"
+)
+
+// Engine is what the server needs from the engine (engine.Engine satisfies it; tests fake it).
+type Engine interface {
+	Read(ctx context.Context, data []byte, opt pipeline.Options) (*pipeline.Result, error)
+	FilterRegions(res *pipeline.Result, minScore float64) *pipeline.Result
+	Warmup(ctx context.Context) error
+	Loaded() bool
+	Info() (engine.Info, error)
+	QueueDepths() map[string]int
+}
+
+// Options are a server's dependencies.
+type Options struct {
+	Config   config.Config        // server, decode, detection and batching sections are used
+	Engine   Engine               // required
+	Registry *prometheus.Registry // metrics registry; nil = a fresh one
+	Logger   *slog.Logger         // access and error log; nil = slog.Default()
+	Version  string
+	Now      func() time.Time // clock for processed_at and days_until_expiry; nil = time.Now
+}
+
+// Server serves the API. Create with New, run with Serve.
+type Server struct {
+	cfg     config.Config
+	eng     Engine
+	reg     *prometheus.Registry
+	log     *slog.Logger
+	version string
+	now     func() time.Time
+	started time.Time
+
+	adm     *admission
+	limiter *clientLimiter
+	metrics *metrics
+	handler http.Handler
+
+	state   atomic.Int32 // readiness, see the ready* constants
+	warmErr atomic.Pointer[string]
+}
+
+// Readiness states.
+const (
+	stateWarming int32 = iota
+	stateReady
+	stateWarmFailed
+	stateStopping
+)
+
+// New builds a server; call Serve to run it.
+func New(o Options) (*Server, error) {
+	if o.Engine == nil {
+		return nil, errors.New("server: an engine is required")
+	}
+	s := &Server{
+		cfg: o.Config, eng: o.Engine, reg: o.Registry, log: o.Logger, version: o.Version, now: o.Now,
+		started: time.Now(),
+	}
+	if s.reg == nil {
+		s.reg = prometheus.NewRegistry()
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.version == "" {
+		s.version = "dev"
+	}
+	sc := s.cfg.Server
+	s.adm = newAdmission(max(1, sc.MaxInFlight), max(0, sc.MaxQueue))
+	if sc.RateLimitPerMinute > 0 {
+		s.limiter = newClientLimiter(sc.RateLimitPerMinute)
+	}
+	s.metrics = newMetrics(s.reg, s)
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler is the whole API with its middleware (for tests and embedding).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Registry is the metrics registry the server reports on.
+func (s *Server) Registry() *prometheus.Registry { return s.reg }
+
+// Serve warms the engine up in the background (readiness turns 200 when done) and serves on
+// ln until ctx ends; then it stops accepting, lets in-flight requests finish (up to the
+// request timeout plus a margin) and returns. The caller owns ln's address; Serve closes it.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	go s.warmup(ctx)
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		// Requests must outlive ctx (the signal), so that shutdown can let them finish.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.state.Store(stateStopping)
+	grace := s.cfg.Server.RequestTimeout + 5*time.Second
+	if s.cfg.Server.RequestTimeout <= 0 {
+		grace = time.Minute
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
+		err = e
+	}
+	return err
+}
+
+// ServeAdmin serves pprof and metrics on a separate listener (server.admin_addr), so profiling
+// is never reachable on the public port.
+func (s *Server) ServeAdmin(ctx context.Context, ln net.Listener) error {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.Handle("/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) warmup(ctx context.Context) {
+	t0 := time.Now()
+	if err := s.eng.Warmup(ctx); err != nil {
+		msg := err.Error()
+		s.warmErr.Store(&msg)
+		s.state.CompareAndSwap(stateWarming, stateWarmFailed)
+		s.log.Error("warm-up failed", "err", err)
+		return
+	}
+	if info, err := s.eng.Info(); err == nil {
+		s.metrics.load.Set(info.LoadTime.Seconds())
+	}
+	s.state.CompareAndSwap(stateWarming, stateReady)
+	s.log.Info("ready", "warmup", time.Since(t0).Round(time.Millisecond))
+}
+
+// Ready reports whether the server accepts image requests.
+func (s *Server) Ready() bool { return s.state.Load() == stateReady }
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	handle := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
+		mux.Handle(pattern, s.instrument(pattern, h))
+	}
+	handle("POST /process", s.handleProcess)
+	handle("POST /process/batch", s.handleBatch)
+	handle("POST /process_batch", s.handleBatch)
+	handle("GET /health", s.handleHealth)
+	handle("GET /readiness", s.handleReadiness)
+	handle("GET /info", s.handleInfo)
+	handle("GET /openapi.json", s.handleOpenAPI)
+	handle("GET /{$}", s.handleIndex)
+	handle("GET /static/{file}", s.handleStatic)
+	mux.Handle("GET /metrics", s.instrument("GET /metrics", func(w http.ResponseWriter, r *http.Request) error {
+		promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+		return nil
+	}))
+	handle("/", func(w http.ResponseWriter, r *http.Request) error {
+		for _, m := range []string{http.MethodGet, http.MethodPost} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "/" {
+				return ErrMethod // the path exists with another method
+			}
+		}
+		return ErrNotFound
+	})
+	return s.requestID(s.accessLog(s.cors(s.auth(mux))))
+}
