@@ -20,19 +20,21 @@ func TestPolicyNext(t *testing.T) {
 		now  time.Time
 		take []int
 		wait time.Duration
+		idle bool
 	}{
-		{"empty", nil, at(0), nil, 0},
-		{"alone waits for company", []Pending{{"a", 1, at(0)}}, at(3), nil, 7 * time.Millisecond},
-		{"alone runs after max wait", []Pending{{"a", 1, at(0)}}, at(10), []int{0}, 0},
-		{"full runs at once", []Pending{{"a", 2, at(0)}, {"a", 2, at(1)}, {"a", 1, at(2)}}, at(2), []int{0, 1}, 0},
-		{"next would overflow", []Pending{{"a", 3, at(0)}, {"a", 2, at(1)}}, at(1), []int{0}, 0},
-		{"oversized runs alone", []Pending{{"a", 9, at(0)}, {"a", 1, at(0)}}, at(0), []int{0}, 0},
-		{"oldest key first, others skipped", []Pending{{"a", 1, at(0)}, {"b", 3, at(1)}, {"a", 1, at(2)}}, at(12), []int{0, 2}, 0},
-		{"other key does not fill", []Pending{{"a", 1, at(0)}, {"b", 4, at(1)}}, at(1), nil, 9 * time.Millisecond},
+		{"empty", nil, at(0), nil, 0, false},
+		{"alone waits for company", []Pending{{"a", 1, at(0)}}, at(3), nil, 7 * time.Millisecond, false},
+		{"alone runs after max wait", []Pending{{"a", 1, at(0)}}, at(10), []int{0}, 0, false},
+		{"full runs at once", []Pending{{"a", 2, at(0)}, {"a", 2, at(1)}, {"a", 1, at(2)}}, at(2), []int{0, 1}, 0, false},
+		{"next would overflow", []Pending{{"a", 3, at(0)}, {"a", 2, at(1)}}, at(1), []int{0}, 0, false},
+		{"oversized runs alone", []Pending{{"a", 9, at(0)}, {"a", 1, at(0)}}, at(0), []int{0}, 0, false},
+		{"oldest key first, others skipped", []Pending{{"a", 1, at(0)}, {"b", 3, at(1)}, {"a", 1, at(2)}}, at(12), []int{0, 2}, 0, false},
+		{"other key does not fill", []Pending{{"a", 1, at(0)}, {"b", 4, at(1)}}, at(1), nil, 9 * time.Millisecond, false},
+		{"idle model runs at once", []Pending{{"a", 1, at(0)}, {"b", 4, at(1)}, {"a", 2, at(1)}}, at(1), []int{0, 2}, 0, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			d := p.Next(c.q, c.now)
+			d := p.Next(c.q, c.now, c.idle)
 			if !slices.Equal(d.Take, c.take) || d.Wait != c.wait {
 				t.Errorf("Next = %v wait %v, want %v wait %v", d.Take, d.Wait, c.take, c.wait)
 			}
@@ -75,10 +77,38 @@ func (e *echo) Run(ctx context.Context, shape []int64, data []float32) ([]int64,
 	return []int64{shape[0], 2}, out, nil
 }
 
-func TestBatcherGroupsAndSplits(t *testing.T) {
+// occupy starts a call with its own key that holds the only worker until e.gate closes, so
+// later calls queue (an idle model would run each call at once). It returns the call's error.
+func occupy(t *testing.T, b *Batcher, e *echo) <-chan error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { _, _, err := b.Run(context.Background(), []int64{1, 99}, make([]float32, 99)); done <- err }()
+	for e.runs.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	return done
+}
+
+func waitDepth(b *Batcher, n int) {
+	for b.Depth() < n {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestBatcherRunsAtOnceWhenIdle(t *testing.T) {
 	e := &echo{}
+	b := New(e, Config{Policy: Policy{MaxSize: 8, MaxWait: time.Hour}, QueueSize: 16, Workers: 1})
+	defer b.Close()
+	if _, _, err := b.Run(context.Background(), []int64{1, 4}, make([]float32, 4)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBatcherGroupsAndSplits(t *testing.T) {
+	e := &echo{gate: make(chan struct{})}
 	b := New(e, Config{Policy: Policy{MaxSize: 8, MaxWait: 50 * time.Millisecond}, QueueSize: 16, Workers: 1})
 	defer b.Close()
+	first := occupy(t, b, e)
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
@@ -89,16 +119,22 @@ func TestBatcherGroupsAndSplits(t *testing.T) {
 			}
 		})
 	}
+	waitDepth(b, 8)
+	close(e.gate)
 	wg.Wait()
-	if got := e.sizes; len(got) != 1 || got[0] != 8 {
-		t.Errorf("runs %v, want one run of 8", got)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if got := e.sizes; len(got) != 2 || got[1] != 8 {
+		t.Errorf("runs %v, want the occupier then one run of 8", got)
 	}
 }
 
 func TestBatcherPadsBuckets(t *testing.T) {
-	e := &echo{}
+	e := &echo{gate: make(chan struct{})}
 	b := New(e, Config{Policy: Policy{MaxSize: 2, MaxWait: time.Second}, QueueSize: 4, Workers: 1, Bucket: WidthBucket})
 	defer b.Close()
+	first := occupy(t, b, e)
 	var wg sync.WaitGroup
 	for _, w := range []int64{36, 40} { // both in bucket 40: padded to 40, one run
 		wg.Go(func() {
@@ -110,9 +146,12 @@ func TestBatcherPadsBuckets(t *testing.T) {
 			}
 		})
 	}
+	waitDepth(b, 2)
+	close(e.gate)
 	wg.Wait()
-	if len(e.sizes) != 1 {
-		t.Errorf("runs %v, want one", e.sizes)
+	<-first
+	if len(e.sizes) != 2 || e.sizes[1] != 2 {
+		t.Errorf("runs %v, want the occupier then one of 2", e.sizes)
 	}
 }
 
@@ -149,16 +188,21 @@ func TestBatcherDropsCancelled(t *testing.T) {
 }
 
 func TestBatcherClose(t *testing.T) {
-	b := New(&echo{}, Config{Policy: Policy{MaxSize: 4, MaxWait: time.Hour}, QueueSize: 4})
+	e := &echo{gate: make(chan struct{})}
+	b := New(e, Config{Policy: Policy{MaxSize: 4, MaxWait: time.Hour}, QueueSize: 4, Workers: 1})
+	first := occupy(t, b, e)
 	errc := make(chan error, 1)
 	go func() { _, _, err := b.Run(context.Background(), []int64{1, 1}, []float32{1}); errc <- err }()
-	for b.Depth() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	b.Close()
+	waitDepth(b, 1)
+	go b.Close()
 	if err := <-errc; !errors.Is(err, ErrClosed) {
 		t.Fatalf("queued call after Close: %v", err)
 	}
+	close(e.gate)
+	if err := <-first; err != nil {
+		t.Fatalf("running call must finish: %v", err)
+	}
+	b.Close()
 	if _, _, err := b.Run(context.Background(), []int64{1, 1}, []float32{1}); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Run after Close: %v", err)
 	}

@@ -142,7 +142,7 @@ func (b *Batcher) loop() {
 			for _, c := range pending {
 				view = append(view, Pending{Key: c.key, N: int(c.shape[0]), Arrived: c.arrived})
 			}
-			d := b.cfg.Policy.Next(view, time.Now())
+			d := b.cfg.Policy.Next(view, time.Now(), busy == 0)
 			if len(d.Take) > 0 {
 				var group []*call
 				group, pending = extract(pending, d.Take)

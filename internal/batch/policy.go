@@ -33,8 +33,10 @@ type Decision struct {
 // Next decides what to run given the calls waiting (in arrival order) at now. The group is
 // the oldest call's key, so no key starves; within it calls are taken in arrival order while
 // they fit MaxSize. A call larger than MaxSize runs alone. Calls with other keys wait for
-// their own turn.
-func (p Policy) Next(q []Pending, now time.Time) Decision {
+// their own turn. When the model is idle (nothing of it running) the group runs at once:
+// on a CPU, waiting for company costs an idle core, and batches form anyway while runs are
+// in progress (measured: waiting on an idle model cut server throughput by a quarter).
+func (p Policy) Next(q []Pending, now time.Time, idle bool) Decision {
 	if len(q) == 0 {
 		return Decision{}
 	}
@@ -58,7 +60,7 @@ func (p Policy) Next(q []Pending, now time.Time) Decision {
 			break
 		}
 	}
-	if full {
+	if full || idle {
 		return Decision{Take: take}
 	}
 	if waited := now.Sub(q[0].Arrived); waited < p.MaxWait {

@@ -49,12 +49,12 @@ func defaults() Config {
 		Classifier:  ClassifierConfig{Enabled: true, Thresh: 0.9, BatchSize: 8},
 		Recognition: RecognitionConfig{Height: 48, MaxWidth: 1600, BatchSize: 6, MinConfidence: 0.5},
 		Preprocessing: PreprocessingConfig{
-			RetryVariants:   []string{"expand+pad", "clahe+sharpen", "upscale+median"},
+			RetryVariants:   []string{"expand+pad", "flip", "dots", "clahe+sharpen", "flip+dots"},
 			MaxRetryRegions: 6,
 		},
 		SecondLook: SecondLookConfig{
 			Enabled: true, MinConfidence: 0.4, BeamWidth: 24, MinBeamProb: 0.01,
-			TileGrid: 2, TileOverlap: 0.15,
+			TileGrid: 2, TileOverlap: 0.15, DotMatrix: true,
 		},
 		Pipeline: PipelineConfig{Workers: 1, Timeout: 30 * time.Second},
 		Batching: BatchingConfig{MaxBatchSize: 8, MaxWait: 10 * time.Millisecond, QueueSize: 64},

@@ -19,10 +19,12 @@ type SecondLookConfig struct {
 	TileGrid int `yaml:"tile_grid"`
 	// TileOverlap is the fraction of a tile shared with its neighbour.
 	TileOverlap float64 `yaml:"tile_overlap"`
+	// DotMatrix reads the photo once more with dot-matrix dots merged into strokes.
+	DotMatrix bool `yaml:"dot_matrix"`
 }
 
 // PreprocessingConfig holds crop preprocessing chains: step names joined by "+", from
-// clahe, sharpen, median, denoise, threshold, adaptive, invert, negative, deskew, pad,
+// clahe, sharpen, median, denoise, threshold, adaptive, invert, negative, flip, dots, deskew, pad,
 // upscale, gray, gray_world (Datalid's steps), and expand, which as a first step re-crops
 // the region with its box grown along the line; "" or "none" is no step.
 type PreprocessingConfig struct {
@@ -37,7 +39,7 @@ type PreprocessingConfig struct {
 // PreprocessingSteps are the step names a chain accepts (the pipeline's operations; a test
 // there keeps the two lists equal).
 var PreprocessingSteps = []string{"gray_world", "gray", "clahe", "sharpen", "median", "denoise",
-	"threshold", "adaptive", "invert", "negative", "deskew", "pad", "upscale", "expand"}
+	"threshold", "adaptive", "invert", "negative", "flip", "dots", "deskew", "pad", "upscale", "expand"}
 
 func (s SecondLookConfig) validate(v *validator) {
 	v.open01("second_look.min_confidence", s.MinConfidence)

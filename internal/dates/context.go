@@ -162,6 +162,9 @@ func (s *lineScan) labels(hasDates bool) []*keyword {
 // the last token of the previous date on this line or -1; above holds the labels the
 // previous line left (see labels).
 func (s *lineScan) associate(m *match, k, n, prevLast int, above []*keyword) (*keyword, assoc) {
+	if hdr := s.header(); len(hdr) > 1 && len(hdr) == n && s.hits[len(s.hits)-1].last < m.first {
+		return hdr[k], assocPrevLine // "FAB VALIDADE 24/02/2030 25/04/2030": columns
+	}
 	if h := s.suffixHit(m.last); h != nil {
 		return h.kw, assocSuffix
 	}
@@ -180,14 +183,43 @@ func (s *lineScan) associate(m *match, k, n, prevLast int, above []*keyword) (*k
 	return nil, assocNone
 }
 
-// gluedMarker reports a one-letter validity marker glued between a code and a date run, as
-// OCR reads "L 095 E 28 10 21" without spaces: "L095E281021". The digits before the letter
-// make it a field separator of the printed block, not the start of a code like E281021.
+// gluedMarker reports a one-letter marker glued to a date run: a validity marker between a
+// code and a date, as OCR reads "L 095 E 28 10 21" without spaces ("L095E281021"; the digits
+// before the letter make it a field separator, not the start of a code like E281021), or an
+// M or E opening its line ("M122023").
 func (s *lineScan) gluedMarker(kwTok, first int) bool {
 	kw := s.keywordAt(kwTok)
-	if kw == nil || !kw.lone || kw.kind != KindExpiry || kwTok == 0 || kwTok+1 != first {
+	if kw == nil || !kw.lone || kwTok+1 != first {
 		return false
 	}
-	prev, k, d := s.toks[kwTok-1], s.toks[kwTok], s.toks[first]
-	return prev.kind == tokNum && prev.end == k.start && k.end == d.start
+	k, d := s.toks[kwTok], s.toks[first]
+	if k.end != d.start {
+		return false
+	}
+	if kwTok == 0 {
+		// "M122023" / "E052025": the letter opens its line, as the M and E of a
+		// manufacture/expiry block do; a code would not stand alone on a line.
+		return len(d.s) == 6 || len(d.s) == 8
+	}
+	prev := s.toks[kwTok-1]
+	return kw.kind == KindExpiry && prev.kind == tokNum && prev.end == k.start
+}
+
+// header returns the keywords of a run of two or more date labels printed side by side
+// with only fillers between them and no lot code, as column headers on the dates' own line.
+func (s *lineScan) header() []*keyword {
+	if len(s.hits) < 2 {
+		return nil
+	}
+	var out []*keyword
+	for k, h := range s.hits {
+		if h.kw.lone || h.kw.lot || h.kw.suffix {
+			return nil
+		}
+		if k > 0 && !onlyFillers(s.toks, s.hits[k-1].last+1, h.first) {
+			return nil
+		}
+		out = append(out, h.kw)
+	}
+	return out
 }

@@ -30,7 +30,7 @@ const (
 // is fixed, not relative to today: a photo's answer must not change with the calendar.
 const (
 	minYear = 2010
-	maxYear = 2079
+	maxYear = 2059
 )
 
 // ErrBadDate is returned (wrapped) when a string does not hold a valid calendar date.

@@ -197,6 +197,73 @@ var findCases = []findCase{
 	{in: "110224", want: "2024-02-11"},
 	{in: "110224", want: "2024-11-02", opt: Options{PreferMonthFirst: true}},
 	{in: "R$ 4,99 VAL 12/05/2026", want: "2026-05-12"},
+
+	// OCR of real and synthetic photos: spaces dropped, lines merged, markers glued.
+	{in: "L095E281021", want: "2021-10-28", kind: KindExpiry},
+	{in: "M122023\nE052025", want: "2025-05"},
+	{in: "122023\n052025", want: "2025-05"},
+	{in: "PR00:01/02/2023\nEXP:01/02/2026 EXP", want: "2026-02-01"},
+	{in: "BEST BY OCT 062030", want: "2030-10-06"},
+	{in: "BEST BY JUL292031 L1421B", want: "2031-07-29"},
+	{in: "BESTBYOCT082021", want: "2021-10-08"},
+	{in: "EXP 02 112026", want: "2026-11-02"},
+	{in: "EXP 2504 2024", want: "2024-04-25"},
+	{in: "BEST BY 0CT 05 2023", want: "2023-10-05"},
+	{in: "FAB 27/N0V/2027 VENC 31/0UT/2028", want: "2028-10-31"},
+	{in: "VENC 26/AG0/2029", want: "2029-08-26"},
+	{in: "VAL AG02025", want: "2025-08"},
+	{in: "EXP 0CT2026", want: "2026-10"},
+	{in: "LOT A0CT5", want: ""},
+	{in: "PR0D 09/14/2021", want: "2021-09-14", kind: KindManufacture},
+	{in: "L0TE 20240315", want: ""},
+	{in: "EXP 05 12 2828", want: ""},
+	{in: ".09.2022 03:14", want: ""},
+	{in: "VAL.09/2022", want: "2022-09"},
+	{in: "FAB VALIDADE 24/02/2030 25/04/2030", want: "2030-04-25"},
+	{in: "VALIDADE FAB 25/04/2030 24/02/2030", want: "2030-04-25"},
+	{in: "MEG 30.10.2024\n09.08.2026", want: "2026-08-09"},
+	{in: "VENC Z8/ABR/2024", want: "2024-04-28"},
+	{in: "BB 1S/O4/2O2Z", want: "2022-04-15"},
+	{in: "L 2403B 12/05/2026", want: "2026-05-12"},
+	{in: "T2/10/61 88", want: ""},
+	{in: "BEST BY MAR 18 292Z", want: ""},
+	{in: "MFG DEC 15 2920\nBEST BY MAR 18 2022", want: "2022-03-18"},
+	{in: "BEST BEFORE:03/04F", want: ""},
+	{in: "BEST IF US 5 09.05 USED BY", want: ""},
+	{in: "12/05/2005", want: ""},
+	{in: "VAL 10/2090", want: ""},
+
+	// Ambiguous order: the other date of the block, then the locale option.
+	{in: "MFG 13/02/24\nEXP 02/12/24", want: "2024-12-02"},
+	{in: "MFG 02/13/24\nEXP 02/12/24", want: "2024-02-12"},
+	{in: "MFG 02/13/24\nEXP 02/12/24", want: "2024-02-12", opt: Options{PreferMonthFirst: false}},
+	{in: "PROD 12/25/2023 EXP 06/05/2025", want: "2025-06-05"},
+	{in: "PROD 25/12/2023 EXP 06/05/2025", want: "2025-05-06"},
+	{in: "PROD 25/12/2023 EXP 06/05/2025", want: "2025-05-06", opt: Options{PreferMonthFirst: true}},
+
+	// More languages and keywords.
+	{in: "SCADENZA 31/12/2026", want: "2026-12-31", kind: KindExpiry},
+	{in: "DA CONSUMARSI ENTRO 05/2026", want: "2026-05"},
+	{in: "Te gebruiken tot 12-08-2026", want: "2026-08-12", kind: KindExpiry},
+	{in: "THT 12 MRT 2026", want: "2026-03-12"},
+	{in: "zu verbrauchen bis 03.10.2025", want: "2025-10-03", kind: KindExpiry},
+	{in: "MHD 15 OKT 2025", want: "2025-10-15"},
+	{in: "DLUO 04 AOÛT 2026", want: "2026-08-04"},
+	{in: "A consommer avant le 12 FEVR 2026", want: "2026-02-12"},
+	{in: "Caducidad 15 SEPT 2026", want: "2026-09-15"},
+	{in: "CONSUMIR ANTES DE 20 DIC 2025", want: "2025-12-20"},
+	{in: "Fabricação 01 SET 2025 Validade 01 MAR 2026", want: "2026-03-01"},
+	{in: "VAL: OUT/26", want: "2026-10"},
+	{in: "SCAD GEN 2027", want: "2027-01"},
+	{in: "유통기한 2025.03.15", want: "2025-03-15", kind: KindExpiry},
+	{in: "소비기한: 2025-03-15", want: "2025-03-15", kind: KindExpiry},
+	{in: "제조일자 2024.03.15 유통기한 2025.03.15", want: "2025-03-15"},
+	{in: "2025.03.15 까지", want: "2025-03-15", kind: KindExpiry},
+	{in: "USE BY 03/04/2026", want: "2026-03-04"},
+	{in: "EXP 2026.13.01", want: ""},
+	{in: "LOT L5039C116 EXP 04/2026", want: "2026-04"},
+	{in: "TEL 0800 707 1234 VAL 09/2026", want: "2026-09"},
+	{in: "CEP 04567-120 VAL 01/10/2026", want: "2026-10-01"},
 }
 
 func linesOf(in string) []Line {
@@ -300,7 +367,7 @@ func TestCandidateDetails(t *testing.T) {
 
 func TestBestDoesNotDependOnToday(t *testing.T) {
 	// An expired product must still report its printed expiry, not a later noise date.
-	res := ParseText("VAL 01/01/2011 12/2079")
+	res := ParseText("VAL 01/01/2011 12/2059")
 	if res.Best == nil || res.Best.Date.String() != "2011-01-01" {
 		t.Fatalf("got %+v", res.Best)
 	}
@@ -317,5 +384,33 @@ func TestAccentedTextOffsets(t *testing.T) {
 func TestFoldTables(t *testing.T) {
 	if len(latinA) != 0x80 || len(latin1) != 0x40 {
 		t.Fatalf("latinA %d, latin1 %d", len(latinA), len(latin1))
+	}
+}
+
+func TestAmbiguousReadingReportsAlternative(t *testing.T) {
+	cases := []struct {
+		in, want, alt, reason string
+		opt                   Options
+	}{
+		{in: "02/12/22", want: "2022-12-02", alt: "2022-02-12", reason: "day first (default)"},
+		{in: "02/12/22", want: "2022-02-12", alt: "2022-12-02", reason: "month first (locale option)", opt: Options{PreferMonthFirst: true}},
+		{in: "BEST BY 02/12/22", want: "2022-02-12", alt: "2022-12-02", reason: "month first (US keyword BEST BY)"},
+		{in: "MFG 02/13/22\nEXP 02/12/24", want: "2024-02-12", alt: "2024-12-02", reason: "as another date in the block"},
+		{in: "EXP 25/12/2024", want: "2024-12-25", reason: "day first (first part > 12)"},
+	}
+	for _, c := range cases {
+		res := Find(linesOf(c.in), c.opt)
+		b := res.Best
+		if b == nil || b.Date.String() != c.want || !strings.Contains(b.Reason, c.reason) {
+			t.Errorf("%q: got %+v, want %s because %q", c.in, b, c.want, c.reason)
+			continue
+		}
+		got := ""
+		if !b.Alternative.IsZero() {
+			got = b.Alternative.String()
+		}
+		if got != c.alt {
+			t.Errorf("%q: alternative %q, want %q", c.in, got, c.alt)
+		}
 	}
 }

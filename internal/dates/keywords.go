@@ -64,7 +64,7 @@ var keywordSpecs = []kwSpec{
 
 	{KindManufacture, 0, []string{"FAB", "FABR", "FABRICACAO", "FABRICADO", "FABRICADO EM",
 		"FABRICATION", "FABRICACION"}},
-	{KindManufacture, 0, []string{"MFG", "MFD", "MANUF", "MANUFACTURE", "MANUFACTURED",
+	{KindManufacture, 0, []string{"MFG", "MEG", "MFC", "MFD", "MANUF", "MANUFACTURE", "MANUFACTURED",
 		"MANUFACTURING", "DOM"}},
 	{KindManufacture, 0, []string{"PROD", "PRODUCTION", "PRODUCED", "PRODUCAO", "PRODUCCION",
 		"PRODUZIDO", "PRODOTTO", "HERGESTELLT", "HERST"}},

@@ -166,6 +166,14 @@ func (s *lineScan) numeric(i int, out []match) []match {
 	m := match{first: i, last: i + 1, fixes: a.fixes + b.fixes}
 	spaced := s1 == ' '
 	kw := s.prefixHit(i) != nil
+	if s.truncated(i) {
+		return out // ".09.2022": the day of 02.09.2022 was lost, this is no month-year
+	}
+	if len(b.s) == 2 && i+2 < len(s.toks) && s.toks[i+2].num() {
+		if c, ok := s.sep(i + 1); ok && c != ',' {
+			return out // "05 12 2828": a day and month before a garbled year, not May 2012
+		}
+	}
 	switch {
 	case len(a.s) <= 2 && len(b.s) == 4 && inYearRange(b.val()):
 		m.strength = pick(spaced, strSpacedMY4, strMY4)
@@ -181,6 +189,20 @@ func (s *lineScan) numeric(i int, out []match) []match {
 		m.strength = strYM
 		m.y, m.m = a.val(), b.val()
 		m.lay = layout{[3]string{"YYYY", "MM"}, [2]byte{s1}}
+	case len(a.s) <= 2 && len(b.s) == 6 && spaced, len(a.s) == 4 && len(b.s) == 4 && spaced && inYearRange(b.val()):
+		// One space of "02 11 2026" or "25 04 2024" dropped: D MMYYYY, DDMM YYYY.
+		m.strength = strSpaced4 - 0.05
+		if len(a.s) == 4 {
+			m.d, m.m, m.y = atoi(a.s[:2]), atoi(a.s[2:]), b.val()
+			m.lay = layout{[3]string{"DDMM", "YYYY"}, [2]byte{s1}}
+		} else {
+			m.d, m.m, m.y = a.val(), atoi(b.s[:2]), atoi(b.s[2:])
+			m.lay = layout{[3]string{"DD", "MMYYYY"}, [2]byte{s1}}
+		}
+		if plausible(m.y, m.m, m.d) && s.isolated(i, i+1, true) {
+			out = append(out, m)
+		}
+		return out
 	case len(a.s) <= 2 && len(b.s) == 4 && !spaced:
 		m.strength = strSplitYear
 		m.d, m.m, m.y = a.val(), atoi(b.s[:2]), 2000+atoi(b.s[2:])
@@ -213,7 +235,7 @@ func (s *lineScan) compact(i int, out []match) []match {
 		if h := s.prefixHit(i); h != nil && h.kw.lot {
 			return out // the number after LOT is the lot
 		}
-		if p.kind == tokNum && len(p.s) >= 5 {
+		if c, _ := s.sep(i - 1); p.kind == tokNum && len(p.s) >= 5 && (c == ' ' || c == 0) {
 			return out
 		}
 	}
@@ -222,7 +244,7 @@ func (s *lineScan) compact(i int, out []match) []match {
 		if q.start == tk.end && q.kind != tokNum {
 			return out
 		}
-		if q.kind == tokNum && len(q.s) >= 5 && q.start > tk.end {
+		if c, _ := s.sep(i); q.kind == tokNum && len(q.s) >= 5 && q.start > tk.end && c == ' ' {
 			return out // one group of a spaced barcode
 		}
 	}
@@ -317,8 +339,23 @@ func (s *lineScan) monthFirst(i int, out []match) []match {
 			}
 		}
 	}
+	if len(b.s) == 6 {
+		// OCR dropped the space of "OCT 06 2030": MON DDYYYY.
+		m := match{first: i, last: j, m: mon, d: atoi(b.s[:2]), y: atoi(b.s[2:]), fixes: b.fixes}
+		m.strength, m.penalty = strName4, penGlued
+		m.lay = layout{[3]string{"MON", "DDYYYY"}, [2]byte{s1}}
+		if plausible(m.y, m.m, m.d) && s.isolated(i, j, false) {
+			out = append(out, m)
+		}
+		return out
+	}
 	if len(b.s) != 2 && len(b.s) != 4 {
 		return out
+	}
+	if len(b.s) == 2 && j+1 < len(s.toks) && s.toks[j+1].num() {
+		if c, ok := s.sep(j); ok && c != ',' {
+			return out // "MAR 18 292Z": a day, then a year OCR garbled, not March 2018
+		}
 	}
 	m := match{first: i, last: j, m: mon, y: year(b), fixes: b.fixes}
 	m.strength = pick(len(b.s) == 4, strNameMY4, strNameMY2)
@@ -473,4 +510,15 @@ func (m *match) date() (Date, Precision) {
 		return endOfMonth(m.y, time.Month(m.m)), PrecisionMonth
 	}
 	return Date{Year: m.y, Month: time.Month(m.m), Day: m.d}, PrecisionDay
+}
+
+// truncated reports a number right after a date separator that follows no digit: the
+// start of a date OCR cut off, as in ".09.2022" or "/12/2025".
+func (s *lineScan) truncated(i int) bool {
+	u := s.t.u
+	k := s.toks[i].start - 1
+	if k < 0 || (u[k] != '.' && u[k] != '/' && u[k] != '-') {
+		return false
+	}
+	return k == 0 || u[k-1] == ' '
 }

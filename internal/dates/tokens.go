@@ -35,13 +35,18 @@ const (
 )
 
 // confusable returns the digit OCR often means by a letter printed among digits.
-// Upper-case L is deliberately absent: it starts lot codes (L274A1) and LOT/LOTE.
+// Upper-case L is deliberately absent: it starts lot codes (L274A1) and LOT/LOTE; so is B,
+// which ends them (2403B). Z and S only count in upper case, as dot-matrix print reads.
 func confusable(c byte) byte {
 	switch c {
 	case 'O', 'o':
 		return '0'
 	case 'I', 'l':
 		return '1'
+	case 'Z':
+		return '2'
+	case 'S':
+		return '5'
 	}
 	return 0
 }
@@ -102,7 +107,42 @@ func tokenize(t *folded) []token {
 		}
 		i = j
 	}
-	return markTimes(t, toks)
+	return markTimes(t, joinMonthZeros(toks))
+}
+
+// named reports a month name or a keyword (PR0D is PROD, L0TE is LOTE).
+func named(w string) bool { return monthOf(w) > 0 || lookupWord(w) != nil }
+
+// joinMonthZeros reads a 0 glued inside a letter run as the O of a month name or keyword, as
+// OCR reads dot-matrix "OCT", "NOV", "AGO" and "PROD" as "0CT", "N0V", "AG0" and "PR0D".
+// Only names are repaired: elsewhere a 0 between letters may be a real digit of a code.
+func joinMonthZeros(toks []token) []token {
+	glued := func(a, b token) bool { return a.end == b.start }
+	word := func(k int) bool { return k >= 0 && k < len(toks) && toks[k].kind == tokWord }
+	zero := func(k int) bool { return k >= 0 && k < len(toks) && toks[k].kind == tokNum && toks[k].s[0] == '0' }
+	out := toks[:0:0]
+	for i := 0; i < len(toks); i++ {
+		tk := toks[i]
+		switch {
+		case word(i) && zero(i+1) && toks[i+1].s == "0" && word(i+2) && glued(tk, toks[i+1]) && glued(toks[i+1], toks[i+2]) &&
+			named(tk.s+"O"+toks[i+2].s): // N0V, PR0D
+			out = append(out, token{kind: tokWord, s: tk.s + "O" + toks[i+2].s, start: tk.start, end: toks[i+2].end})
+			i += 2
+		case zero(i) && tk.s == "0" && word(i+1) && glued(tk, toks[i+1]) && named("O"+toks[i+1].s) &&
+			(i == 0 || !glued(toks[i-1], tk)): // 0CT
+			out = append(out, token{kind: tokWord, s: "O" + toks[i+1].s, start: tk.start, end: toks[i+1].end})
+			i++
+		case word(i) && zero(i+1) && glued(tk, toks[i+1]) && monthOf(tk.s+"O") > 0 && !named(tk.s): // AG0, AG02025
+			out = append(out, token{kind: tokWord, s: tk.s + "O", start: tk.start, end: tk.end + 1})
+			if rest := toks[i+1]; len(rest.s) > 1 {
+				out = append(out, token{kind: tokNum, s: rest.s[1:], start: rest.start + 1, end: rest.end, fixes: rest.fixes})
+			}
+			i++
+		default:
+			out = append(out, tk)
+		}
+	}
+	return out
 }
 
 // readConfusables turns confusable letters into digits inside runs that hold real digits,

@@ -100,6 +100,9 @@ func CLAHE(img *image.RGBA, clip float64, grid int) *image.RGBA {
 	}
 	gx, gy := max(1, min(grid, w)), max(1, min(grid, h))
 	tw, th := (w+gx-1)/gx, (h+gy-1)/gy
+	// Rounding the tile size up can leave the last tiles empty (w=20, grid 8: tiles of 3
+	// cover 20 in 7); count only tiles that start inside the image.
+	gx, gy = (w+tw-1)/tw, (h+th-1)/th
 	maps := make([][256]uint8, gx*gy)
 	for ty := range gy {
 		for tx := range gx {
@@ -272,4 +275,36 @@ func Pad(img *image.RGBA, n int, v uint8) *image.RGBA {
 		copy(out.Pix[(y+n)*out.Stride+4*n:], img.Pix[y*img.Stride:y*img.Stride+4*w])
 	}
 	return out
+}
+
+// MergeDots returns a grey image whose dark ink is grown by r pixels (a minimum filter of
+// the luminance over a (2r+1)² square, separable): the separate dots of dot-matrix print
+// join into strokes, which the detector and the recogniser were trained on.
+func MergeDots(img *image.RGBA, r int) *image.RGBA {
+	g, w, h := luma(img)
+	if w == 0 || h == 0 || r < 1 {
+		return fromGray(g, w, h)
+	}
+	tmp := make([]uint8, len(g))
+	for y := range h {
+		row, out := g[y*w:(y+1)*w], tmp[y*w:(y+1)*w]
+		for x := range w {
+			m := uint8(255)
+			for k := max(0, x-r); k <= min(w-1, x+r); k++ {
+				m = min(m, row[k])
+			}
+			out[x] = m
+		}
+	}
+	out := make([]uint8, len(g))
+	for y := range h {
+		for x := range w {
+			m := uint8(255)
+			for k := max(0, y-r); k <= min(h-1, y+r); k++ {
+				m = min(m, tmp[k*w+x])
+			}
+			out[y*w+x] = m
+		}
+	}
+	return fromGray(out, w, h)
 }

@@ -119,3 +119,56 @@ func TestDeskew(t *testing.T) {
 		t.Fatal("straight text rotated")
 	}
 }
+
+func TestSplitLines(t *testing.T) {
+	img := textBars(120, 54) // strokes at rows 6-11, 24-29, 42-47
+	bands := SplitLines(img)
+	if len(bands) != 3 {
+		t.Fatalf("bands %v", bands)
+	}
+	for i, b := range bands {
+		mid := 6 + 18*i + 3
+		if b.Min.Y > mid || b.Max.Y <= mid || b.Dx() != 120 {
+			t.Errorf("band %d = %v does not hold row %d", i, b, mid)
+		}
+	}
+	if b := SplitLines(textBars(120, 14)); b != nil {
+		t.Errorf("one line split into %v", b)
+	}
+}
+
+func TestOpsOnOddSizes(t *testing.T) {
+	for _, sz := range [][2]int{{1, 1}, {20, 7}, {7, 20}, {3, 50}, {129, 31}} {
+		img := textBars(sz[0], sz[1])
+		for name, out := range map[string]*image.RGBA{
+			"clahe": CLAHE(img, 2, 8), "sharpen": Sharpen(img, 1), "median": Median3(img),
+			"box": BoxDenoise(img, 2), "adaptive": AdaptiveThreshold(img, 31, 4),
+			"pad": Pad(img, 3, 0), "gray": Gray(img), "grayworld": GrayWorld(img),
+		} {
+			if name != "pad" && out.Rect != img.Rect {
+				t.Errorf("%s on %v: size %v", name, sz, out.Rect)
+			}
+		}
+		Deskew(img, 10)
+		SplitLines(img)
+	}
+}
+
+func TestMergeDotsJoinsDots(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 20, 5))
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = 255, 255, 255, 255
+	}
+	for x := 2; x < 18; x += 4 { // dots 4 px apart on row 2
+		copy(img.Pix[2*img.Stride+4*x:], []uint8{0, 0, 0})
+	}
+	m := MergeDots(img, 2)
+	for x := 2; x < 15; x++ {
+		if grayAt(m, x, 2) != 0 {
+			t.Fatalf("gap at x=%d not closed", x)
+		}
+	}
+	if grayAt(m, 17, 2) != 255 || grayAt(m, 0, 2) != 0 {
+		t.Errorf("ink grew %d, %d px away", grayAt(m, 17, 2), grayAt(m, 0, 2))
+	}
+}

@@ -11,6 +11,12 @@ import (
 // get_rotate_crop_image: the output size is the longer of each pair of opposite sides, and
 // crops at least 1.5× taller than wide are turned 90° counter-clockwise (vertical text).
 func Crop(img *image.RGBA, q imgproc.Quad) *image.RGBA {
+	if mirrored(q) {
+		// Corners listed counter-clockwise on screen would warp to a mirror image, which no
+		// recogniser reads (seen on tilted synthetic lines); reversed, they give the upright
+		// text or, at worst, text turned 180°, which the angle classifier handles.
+		q = imgproc.Quad{q[3], q[2], q[1], q[0]}
+	}
 	w := int(math.Max(imgproc.Dist(q[0], q[1]), imgproc.Dist(q[3], q[2])))
 	h := int(math.Max(imgproc.Dist(q[0], q[3]), imgproc.Dist(q[1], q[2])))
 	w, h = max(w, 1), max(h, 1)
@@ -19,4 +25,15 @@ func Crop(img *image.RGBA, q imgproc.Quad) *image.RGBA {
 		c = imgproc.Rotate90CCW(c)
 	}
 	return c
+}
+
+// mirrored reports corners that run counter-clockwise on screen (y pointing down): the
+// shoelace area of TL, TR, BR, BL is positive only in clockwise order.
+func mirrored(q imgproc.Quad) bool {
+	var a float64
+	for i := range q {
+		j := (i + 1) % 4
+		a += q[i].X*q[j].Y - q[j].X*q[i].Y
+	}
+	return a < 0
 }

@@ -52,9 +52,12 @@ func GroupLines(rs []Region, minConf float64) []Line {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return spans[order[a]].top < spans[order[b]].top })
-	sorted := make([]Line, len(lines))
-	for k, i := range order {
-		sorted[k] = lines[i]
+	sorted := make([]Line, 0, len(lines))
+	for _, i := range order {
+		// A region read line by line (splitRead) holds several printed lines.
+		for _, t := range strings.Split(lines[i].Text, "\n") {
+			sorted = append(sorted, Line{Text: t, Regions: lines[i].Regions})
+		}
 	}
 	return sorted
 }

@@ -69,3 +69,17 @@ func TestNewRequiresStages(t *testing.T) {
 		t.Error("pipeline without stages accepted")
 	}
 }
+
+func TestCropUnmirrorsCounterClockwiseCorners(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 100, 100))
+	for y := range 100 {
+		for x := range 100 {
+			img.Set(x, y, color.RGBA{uint8(x * 2), uint8(y * 2), 0, 255})
+		}
+	}
+	// Bottom-left, bottom-right, top-right, top-left: a vertical mirror of the usual order.
+	c := Crop(img, imgproc.Quad{{X: 10, Y: 30}, {X: 70, Y: 30}, {X: 70, Y: 10}, {X: 10, Y: 10}})
+	if g := c.RGBAAt(30, 0).G; g > 24 {
+		t.Errorf("top row of the crop has green %d: the crop is mirrored", g)
+	}
+}

@@ -30,6 +30,8 @@ var ops = map[string]func(*image.RGBA) *image.RGBA{
 	"adaptive":   func(m *image.RGBA) *image.RGBA { return imgproc.AdaptiveThreshold(m, 31, 4) },
 	"invert":     func(m *image.RGBA) *image.RGBA { out, _ := imgproc.InvertIfDark(m); return out },
 	"negative":   imgproc.Invert,
+	"flip":       imgproc.Rotate180, // the angle classifier's mistakes
+	"dots":       func(m *image.RGBA) *image.RGBA { return imgproc.MergeDots(m, max(1, m.Rect.Dy()/30)) },
 	"deskew":     func(m *image.RGBA) *image.RGBA { out, _ := imgproc.Deskew(m, 15); return out },
 	"pad":        func(m *image.RGBA) *image.RGBA { return imgproc.Pad(m, max(4, m.Rect.Dy()/4), edgeGray(m)) },
 	"upscale": func(m *image.RGBA) *image.RGBA {
@@ -48,7 +50,7 @@ const expandBy = 0.6
 // OpNames lists the step names a chain accepts, for config validation and docs.
 func OpNames() []string {
 	return []string{"gray_world", "gray", "clahe", "sharpen", "median", "denoise", "threshold",
-		"adaptive", "invert", "negative", "deskew", "pad", "upscale", expandStep}
+		"adaptive", "invert", "negative", "flip", "dots", "deskew", "pad", "upscale", expandStep}
 }
 
 // ParseChain reads a chain written as step names joined by "+" ("clahe+sharpen"); "" and

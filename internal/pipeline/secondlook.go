@@ -34,6 +34,8 @@ type Recovery struct {
 	// shared with its neighbour, so a date on a tile border is whole in one of them.
 	TileGrid    int
 	TileOverlap float64
+	// DotMatrix reads the photo once more with dot-matrix dots merged (see dots).
+	DotMatrix bool
 }
 
 // Preprocessing is config's preprocessing section (see docs/config.md).
@@ -51,11 +53,12 @@ type SecondLook struct {
 	MinBeamProb   float64
 	TileGrid      int
 	TileOverlap   float64
+	DotMatrix     bool
 }
 
 // on reports whether any second look is configured.
 func (r Recovery) on() bool {
-	return r.Beam.Width > 0 || (len(r.Variants) > 0 && r.MaxRetryRegions > 0) || r.TileGrid > 1
+	return r.Beam.Width > 0 || (len(r.Variants) > 0 && r.MaxRetryRegions > 0) || r.TileGrid > 1 || r.DotMatrix
 }
 
 // recovery parses the preprocessing chains and builds the second-look bounds.
@@ -72,7 +75,7 @@ func (c Config) recovery() (Chain, Recovery, error) {
 		MinConfidence: sl.MinConfidence,
 		Beam:          recognize.BeamOptions{Width: sl.BeamWidth, Confident: recognize.DefaultBeam.Confident},
 		MinBeamProb:   sl.MinBeamProb,
-		TileGrid:      sl.TileGrid, TileOverlap: sl.TileOverlap,
+		TileGrid:      sl.TileGrid, TileOverlap: sl.TileOverlap, DotMatrix: sl.DotMatrix,
 		MaxRetryRegions: c.Preprocessing.MaxRetryRegions,
 	}
 	for _, v := range c.Preprocessing.RetryVariants {
@@ -93,7 +96,40 @@ func (p *Pipeline) confident(res *Result) bool {
 		return true
 	}
 	b := res.Dates.Best
-	return b != nil && b.Confidence >= p.rec.MinConfidence
+	// A manufacture date chosen for want of anything better is exactly the photo whose
+	// expiry line the first pass misread.
+	if b == nil || b.Confidence < p.rec.MinConfidence || b.Kind == dates.KindManufacture {
+		return false
+	}
+	if b.Kind == dates.KindExpiry {
+		return true
+	}
+	// An unlabelled date is the answer only if no other line looks like a misread date:
+	// "MFG 2023.06.16" read as "3FG 2023.06.16" above an expiry "2024.12.25" read as
+	// "2924.12.25" leaves the manufacture date as the only, unlabelled, candidate.
+	for _, r := range res.Regions {
+		if dateLike(r.Text.Text) {
+			if _, ok := p.hasDate(r.Text.Text, 0); !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// dateLike reports text with the digits and separators of a date (six digits or more in
+// groups joined by / . or -) that the parser found no date in.
+func dateLike(text string) bool {
+	digits, seps := 0, 0
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case (c == '/' || c == '.' || c == '-') && i > 0 && text[i-1] >= '0' && text[i-1] <= '9':
+			seps++
+		}
+	}
+	return digits >= 6 && seps >= 1
 }
 
 func (p *Pipeline) secondLook(ctx context.Context, work *image.RGBA, toOrig float64, crops []*image.RGBA, res *Result, opt Options) error {
@@ -120,6 +156,12 @@ func (p *Pipeline) secondLook(ctx context.Context, work *image.RGBA, toOrig floa
 		}
 		if p.confident(res) {
 			return nil
+		}
+	}
+	if rc.DotMatrix {
+		var err error
+		if crops, err = p.dots(ctx, work, toOrig, crops, res, opt); err != nil || p.confident(res) {
+			return err
 		}
 	}
 	if rc.TileGrid > 1 {

@@ -24,7 +24,12 @@ func zoomable(r Region, crop *image.RGBA) bool {
 	if w == 0 || h == 0 {
 		return false
 	}
-	return float64(h) >= 0.28*float64(w) || r.Text.Confidence < 0.6
+	return tall(crop) || r.Text.Confidence < 0.6
+}
+
+// tall reports a crop higher than one line of text of its width usually is.
+func tall(crop *image.RGBA) bool {
+	return float64(crop.Rect.Dy()) >= 0.22*float64(crop.Rect.Dx())
 }
 
 // zoom looks again, at higher resolution, at regions that hold no date and look like merged
@@ -36,7 +41,7 @@ func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, c
 	var idx []int
 	for i := from; i < len(res.Regions) && i < len(crops); i++ {
 		r := res.Regions[i]
-		if r.Source == "zoom" {
+		if r.Source != "" && r.Source != "beam" && r.Source != "tile" {
 			continue
 		}
 		text := r.Text.Text
@@ -54,11 +59,23 @@ func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, c
 	})
 	idx = idx[:min(len(idx), p.rec.MaxRetryRegions)]
 	drop := map[int]bool{}
+	changedSplit := false
 	var added []Region
 	var addedCrops []*image.RGBA
 	for _, i := range idx {
 		if err := ctx.Err(); err != nil {
 			return false, crops, err
+		}
+		if tall(crops[i]) {
+			t, ok, err := p.splitRead(ctx, crops[i])
+			if err != nil {
+				return false, crops, err
+			}
+			if _, good := p.hasDate(t.Text, 0); ok && good {
+				res.Regions[i].Text, res.Regions[i].Source = t, "split"
+				changedSplit = true
+				continue
+			}
 		}
 		q := res.Regions[i].Quad.Scale(1/toOrig, 1/toOrig)
 		boxes, err := p.detectAround(ctx, work, q)
@@ -76,6 +93,15 @@ func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, c
 		n := 0
 		for k := range rs {
 			rs[k].Source = "zoom"
+			if _, ok := p.hasDate(rs[k].Text.Text, 0); !ok && tall(cs[k]) {
+				t, ok, err := p.splitRead(ctx, cs[k])
+				if err != nil {
+					return false, crops, err
+				}
+				if _, good := p.hasDate(t.Text, 0); ok && good {
+					rs[k].Text, rs[k].Source = t, "zoom+split"
+				}
+			}
 			n += len([]rune(rs[k].Text.Text))
 		}
 		if n == 0 {
@@ -86,7 +112,10 @@ func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, c
 		addedCrops = append(addedCrops, cs...)
 	}
 	if len(drop) == 0 {
-		return false, crops, nil
+		if changedSplit {
+			p.findDates(res)
+		}
+		return changedSplit, crops, nil
 	}
 	kept, keptCrops := res.Regions[:0:0], crops[:0:0]
 	for i, r := range res.Regions {

@@ -96,4 +96,3 @@ func residentBytes() uint64 {
 	pages, _ := strconv.ParseUint(f[1], 10, 64)
 	return pages * uint64(os.Getpagesize())
 }
-

@@ -1,0 +1,123 @@
+package pipeline
+
+import (
+	"image"
+	"slices"
+	"testing"
+
+	"github.com/datalid/datalid/internal/config"
+	"github.com/datalid/datalid/internal/detect"
+	"github.com/datalid/datalid/internal/imgproc"
+	"github.com/datalid/datalid/internal/recognize"
+)
+
+func TestTileRectsCoverWithOverlap(t *testing.T) {
+	for _, c := range []struct{ w, h, grid int }{{2048, 1536, 2}, {1000, 3000, 3}, {17, 9, 2}} {
+		rs := tileRects(c.w, c.h, c.grid, 0.15)
+		if len(rs) != c.grid*c.grid {
+			t.Fatalf("%v: %d tiles", c, len(rs))
+		}
+		full := image.Rect(0, 0, c.w, c.h)
+		var union image.Rectangle
+		for i, r := range rs {
+			if !r.In(full) || r.Empty() {
+				t.Fatalf("%v: tile %v outside the image", c, r)
+			}
+			union = union.Union(r)
+			if i > 0 && c.w > 100 && rs[i-1].Max.Y == r.Max.Y && !rs[i-1].Overlaps(r) {
+				t.Errorf("%v: neighbours %v %v do not overlap", c, rs[i-1], r)
+			}
+		}
+		if union != full {
+			t.Errorf("%v: tiles cover %v", c, union)
+		}
+	}
+}
+
+func quad(x, y, w, h float64) imgproc.Quad {
+	return imgproc.Quad{{X: x, Y: y}, {X: x + w, Y: y}, {X: x + w, Y: y + h}, {X: x, Y: y + h}}
+}
+
+func TestCoveredSkipsRegionsAlreadyRead(t *testing.T) {
+	rs := []Region{{Quad: quad(200, 200, 200, 40)}} // original pixels; working scale is half
+	if !covered(quad(102, 101, 96, 18), rs, nil, 2) {
+		t.Error("a box inside a region read already is not new")
+	}
+	if covered(quad(10, 10, 50, 10), rs, nil, 2) {
+		t.Error("a box elsewhere is new")
+	}
+	found := []detect.Box{{Quad: quad(10, 10, 50, 10)}}
+	if !covered(quad(12, 10, 50, 10), nil, found, 2) {
+		t.Error("a box another tile found is not new")
+	}
+}
+
+func TestParseChain(t *testing.T) {
+	c, err := ParseChain("expand + clahe+sharpen")
+	if err != nil || c.String() != "expand+clahe+sharpen" || !c.expands() {
+		t.Fatalf("%v %v", c, err)
+	}
+	for _, bad := range []string{"clahe+expand", "blur", "clahe+"} {
+		if _, err := ParseChain(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if c, err := ParseChain("none"); err != nil || c != nil {
+		t.Errorf("none: %v %v", c, err)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 40, 12))
+	for _, name := range OpNames() {
+		c, err := ParseChain(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out := c.Apply(img); out.Rect.Empty() {
+			t.Errorf("%s emptied the crop", name)
+		}
+	}
+}
+
+func TestConfigKnowsEveryStep(t *testing.T) {
+	a, b := slices.Sorted(slices.Values(OpNames())), slices.Sorted(slices.Values(config.PreprocessingSteps))
+	if !slices.Equal(a, b) {
+		t.Fatalf("pipeline steps %v, config steps %v", a, b)
+	}
+}
+
+func TestExpandQuadGrowsAlongTheLine(t *testing.T) {
+	q := expandQuad(quad(10, 10, 100, 20), 12)
+	if q[0].X != -2 || q[1].X != 122 || q[3].X != -2 || q[2].X != 122 || q[0].Y != 10 || q[3].Y != 30 {
+		t.Fatalf("got %v", q)
+	}
+}
+
+func TestSplitTextBecomesLines(t *testing.T) {
+	rs := []Region{region(10, 10, 200, 60, "PROD:01/02/2023\nEXP:01/02/2026", 0.9), region(10, 100, 100, 20, "L123", 0.9)}
+	lines := GroupLines(rs, 0.5)
+	if len(lines) != 3 || lines[0].Text != "PROD:01/02/2023" || lines[1].Text != "EXP:01/02/2026" || lines[1].Regions[0] != 0 {
+		t.Fatalf("lines %+v", lines)
+	}
+	j := join([]recognize.Text{{Text: "A", Confidence: 1, CharProbs: []float32{1}}, {}, {Text: "BC", Confidence: 0.5, CharProbs: []float32{0.5, 0.5}}})
+	if j.Text != "A\nBC" || j.Confidence < 0.66 || j.Confidence > 0.67 {
+		t.Fatalf("join %+v", j)
+	}
+}
+
+func TestRecoveryFromConfig(t *testing.T) {
+	cfg := Config{
+		Preprocessing: Preprocessing{Profile: "", RetryVariants: []string{"expand+pad", "none"}, MaxRetryRegions: 3},
+		SecondLook:    SecondLook{Enabled: true, MinConfidence: 0.4, BeamWidth: 8, TileGrid: 2, TileOverlap: 0.1},
+	}
+	_, r, err := cfg.recovery()
+	if err != nil || len(r.Variants) != 1 || r.Beam.Width != 8 || r.TileGrid != 2 || !r.on() {
+		t.Fatalf("%+v %v", r, err)
+	}
+	cfg.SecondLook.Enabled = false
+	if _, r, _ := cfg.recovery(); r.on() {
+		t.Fatal("disabled second looks still on")
+	}
+	cfg.Preprocessing.Profile = "blur"
+	if _, _, err := cfg.recovery(); err == nil {
+		t.Fatal("unknown step accepted")
+	}
+}

@@ -1,0 +1,103 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// LoadOptions drive a closed-loop load generator against a running server: Clients workers
+// each post the next photo as soon as their previous answer arrives, Requests in total.
+type LoadOptions struct {
+	URL      string   // base URL, e.g. http://127.0.0.1:8000
+	Photos   [][]byte // sent round-robin as multipart "file" to /process
+	Clients  int
+	Requests int
+	Fields   map[string]string // extra form fields (options)
+}
+
+// LoadReport is what a load run measured.
+type LoadReport struct {
+	Elapsed   time.Duration
+	Statuses  map[int]int     // HTTP status → count; -1 = transport error
+	Latencies []time.Duration // of 200 answers, sorted
+}
+
+// Throughput is successful requests per second.
+func (r LoadReport) Throughput() float64 {
+	return float64(len(r.Latencies)) / r.Elapsed.Seconds()
+}
+
+// Percentile returns the p-th (0..100) latency of successful requests.
+func (r LoadReport) Percentile(p float64) time.Duration {
+	if len(r.Latencies) == 0 {
+		return 0
+	}
+	i := int(p / 100 * float64(len(r.Latencies)-1))
+	return r.Latencies[i]
+}
+
+// Load runs the generator. It lives here because this is the package that speaks HTTP.
+func Load(ctx context.Context, o LoadOptions) LoadReport {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.Clients}}
+	defer client.CloseIdleConnections()
+	var (
+		next atomic.Int64
+		mu   sync.Mutex
+		rep  = LoadReport{Statuses: map[int]int{}}
+		wg   sync.WaitGroup
+	)
+	t0 := time.Now()
+	for range max(1, o.Clients) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= o.Requests {
+					return
+				}
+				start := time.Now()
+				status := postPhoto(ctx, client, o.URL, o.Photos[i%len(o.Photos)], o.Fields)
+				d := time.Since(start)
+				mu.Lock()
+				rep.Statuses[status]++
+				if status == http.StatusOK {
+					rep.Latencies = append(rep.Latencies, d)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	rep.Elapsed = time.Since(t0)
+	slices.Sort(rep.Latencies)
+	return rep
+}
+
+func postPhoto(ctx context.Context, c *http.Client, url string, data []byte, fields map[string]string) int {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	w, _ := mw.CreateFormFile("file", "photo.jpg")
+	w.Write(data)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	mw.Close()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"/process", &buf)
+	if err != nil {
+		return -1
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := c.Do(req)
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
+}
