@@ -11,6 +11,7 @@ import "C"
 import (
 	"fmt"
 	"image"
+	"runtime"
 	"strings"
 	"sync"
 	"unsafe"
@@ -67,6 +68,11 @@ func pickScaling(w, h, target int) scaling {
 // handle is made per call: handles are not safe for concurrent use, and
 // creating one costs microseconds against milliseconds of decoding.
 func decodeJPEG(data []byte, lim Limits, target int) (*image.RGBA, int, int, error) {
+	// libturbojpeg keeps warning text in thread-local storage; without pinning, the goroutine
+	// can move to another OS thread between the decode and tjGetErrorStr2 and read another
+	// thread's message, so a truncated file would intermittently pass as a benign warning.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	h := C.tjInitDecompress()
 	if h == nil { // out of memory in C; the Go decoder may still manage
 		return decodeJPEGStd(data, lim)

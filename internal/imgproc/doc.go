@@ -1,7 +1,9 @@
 // Package imgproc owns the pure-Go pixel and geometry operations of the
 // pipeline: resizing, perspective crops, rotations and the contour geometry
 // the text detector needs (connected components, convex hulls, minimum-area
-// rectangles, polygon scores).
+// rectangles, polygon scores), and Datalid's crop preprocessing steps (colour
+// normalisation, CLAHE, sharpening, denoising, thresholds, deskew, inversion,
+// padding, dot merging, line splitting).
 //
 // Images are the standard *image.RGBA. Inputs may have a Rect with a non-zero
 // Min (sub-images); every function indexes Pix relative to Rect.Min, and every

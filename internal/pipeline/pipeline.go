@@ -1,6 +1,9 @@
 // Package pipeline owns the order of the stages that turn one photo into dates: decode,
-// detect, crop, orient, recognise, group into lines, parse dates. It measures each stage and
-// checks the context between stages; it knows nothing about how models are run.
+// detect, crop, orient, recognise, group into lines, parse dates; and the bounded second
+// looks at a photo whose first pass found no confident date (date-aware decoding, merged
+// lines read one by one or zoomed, preprocessed retries, a dot-matrix pass, tiles). It
+// measures each stage and checks the context between stages; it knows nothing about how
+// models are run.
 package pipeline
 
 import (

@@ -117,19 +117,38 @@ func (p *Pipeline) confident(res *Result) bool {
 	return true
 }
 
-// dateLike reports text with the digits and separators of a date (six digits or more in
-// groups joined by / . or -) that the parser found no date in.
+// dateLike reports text holding three digit groups joined by / . or - in a date's shape
+// (D/M/Y, M/D/Y or Y.M.D: 1-2, 1-2, 2 or 4 digits, or 4, 1-2, 1-2), as "2924.12.25" or
+// "05/27/2823" are, though the parser found no date in them. Phone numbers
+// (1-800-280-6934) and codes (17.226994/00) have other shapes.
 func dateLike(text string) bool {
-	digits, seps := 0, 0
-	for i := 0; i < len(text); i++ {
-		switch c := text[i]; {
-		case c >= '0' && c <= '9':
-			digits++
-		case (c == '/' || c == '.' || c == '-') && i > 0 && text[i-1] >= '0' && text[i-1] <= '9':
-			seps++
+	var groups []int // digit-group lengths; -1 marks a break between chains
+	n := 0
+	for i := 0; i <= len(text); i++ {
+		if i < len(text) && text[i] >= '0' && text[i] <= '9' {
+			n++
+			continue
+		}
+		if n > 0 {
+			groups = append(groups, n)
+			n = 0
+		}
+		joins := i < len(text) && (text[i] == '/' || text[i] == '.' || text[i] == '-') &&
+			i > 0 && text[i-1] >= '0' && text[i-1] <= '9' && i+1 < len(text) && text[i+1] >= '0' && text[i+1] <= '9'
+		if !joins {
+			groups = append(groups, -1)
 		}
 	}
-	return digits >= 6 && seps >= 1
+	for k := 0; k+2 < len(groups); k++ {
+		a, b, c := groups[k], groups[k+1], groups[k+2]
+		if a < 0 || b < 0 || c < 0 {
+			continue
+		}
+		if (a <= 2 && b <= 2 && (c == 2 || c == 4)) || (a == 4 && b <= 2 && c <= 2) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *Pipeline) secondLook(ctx context.Context, work *image.RGBA, toOrig float64, crops []*image.RGBA, res *Result, opt Options) error {

@@ -14,7 +14,7 @@ import (
 
 // zoomSide is the long side a zoomed region is enlarged to before the detector sees it: the
 // detector's usual input size, where its text size priors hold.
-const zoomSide = 960
+const zoomSide = 640
 
 // zoomable reports a region whose crop looks like several printed lines the detector merged
 // into one box (taller than a single line of its width would be), or whose reading the
@@ -74,8 +74,14 @@ func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, c
 			if _, good := p.hasDate(t.Text, 0); ok && good {
 				res.Regions[i].Text, res.Regions[i].Source = t, "split"
 				changedSplit = true
+				if p.findDates(res); p.confident(res) {
+					break
+				}
 				continue
 			}
+		}
+		if res.Regions[i].Text.Confidence >= 0.8 {
+			continue // a sure reading of a short word ("EXP"): nothing hidden to zoom in on
 		}
 		q := res.Regions[i].Quad.Scale(1/toOrig, 1/toOrig)
 		boxes, err := p.detectAround(ctx, work, q)

@@ -1,6 +1,7 @@
 // Package recognize owns reading text from rectified crops: the PP-OCR angle classifier
-// (0°/180°), the CTC recogniser with its dictionary, width-bucketed batching of crops, and
-// greedy CTC decoding that keeps per-character probabilities for the date logic.
+// (0°/180°), the CTC recogniser with its dictionary, width-bucketed batching of crops,
+// greedy CTC decoding that keeps per-character probabilities and each frame's top classes,
+// and a CTC prefix beam search constrained by a caller's grammar (DecodeConstrained).
 package recognize
 
 import (

@@ -1,0 +1,82 @@
+package dates
+
+// This file holds the checks that keep noise which looks like a date from becoming one:
+// runs that are part of longer numbers, quantities, prices, codes glued to letters, and
+// dates OCR cut short.
+
+// isolated rejects date-shaped runs that are really part of something longer: a fourth
+// number joined by a date separator (versions, IP addresses, 31/02/2024 read as 02/2024),
+// spaced digit groups of a phone number, prices and percentages.
+func (s *lineScan) isolated(first, last int, spaced bool) bool {
+	if first > 0 && s.toks[first-1].num() {
+		if c, ok := s.sep(first - 1); ok && c != ',' && (c != ' ' || spaced) {
+			return false
+		}
+	}
+	if last+1 < len(s.toks) && s.toks[last+1].num() {
+		if c, ok := s.sep(last); ok && c != ',' && (c != ' ' || (spaced && len(s.toks[last+1].s) <= 2)) {
+			return false
+		}
+	}
+	u := s.t.u
+	start, end := s.toks[first].start, s.toks[last].end
+	for k, n := start-1, 0; k >= 0 && n < 3; k, n = k-1, n+1 {
+		if u[k] == '$' || u[k] == '+' {
+			return false
+		}
+		if u[k] != ' ' {
+			break
+		}
+	}
+	for k, n := end, 0; k < len(u) && n < 3; k, n = k+1, n+1 {
+		if u[k] == '$' || u[k] == '%' {
+			return false
+		}
+		if u[k] == ',' && k+1 < len(u) && u[k+1] >= '0' && u[k+1] <= '9' {
+			return false // decimal comma: 12.99,5 or 1.234,56
+		}
+		if u[k] != ' ' {
+			break
+		}
+	}
+	return true
+}
+
+// units are words that make a number a quantity: "CX 12/24 UN", "1/2 X".
+var units = map[string]bool{
+	"UN": true, "UND": true, "UNID": true, "UNIDADES": true, "UNITS": true, "G": true, "GR": true,
+	"KG": true, "MG": true, "ML": true, "L": true, "LT": true, "CL": true, "OZ": true, "LB": true,
+	"LBS": true, "PCS": true, "PC": true, "X": true, "CM": true, "MM": true, "M": true, "CX": true,
+	"CAPS": true, "TABS": true, "DOSES": true, "FL": true, "PACK": true,
+}
+
+// counted reports a number pair that counts something: a unit word right before or after.
+func (s *lineScan) counted(first, last int) bool {
+	if first > 0 && s.toks[first-1].kind == tokWord && units[s.toks[first-1].s] {
+		return true
+	}
+	return last+1 < len(s.toks) && s.toks[last+1].kind == tokWord && units[s.toks[last+1].s]
+}
+
+// glued reports a date stuck to a letter run that is neither keyword nor month, as in
+// "A12/05/2024": still a date, but OCR may have merged it with a code.
+func (s *lineScan) glued(m *match) bool {
+	first := m.first
+	if first == 0 {
+		return false
+	}
+	p := s.toks[first-1]
+	return p.kind != tokNum && p.end == s.toks[first].start && s.keywordAt(first-1) == nil &&
+		monthOf(p.s) == 0
+}
+
+// truncated reports a number right after a date separator that follows no digit: the
+// start of a date OCR cut off, as in ".09.2022" or "/12/2025".
+func (s *lineScan) truncated(i int) bool {
+	u := s.t.u
+	k := s.toks[i].start - 1
+	if k < 0 || (u[k] != '.' && u[k] != '/' && u[k] != '-') {
+		return false
+	}
+	return k == 0 || u[k-1] == ' '
+}
