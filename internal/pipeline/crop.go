@@ -13,8 +13,9 @@ import (
 func Crop(img *image.RGBA, q imgproc.Quad) *image.RGBA {
 	if mirrored(q) {
 		// Corners listed counter-clockwise on screen would warp to a mirror image, which no
-		// recogniser reads (seen on tilted synthetic lines); reversed, they give the upright
-		// text or, at worst, text turned 180°, which the angle classifier handles.
+		// recogniser reads; reversed, they give the upright text or, at worst, text turned
+		// 180°, which the angle classifier and the "flip" retry handle. The detector lists
+		// corners clockwise today; this guards crops from other box sources (tiles, zoom).
 		q = imgproc.Quad{q[3], q[2], q[1], q[0]}
 	}
 	w := int(math.Max(imgproc.Dist(q[0], q[1]), imgproc.Dist(q[3], q[2])))

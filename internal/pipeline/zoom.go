@@ -10,6 +10,7 @@ import (
 
 	"github.com/datalid/datalid/internal/detect"
 	"github.com/datalid/datalid/internal/imgproc"
+	"github.com/datalid/datalid/internal/recognize"
 )
 
 // zoomSide is the long side a zoomed region is enlarged to before the detector sees it: the
@@ -53,8 +54,13 @@ func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, c
 		}
 		idx = append(idx, i)
 	}
-	// Largest first: a merged block of lines is bigger than a stray word.
+	// Most digits first (a date is digits), then largest: a merged block of lines is bigger
+	// than a stray word. The loop stops at the first confident date.
 	sort.SliceStable(idx, func(a, b int) bool {
+		da, db := digits(res.Regions[idx[a]].Text), digits(res.Regions[idx[b]].Text)
+		if da != db {
+			return da > db
+		}
 		return area(res.Regions[idx[a]].Quad) > area(res.Regions[idx[b]].Quad)
 	})
 	idx = idx[:min(len(idx), p.rec.MaxRetryRegions)]
@@ -116,6 +122,10 @@ func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, c
 		drop[i] = true
 		added = append(added, rs...)
 		addedCrops = append(addedCrops, cs...)
+		trial := &Result{Regions: append(without(res.Regions, drop), added...)}
+		if p.findDates(trial); p.confident(trial) {
+			break
+		}
 	}
 	if len(drop) == 0 {
 		if changedSplit {
@@ -168,4 +178,30 @@ func (p *Pipeline) detectAround(ctx context.Context, work *image.RGBA, q imgproc
 func area(q imgproc.Quad) float64 {
 	x0, y0, x1, y1 := q.Bounds()
 	return (x1 - x0) * (y1 - y0)
+}
+
+// without returns rs less the regions marked in drop, in a new slice.
+func without(rs []Region, drop map[int]bool) []Region {
+	out := make([]Region, 0, len(rs))
+	for i, r := range rs {
+		if !drop[i] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// digits counts the digits of a region's reading (its greedy reading if re-decoded).
+func digits(t recognize.Text) int {
+	s := t.Text
+	if t.Greedy != "" {
+		s = t.Greedy
+	}
+	n := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return n
 }
