@@ -250,3 +250,21 @@ func lineConfidence(rs []Region, l Line) float64 {
 	}
 	return sum / n
 }
+
+// KeepRegions returns res without the regions whose detector score is below minScore, with
+// lines and dates chosen again from the rest (res itself is unchanged). It returns res when
+// nothing is dropped.
+func (p *Pipeline) KeepRegions(res *Result, minScore float64) *Result {
+	out := *res
+	out.Regions = make([]Region, 0, len(res.Regions))
+	for _, r := range res.Regions {
+		if r.Score >= minScore {
+			out.Regions = append(out.Regions, r)
+		}
+	}
+	if len(out.Regions) == len(res.Regions) {
+		return res
+	}
+	p.findDates(&out)
+	return &out
+}

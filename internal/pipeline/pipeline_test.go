@@ -83,3 +83,23 @@ func TestCropUnmirrorsCounterClockwiseCorners(t *testing.T) {
 		t.Errorf("top row of the crop has green %d: the crop is mirrored", g)
 	}
 }
+
+func TestKeepRegionsRechoosesDates(t *testing.T) {
+	p := &Pipeline{cfg: Config{MinTextConfidence: 0.5}}
+	res := &Result{Regions: []Region{
+		region(10, 10, 200, 30, "VAL 05/12/2025", 0.9),
+		region(10, 60, 200, 30, "EXP 01/01/2027", 0.9),
+	}}
+	res.Regions[0].Score, res.Regions[1].Score = 0.95, 0.65
+	p.findDates(res)
+	if got := p.KeepRegions(res, 0.5); got != res {
+		t.Error("nothing dropped but a new result returned")
+	}
+	kept := p.KeepRegions(res, 0.9)
+	if len(kept.Regions) != 1 || kept.Dates.Best == nil || kept.Dates.Best.Date.String() != "2025-12-05" {
+		t.Fatalf("kept %+v best %+v", kept.Regions, kept.Dates.Best)
+	}
+	if len(res.Regions) != 2 || len(res.Lines) != 2 {
+		t.Error("KeepRegions changed its input")
+	}
+}
