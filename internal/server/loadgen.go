@@ -79,20 +79,26 @@ func Load(ctx context.Context, o LoadOptions) LoadReport {
 	return rep
 }
 
-func postPhoto(ctx context.Context, c *http.Client, url string, data []byte, fields map[string]string) int {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
+// PhotoForm is the multipart body of a /process request: the photo as "file" plus fields.
+func PhotoForm(data []byte, fields map[string]string) (body *bytes.Buffer, contentType string) {
+	body = &bytes.Buffer{}
+	mw := multipart.NewWriter(body)
 	w, _ := mw.CreateFormFile("file", "photo.jpg")
 	w.Write(data)
 	for k, v := range fields {
 		mw.WriteField(k, v)
 	}
 	mw.Close()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"/process", &buf)
+	return body, mw.FormDataContentType()
+}
+
+func postPhoto(ctx context.Context, c *http.Client, url string, data []byte, fields map[string]string) int {
+	body, ctype := PhotoForm(data, fields)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"/process", body)
 	if err != nil {
 		return -1
 	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Content-Type", ctype)
 	resp, err := c.Do(req)
 	if err != nil {
 		return -1

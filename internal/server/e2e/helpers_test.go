@@ -6,7 +6,6 @@ import (
 	"image/jpeg"
 	"io"
 	"log/slog"
-	"mime/multipart"
 	"net"
 	"net/http"
 	"testing"
@@ -85,15 +84,8 @@ func photo(t testing.TB, seed int64, expiry time.Time, w, h int) []byte {
 
 // postFile sends one multipart /process request.
 func postFile(client *http.Client, url string, data []byte, fields map[string]string) (int, http.Header, []byte, error) {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	w, _ := mw.CreateFormFile("file", "photo.jpg")
-	w.Write(data)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	mw.Close()
-	resp, err := client.Post(url+"/process", mw.FormDataContentType(), &buf)
+	body, ctype := server.PhotoForm(data, fields)
+	resp, err := client.Post(url+"/process", ctype, body)
 	if err != nil {
 		return 0, nil, nil, err
 	}
