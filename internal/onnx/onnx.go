@@ -25,6 +25,9 @@ type Options struct {
 	DeviceID          int
 	FP16              bool
 	EngineCacheDir    string
+	// ProfilePrefix, when set, makes the runtime write a JSON trace of every node run
+	// (prefix_<date>.json) when the session is closed; bench counts model MACs from it.
+	ProfilePrefix string
 }
 
 // IO describes one model input or output as the model declares it (-1 for dynamic dimensions).

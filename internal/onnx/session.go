@@ -108,6 +108,11 @@ func sessionOptions(opt Options) (*ort.SessionOptions, string, error) {
 			return fail(err)
 		}
 	}
+	if opt.ProfilePrefix != "" {
+		if err := so.EnableProfiling(opt.ProfilePrefix); err != nil {
+			return fail(err)
+		}
+	}
 	provider, err := appendProvider(so, opt)
 	if err != nil {
 		return fail(err)
