@@ -4,60 +4,79 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/datalid/datalid/internal/imgproc"
 )
 
-// GroupLines joins regions whose vertical extents overlap by at least half the smaller height
-// into lines, left to right, so a date split across boxes ("30 04" | "27") is parsed whole.
+// geom is a region's centre, reading direction (unit vector along its top edge), normal and
+// text height, taken from its quadrilateral so slanted photos group by their own text lines.
+type geom struct {
+	c, u, n imgproc.Point
+	h       float64
+}
+
+func geometry(q imgproc.Quad) geom {
+	c := imgproc.Point{X: (q[0].X + q[1].X + q[2].X + q[3].X) / 4, Y: (q[0].Y + q[1].Y + q[2].Y + q[3].Y) / 4}
+	dx, dy := q[1].X-q[0].X, q[1].Y-q[0].Y
+	l := math.Hypot(dx, dy)
+	u := imgproc.Point{X: 1}
+	if l > 0 {
+		u = imgproc.Point{X: dx / l, Y: dy / l}
+	}
+	h := (imgproc.Dist(q[0], q[3]) + imgproc.Dist(q[1], q[2])) / 2
+	return geom{c: c, u: u, n: imgproc.Point{X: -u.Y, Y: u.X}, h: h}
+}
+
+// GroupLines joins regions printed on one line into lines, left to right, so a date split
+// across boxes ("30 04" | "27") is parsed whole. Regions are taken left to right; each joins
+// the line whose last region it continues: to that region's right, off its line by less than
+// half their mean text height (labels print smaller than dates), measured across the text's own
+// direction. Chaining neighbours (rather than growing one vertical span per line) keeps the
+// lines of a slanted label apart.
 // Regions with no text or below minConf are left out.
 func GroupLines(rs []Region, minConf float64) []Line {
-	type span struct{ top, bot float64 }
-	ext := func(i int) span {
-		_, y0, _, y1 := rs[i].Quad.Bounds()
-		return span{y0, y1}
-	}
-	var lines []Line
-	var spans []span
+	var idx []int
+	g := make([]geom, len(rs))
 	for i, r := range rs {
 		if r.Text.Text == "" || r.Text.Confidence < minConf {
 			continue
 		}
-		s := ext(i)
-		placed := false
+		idx = append(idx, i)
+		g[i] = geometry(r.Quad)
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return g[idx[a]].c.X < g[idx[b]].c.X })
+	var lines []Line
+	for _, i := range idx {
+		best, bestOff := -1, math.Inf(1)
 		for li := range lines {
-			ls := spans[li]
-			ov := math.Min(ls.bot, s.bot) - math.Max(ls.top, s.top)
-			if ov >= 0.5*math.Min(ls.bot-ls.top, s.bot-s.top) {
-				lines[li].Regions = append(lines[li].Regions, i)
-				spans[li] = span{math.Min(ls.top, s.top), math.Max(ls.bot, s.bot)}
-				placed = true
-				break
+			last := g[lines[li].Regions[len(lines[li].Regions)-1]]
+			d := imgproc.Point{X: g[i].c.X - last.c.X, Y: g[i].c.Y - last.c.Y}
+			along := d.X*last.u.X + d.Y*last.u.Y
+			off := math.Abs(d.X*last.n.X + d.Y*last.n.Y)
+			if along > 0 && off < (last.h+g[i].h)/4 && off < bestOff {
+				best, bestOff = li, off
 			}
 		}
-		if !placed {
+		if best < 0 {
 			lines = append(lines, Line{Regions: []int{i}})
-			spans = append(spans, s)
+			continue
 		}
+		lines[best].Regions = append(lines[best].Regions, i)
 	}
-	for li := range lines {
-		idx := lines[li].Regions
-		sort.SliceStable(idx, func(a, b int) bool { return rs[idx[a]].Quad[0].X < rs[idx[b]].Quad[0].X })
-		parts := make([]string, len(idx))
-		for k, i := range idx {
+	// Reading order: by the first region's position across the text direction.
+	sort.SliceStable(lines, func(a, b int) bool {
+		return g[lines[a].Regions[0]].c.Y < g[lines[b].Regions[0]].c.Y
+	})
+	out := make([]Line, 0, len(lines))
+	for _, l := range lines {
+		parts := make([]string, len(l.Regions))
+		for k, i := range l.Regions {
 			parts[k] = rs[i].Text.Text
 		}
-		lines[li].Text = strings.Join(parts, " ")
-	}
-	order := make([]int, len(lines))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return spans[order[a]].top < spans[order[b]].top })
-	sorted := make([]Line, 0, len(lines))
-	for _, i := range order {
 		// A region read line by line (splitRead) holds several printed lines.
-		for _, t := range strings.Split(lines[i].Text, "\n") {
-			sorted = append(sorted, Line{Text: t, Regions: lines[i].Regions})
+		for _, t := range strings.Split(strings.Join(parts, " "), "\n") {
+			out = append(out, Line{Text: t, Regions: l.Regions})
 		}
 	}
-	return sorted
+	return out
 }
