@@ -33,10 +33,13 @@ type Detection struct {
 
 // OCRResult is what was read in the detection at the same index.
 type OCRResult struct {
-	Text                string  `json:"text"`
-	Confidence          float64 `json:"confidence"`
-	Engine              string  `json:"engine"`
-	ProcessingTime      float64 `json:"processing_time"` // seconds
+	Text           string  `json:"text"`
+	Confidence     float64 `json:"confidence"`
+	Engine         string  `json:"engine"`
+	ProcessingTime float64 `json:"processing_time"` // seconds
+	// Source says which look read the text: empty for the first pass, else the second look
+	// (beam, retry variant, zoom, dots, tile) that produced it.
+	Source              string  `json:"source,omitempty"`
 	CropOriginalBase64  *string `json:"crop_original_base64"`
 	CropProcessedBase64 *string `json:"crop_processed_base64"`
 }

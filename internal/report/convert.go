@@ -42,7 +42,7 @@ func Response(res *pipeline.Result, today dates.Date, now time.Time) api.Process
 		}
 		r.OCRResults[i] = api.OCRResult{
 			Text: reg.Text.Text, Confidence: round4(reg.Text.Confidence), Engine: Engine,
-			ProcessingTime: seconds(reg.RecTime),
+			ProcessingTime: seconds(reg.RecTime), Source: reg.Source,
 		}
 	}
 	for i := range res.Dates.Candidates {
