@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
+	"github.com/datalid/datalid/internal/bench"
 	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/engine"
 	"github.com/datalid/datalid/internal/pipeline"
@@ -58,8 +59,12 @@ func newLoadtestCmd(g *globalFlags) *cobra.Command {
 						other[s] = c
 					}
 				}
+				l := bench.Summarize(r.Latencies)
+				ms := func(v float64) time.Duration {
+					return time.Duration(v * float64(time.Millisecond)).Round(time.Millisecond)
+				}
 				fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%v\t%v\t%v\t%v\n", name, n, len(r.Latencies), r.Throughput(),
-					r.Percentile(50).Round(time.Millisecond), r.Percentile(95).Round(time.Millisecond), r.Percentile(99).Round(time.Millisecond), other)
+					ms(l.P50), ms(l.P95), ms(l.P99), other)
 			}
 			inproc, err := loadInProcess(ctx, cfg, photos, workers, n)
 			if err != nil {

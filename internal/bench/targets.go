@@ -1,12 +1,10 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"time"
@@ -50,23 +48,12 @@ type ServerTarget struct {
 
 // Read implements Target. A non-2xx status is an error carrying the body's first bytes.
 func (t ServerTarget) Read(ctx context.Context, data []byte) (map[string]time.Duration, error) {
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, err := mw.CreateFormFile("file", "photo.jpg")
+	body, ctype := api.ProcessForm(data, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(t.URL, "/")+"/process", body)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := fw.Write(data); err != nil {
-		return nil, err
-	}
-	if err := mw.Close(); err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(t.URL, "/")+"/process", &body)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Content-Type", ctype)
 	if t.APIKey != "" {
 		req.Header.Set("X-API-Key", t.APIKey)
 	}

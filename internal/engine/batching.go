@@ -33,7 +33,8 @@ type namedBatcher struct {
 	*batch.Batcher
 }
 
-// batched wraps s in a dynamic batcher when batching is enabled. Workers follow
+// batched wraps s in a dynamic batcher when batching is enabled (the detector and recogniser
+// code cannot tell the difference). Workers follow
 // pipeline.workers, so as many runs proceed at once as there are images in parallel
 // without batching, and batches form only from what queues behind them.
 func (e *Engine) batched(role string, s *onnx.Session, bucket func(int64) int64) runner {

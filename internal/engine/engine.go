@@ -119,11 +119,6 @@ func (e *Engine) build() error {
 		}
 		return s, err
 	}
-	// Each model call goes through a dynamic batcher when batching is on; the detector and
-	// recogniser code cannot tell the difference.
-	wrap := func(role string, s *onnx.Session, bucket func(int64) int64) runner {
-		return e.batched(role, s, bucket)
-	}
 	fail := func(err error) error { e.closeBatchers(); e.closeSessions(); return err }
 
 	detS, err := open(m.Detector)
@@ -134,7 +129,7 @@ func (e *Engine) build() error {
 	det, err := detect.New(detect.Config{
 		LimitSideLen: dc.LimitSideLen, Thresh: dc.Thresh, BoxThresh: dc.BoxThresh,
 		UnclipRatio: dc.UnclipRatio, MaxCandidates: dc.MaxCandidates, MinSize: dc.MinSize,
-	}, wrap("detector", detS, nil))
+	}, e.batched("detector", detS, nil))
 	if err != nil {
 		return fail(err)
 	}
@@ -147,7 +142,7 @@ func (e *Engine) build() error {
 		return fail(err)
 	}
 	rc := e.cfg.Recognition
-	rec := recognize.NewRecognizer(wrap("recognizer", recS, batch.WidthBucket), dict, rc.Height, rc.MaxWidth, rc.BatchSize)
+	rec := recognize.NewRecognizer(e.batched("recognizer", recS, batch.WidthBucket), dict, rc.Height, rc.MaxWidth, rc.BatchSize)
 	st := pipeline.Stages{Detector: det, Recognizer: rec}
 	models := map[string]string{"detector": m.Path(m.Detector), "recognizer": m.Path(m.Recognizer), "dictionary": m.Path(m.Dictionary)}
 	if cc := e.cfg.Classifier; cc.Enabled {
@@ -155,7 +150,7 @@ func (e *Engine) build() error {
 		if err != nil {
 			return fail(err)
 		}
-		st.Classifier = recognize.NewClassifier(wrap("classifier", clsS, nil), cc.Thresh, cc.BatchSize)
+		st.Classifier = recognize.NewClassifier(e.batched("classifier", clsS, nil), cc.Thresh, cc.BatchSize)
 		models["classifier"] = m.Path(m.Classifier)
 	}
 	e.pipe, err = pipeline.New(pipeline.Config{

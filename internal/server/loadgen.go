@@ -1,15 +1,15 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/datalid/datalid/api"
 )
 
 // LoadOptions drive a closed-loop load generator against a running server: Clients workers
@@ -32,15 +32,6 @@ type LoadReport struct {
 // Throughput is successful requests per second.
 func (r LoadReport) Throughput() float64 {
 	return float64(len(r.Latencies)) / r.Elapsed.Seconds()
-}
-
-// Percentile returns the p-th (0..100) latency of successful requests.
-func (r LoadReport) Percentile(p float64) time.Duration {
-	if len(r.Latencies) == 0 {
-		return 0
-	}
-	i := int(p / 100 * float64(len(r.Latencies)-1))
-	return r.Latencies[i]
 }
 
 // Load runs the generator. It lives here because this is the package that speaks HTTP.
@@ -79,21 +70,8 @@ func Load(ctx context.Context, o LoadOptions) LoadReport {
 	return rep
 }
 
-// PhotoForm is the multipart body of a /process request: the photo as "file" plus fields.
-func PhotoForm(data []byte, fields map[string]string) (body *bytes.Buffer, contentType string) {
-	body = &bytes.Buffer{}
-	mw := multipart.NewWriter(body)
-	w, _ := mw.CreateFormFile("file", "photo.jpg")
-	w.Write(data)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	mw.Close()
-	return body, mw.FormDataContentType()
-}
-
 func postPhoto(ctx context.Context, c *http.Client, url string, data []byte, fields map[string]string) int {
-	body, ctype := PhotoForm(data, fields)
+	body, ctype := api.ProcessForm(data, fields)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"/process", body)
 	if err != nil {
 		return -1

@@ -11,13 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
+	"github.com/datalid/datalid/api"
 	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/engine"
 	"github.com/datalid/datalid/internal/server"
 	"github.com/datalid/datalid/internal/synth"
 	"github.com/datalid/datalid/internal/testmodels"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // realConfig is the production preset (batching on) over the fetched models.
@@ -84,7 +84,7 @@ func photo(t testing.TB, seed int64, expiry time.Time, w, h int) []byte {
 
 // postFile sends one multipart /process request.
 func postFile(client *http.Client, url string, data []byte, fields map[string]string) (int, http.Header, []byte, error) {
-	body, ctype := server.PhotoForm(data, fields)
+	body, ctype := api.ProcessForm(data, fields)
 	resp, err := client.Post(url+"/process", ctype, body)
 	if err != nil {
 		return 0, nil, nil, err
