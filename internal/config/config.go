@@ -151,6 +151,9 @@ type DatesConfig struct {
 type PipelineConfig struct {
 	Workers int           `yaml:"workers"` // images processed in parallel; 0 = GOMAXPROCS
 	Timeout time.Duration `yaml:"timeout"` // per image; 0 = no limit
+	// LendIdleCores lets a read run its independent recognition batches on cores no other
+	// read is using: a lone read finishes sooner, a busy machine is unaffected.
+	LendIdleCores bool `yaml:"lend_idle_cores"`
 }
 
 // BatchingConfig configures dynamic batching of model runs across concurrent images.

@@ -56,7 +56,7 @@ func defaults() Config {
 			Enabled: true, MinConfidence: 0.4, BeamWidth: 24, MinBeamProb: 0.01,
 			TileGrid: 2, TileOverlap: 0.15, DotMatrix: true,
 		},
-		Pipeline: PipelineConfig{Workers: 1, Timeout: 30 * time.Second},
+		Pipeline: PipelineConfig{Workers: 1, Timeout: 30 * time.Second, LendIdleCores: true},
 		Batching: BatchingConfig{MaxBatchSize: 8, MaxWait: 10 * time.Millisecond, QueueSize: 64},
 		Cache:    CacheConfig{Type: "none", MaxEntries: 1000, TTL: time.Hour, Dir: "./.cache/datalid"},
 		Server: ServerConfig{

@@ -7,12 +7,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/datalid/datalid/internal/batch"
 	"github.com/datalid/datalid/internal/config"
+	"github.com/datalid/datalid/internal/cores"
 	"github.com/datalid/datalid/internal/dates"
 	"github.com/datalid/datalid/internal/detect"
 	"github.com/datalid/datalid/internal/imageio"
@@ -36,6 +38,7 @@ type Engine struct {
 	once     sync.Once
 	loadErr  error
 	pipe     *pipeline.Pipeline
+	cores    *cores.Pool // nil unless pipeline.lend_idle_cores
 	sessions []*onnx.Session
 	batchers []*namedBatcher
 	info     Info
@@ -80,6 +83,7 @@ func (e *Engine) Read(ctx context.Context, data []byte, opt pipeline.Options) (*
 		ctx, cancel = context.WithTimeout(ctx, t)
 		defer cancel()
 	}
+	defer e.cores.Hold()()
 	return e.pipe.Read(ctx, data, opt)
 }
 
@@ -143,6 +147,11 @@ func (e *Engine) build() error {
 	}
 	rc := e.cfg.Recognition
 	rec := recognize.NewRecognizer(e.batched("recognizer", recS, batch.WidthBucket), dict, rc.Height, rc.MaxWidth, rc.BatchSize)
+	if e.cfg.Pipeline.LendIdleCores {
+		// A read keeps intra_op_threads cores busy; the rest of the machine is lendable.
+		e.cores = cores.New(runtime.GOMAXPROCS(0) / max(1, rt.IntraOpThreads))
+		rec.Lend(e.cores)
+	}
 	st := pipeline.Stages{Detector: det, Recognizer: rec}
 	models := map[string]string{"detector": m.Path(m.Detector), "recognizer": m.Path(m.Recognizer), "dictionary": m.Path(m.Dictionary)}
 	if cc := e.cfg.Classifier; cc.Enabled {

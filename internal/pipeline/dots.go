@@ -45,9 +45,11 @@ func (p *Pipeline) dots(ctx context.Context, work *image.RGBA, toOrig float64, c
 	}
 	p.beamRegions(res.Regions, from)
 	if p.rec.MaxRetryRegions > 0 {
-		// A merged box often spans two printed lines: read it line by line.
-		if _, crops, err = p.zoom(ctx, merged, toOrig, crops, res, opt, from); err != nil {
-			return crops, err
+		// A merged box often spans two printed lines: read it line by line, or zoomed.
+		for _, split := range []bool{true, false} {
+			if _, crops, err = p.zoom(ctx, merged, toOrig, crops, res, opt, from, split); err != nil {
+				return crops, err
+			}
 		}
 	}
 	// Fragments inside a new region that reads as a date are that date, misread.

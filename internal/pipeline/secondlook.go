@@ -159,15 +159,16 @@ func (p *Pipeline) secondLook(ctx context.Context, work *image.RGBA, toOrig floa
 			return nil
 		}
 	}
-	if rc.MaxRetryRegions > 0 {
-		changed, cs, err := p.zoom(ctx, work, toOrig, crops, res, opt, 0)
+	zoom := func(from int, split bool) (bool, error) {
+		if rc.MaxRetryRegions == 0 {
+			return false, nil
+		}
+		changed, cs, err := p.zoom(ctx, work, toOrig, crops, res, opt, from, split)
 		crops = cs
-		if err != nil {
-			return err
-		}
-		if changed && p.confident(res) {
-			return nil
-		}
+		return err == nil && changed && p.confident(res), err
+	}
+	if done, err := zoom(0, true); done || err != nil {
+		return err
 	}
 	if len(rc.Variants) > 0 && rc.MaxRetryRegions > 0 {
 		if err := p.retry(ctx, work, toOrig, crops, res); err != nil {
@@ -177,6 +178,9 @@ func (p *Pipeline) secondLook(ctx context.Context, work *image.RGBA, toOrig floa
 			return nil
 		}
 	}
+	if done, err := zoom(0, false); done || err != nil {
+		return err
+	}
 	if rc.DotMatrix {
 		var err error
 		if crops, err = p.dots(ctx, work, toOrig, crops, res, opt); err != nil || p.confident(res) {
@@ -185,11 +189,14 @@ func (p *Pipeline) secondLook(ctx context.Context, work *image.RGBA, toOrig floa
 	}
 	if rc.TileGrid > 1 {
 		from := len(res.Regions)
-		crops, err := p.tiles(ctx, work, toOrig, crops, res, opt)
-		if err != nil || p.confident(res) || rc.MaxRetryRegions == 0 {
+		var err error
+		if crops, err = p.tiles(ctx, work, toOrig, crops, res, opt); err != nil || p.confident(res) {
 			return err
 		}
-		_, _, err = p.zoom(ctx, work, toOrig, crops, res, opt, from)
+		if done, err := zoom(from, true); done || err != nil {
+			return err
+		}
+		_, err = zoom(from, false)
 		return err
 	}
 	return nil

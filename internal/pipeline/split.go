@@ -13,13 +13,13 @@ import (
 
 // splitRead reads a crop that holds several printed lines one line at a time: the CTC
 // recogniser reads a single line, and on two stacked lines it returns fragments of both.
-// The bands are read upright and turned 180° (the angle classifier is unreliable on such
-// crops, being trained on single lines) and the orientation with the surer reading wins.
+// The angle classifier, unreliable on the merged crop, decides each line's orientation
+// (most lines win); without a classifier both orientations are read and the surer wins.
 // The lines are joined with "\n"; GroupLines turns them into lines of their own, so the
-// date parser sees them as the block they are. ok is false
-// when the crop does not split. Unlike the decoder's and the retries' many readings, a split
-// is one structural reading, so its dates need no minimum score: two stacked "122023" and
-// "052025" are a manufacture/expiry pair of month-year runs, weak shapes on their own.
+// date parser sees them as the block they are. ok is false when the crop does not split.
+// Unlike the decoder's and the retries' many readings, a split is one structural reading,
+// so its dates need no minimum score: two stacked "122023" and "052025" are a
+// manufacture/expiry pair of month-year runs, weak shapes on their own.
 func (p *Pipeline) splitRead(ctx context.Context, crop *image.RGBA) (recognize.Text, bool, error) {
 	bands := imgproc.SplitLines(crop)
 	if len(bands) < 2 {
@@ -32,9 +32,21 @@ func (p *Pipeline) splitRead(ctx context.Context, crop *image.RGBA) (recognize.T
 		draw.Draw(band, band.Rect, crop, b.Min, draw.Src)
 		in = append(in, band)
 	}
-	for k := n - 1; k >= 0; k-- { // turned over, the bottom line reads first
-		in = append(in, imgproc.Rotate180(in[k]))
+	if p.st.Classifier != nil {
+		up, err := p.st.Classifier.Upside(ctx, in)
+		if err != nil {
+			return recognize.Text{}, false, fmt.Errorf("angle classification of split lines: %w", err)
+		}
+		if turned(up) {
+			in = turnLines(in)
+		}
+		texts, _, err := p.st.Recognizer.Read(ctx, in)
+		if err != nil {
+			return recognize.Text{}, false, fmt.Errorf("recognition of split lines: %w", err)
+		}
+		return join(texts), true, nil
 	}
+	in = append(in, turnLines(in)...)
 	texts, _, err := p.st.Recognizer.Read(ctx, in)
 	if err != nil {
 		return recognize.Text{}, false, fmt.Errorf("recognition of split lines: %w", err)
@@ -44,6 +56,26 @@ func (p *Pipeline) splitRead(ctx context.Context, crop *image.RGBA) (recognize.T
 		return down, true, nil
 	}
 	return up, true, nil
+}
+
+// turned reports a block most of whose lines the classifier found upside down.
+func turned(up []bool) bool {
+	n := 0
+	for _, u := range up {
+		if u {
+			n++
+		}
+	}
+	return 2*n > len(up)
+}
+
+// turnLines returns a block's lines turned 180°: each line rotated, the bottom one first.
+func turnLines(lines []*image.RGBA) []*image.RGBA {
+	out := make([]*image.RGBA, len(lines))
+	for k, l := range lines {
+		out[len(lines)-1-k] = imgproc.Rotate180(l)
+	}
+	return out
 }
 
 // join makes one Text of several lines' readings.

@@ -33,12 +33,13 @@ func tall(crop *image.RGBA) bool {
 	return float64(crop.Rect.Dy()) >= 0.22*float64(crop.Rect.Dx())
 }
 
-// zoom looks again, at higher resolution, at regions that hold no date and look like merged
-// lines: their neighbourhood is enlarged to zoomSide and detected on its own, and the boxes
-// found there replace the region when they read as more than it did. It reports whether
-// any region changed, and the crops, kept aligned with res.Regions.
+// zoom looks again at regions that hold no date and look like merged lines or were read
+// unsurely. With split, it only reads tall crops line by line (no model but the
+// recogniser's); without, their neighbourhood is enlarged to zoomSide and detected on its
+// own, and the boxes found there replace the region when they read as more than it did.
+// It reports whether any region changed, and the crops, kept aligned with res.Regions.
 // Only regions from index from on are considered.
-func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, crops []*image.RGBA, res *Result, opt Options, from int) (bool, []*image.RGBA, error) {
+func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, crops []*image.RGBA, res *Result, opt Options, from int, split bool) (bool, []*image.RGBA, error) {
 	var idx []int
 	for i := from; i < len(res.Regions) && i < len(crops); i++ {
 		r := res.Regions[i]
@@ -72,7 +73,10 @@ func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, c
 		if err := ctx.Err(); err != nil {
 			return false, crops, err
 		}
-		if tall(crops[i]) {
+		if split {
+			if !tall(crops[i]) {
+				continue
+			}
 			t, ok, err := p.splitRead(ctx, crops[i])
 			if err != nil {
 				return false, crops, err
@@ -83,8 +87,8 @@ func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, c
 				if p.findDates(res); p.confident(res) {
 					break
 				}
-				continue
 			}
+			continue
 		}
 		if res.Regions[i].Text.Confidence >= 0.8 {
 			continue // a sure reading of a short word ("EXP"): nothing hidden to zoom in on

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"image"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,6 +17,7 @@ type Recognizer struct {
 	height    int
 	maxWidth  int
 	batchSize int
+	cores     Lender
 }
 
 // NewRecognizer returns a recogniser; height is the model's input height (48 for PP-OCRv4).
@@ -26,6 +29,14 @@ func NewRecognizer(r Runner, dict *Dictionary, height, maxWidth, batchSize int) 
 // padding short crops to long ones can double the cost, so only similar widths share a batch.
 const widthSlack = 1.3
 
+// Lender lends idle cores (cores.Pool): batches then run side by side on them.
+type Lender interface {
+	Borrow(want int) (n int, release func())
+}
+
+// Lend lets Read run independent batches on cores l reports idle; nil turns that off.
+func (r *Recognizer) Lend(l Lender) { r.cores = l }
+
 // Read recognises every crop; the result order matches crops. Elapsed holds each crop's
 // share of its batch's time.
 func (r *Recognizer) Read(ctx context.Context, crops []*image.RGBA) ([]Text, []time.Duration, error) {
@@ -35,14 +46,18 @@ func (r *Recognizer) Read(ctx context.Context, crops []*image.RGBA) ([]Text, []t
 		items[i] = item{i, scaledWidth(c, r.height, r.maxWidth)}
 	}
 	sort.SliceStable(items, func(a, b int) bool { return items[a].w < items[b].w })
-	out := make([]Text, len(crops))
-	elapsed := make([]time.Duration, len(crops))
+	var batches [][]item
 	for start := 0; start < len(items); {
 		end := start + 1
 		for end < len(items) && end-start < r.batchSize && float64(items[end].w) <= widthSlack*float64(items[start].w) {
 			end++
 		}
-		batch := items[start:end]
+		batches = append(batches, items[start:end])
+		start = end
+	}
+	out := make([]Text, len(crops))
+	elapsed := make([]time.Duration, len(crops))
+	read := func(batch []item) error {
 		// CTC downsamples width by 8: pad to a multiple so no column is dropped.
 		padW := (batch[len(batch)-1].w + 7) / 8 * 8
 		plane := 3 * r.height * padW
@@ -53,10 +68,10 @@ func (r *Recognizer) Read(ctx context.Context, crops []*image.RGBA) ([]Text, []t
 		t0 := time.Now()
 		shape, probs, err := r.run.Run(ctx, []int64{int64(len(batch)), 3, int64(r.height), int64(padW)}, data)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		if len(shape) != 3 || shape[0] != int64(len(batch)) || shape[2] != int64(r.dict.Classes()) {
-			return nil, nil, fmt.Errorf("recognize: model output shape %v does not match %d crops and %d dictionary classes", shape, len(batch), r.dict.Classes())
+			return fmt.Errorf("recognize: model output shape %v does not match %d crops and %d dictionary classes", shape, len(batch), r.dict.Classes())
 		}
 		share := time.Since(t0) / time.Duration(len(batch))
 		frames, classes := int(shape[1]), int(shape[2])
@@ -64,9 +79,45 @@ func (r *Recognizer) Read(ctx context.Context, crops []*image.RGBA) ([]Text, []t
 			out[it.idx] = r.dict.DecodeGreedy(probs[i*frames*classes:(i+1)*frames*classes], frames, classes)
 			elapsed[it.idx] = share
 		}
-		start = end
+		return nil
+	}
+	if err := r.each(len(batches), func(k int) error { return read(batches[k]) }); err != nil {
+		return nil, nil, err
 	}
 	return out, elapsed, nil
+}
+
+// each calls f for 0..n-1, on this goroutine and on as many borrowed cores as are idle and
+// useful; it returns the first error, after which no new call starts.
+func (r *Recognizer) each(n int, f func(int) error) error {
+	extra, release := 0, func() {}
+	if r.cores != nil && n > 1 {
+		extra, release = r.cores.Borrow(n - 1)
+	}
+	defer release()
+	var next atomic.Int64
+	var failed atomic.Bool
+	var errOnce sync.Once
+	var first error
+	work := func() {
+		for !failed.Load() {
+			k := int(next.Add(1) - 1)
+			if k >= n {
+				return
+			}
+			if err := f(k); err != nil {
+				errOnce.Do(func() { first = err })
+				failed.Store(true)
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for range extra {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+	return first
 }
 
 // Dictionary returns the recogniser's dictionary (the date-aware decoder needs it).
