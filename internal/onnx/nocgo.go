@@ -34,3 +34,8 @@ func (s *Session) Close() error     { return nil }
 func (s *Session) Run(ctx context.Context, shape []int64, data []float32) ([]int64, []float32, error) {
 	return nil, nil, errNoCgo
 }
+
+// RunShaped always fails without cgo.
+func (s *Session) RunShaped(ctx context.Context, shape []int64, data []float32, outShape []int64) ([]int64, []float32, error) {
+	return nil, nil, errNoCgo
+}

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	ort "github.com/yalue/onnxruntime_go"
@@ -22,6 +23,8 @@ type Session struct {
 
 	mu   sync.RWMutex // guards s against Close during Run
 	sess *ort.DynamicAdvancedSession
+	// unshaped is set once the model refused an output shape RunShaped was given.
+	unshaped atomic.Bool
 }
 
 // NewSession loads the model at path. Input and output names and shapes are read from the
@@ -147,6 +150,40 @@ func (s *Session) Output() IO { return s.output }
 // Run feeds one float tensor and returns the model's output. A cancelled context stops a run
 // in progress through the runtime's terminate flag.
 func (s *Session) Run(ctx context.Context, shape []int64, data []float32) ([]int64, []float32, error) {
+	return s.run(ctx, shape, data, nil)
+}
+
+// RunShaped is Run for a caller that knows the output's shape: the runtime writes straight
+// into a Go buffer instead of its own, which the binding would copy (5 % of a read on CPU).
+// Should the model disagree with outShape, the session falls back to Run for good.
+func (s *Session) RunShaped(ctx context.Context, shape []int64, data []float32, outShape []int64) ([]int64, []float32, error) {
+	if s.unshaped.Load() {
+		return s.Run(ctx, shape, data)
+	}
+	n := int64(1)
+	for _, d := range outShape {
+		n *= d
+	}
+	if n <= 0 {
+		return s.Run(ctx, shape, data)
+	}
+	buf := make([]float32, n)
+	out, err := ort.NewTensor(ort.NewShape(outShape...), buf)
+	if err != nil {
+		return nil, nil, fmt.Errorf("onnx: %s: output tensor %v: %w", s.name, outShape, err)
+	}
+	defer out.Destroy()
+	gotShape, got, err := s.run(ctx, shape, data, out)
+	if err != nil && ctx.Err() == nil {
+		s.unshaped.Store(true)
+		return s.Run(ctx, shape, data)
+	}
+	return gotShape, got, err
+}
+
+// run runs the model; with out nil the runtime allocates the output and the binding copies
+// it into Go memory, otherwise the output is written into out.
+func (s *Session) run(ctx context.Context, shape []int64, data []float32, out *ort.Tensor[float32]) ([]int64, []float32, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -169,6 +206,9 @@ func (s *Session) Run(ctx context.Context, shape []int64, data []float32) ([]int
 		}
 	}
 	outs := []ort.Value{nil}
+	if out != nil {
+		outs[0] = out
+	}
 	t0 := time.Now()
 	err = s.sess.RunWithOptions([]ort.Value{in}, outs, ro)
 	recordRun(time.Since(t0))
@@ -178,6 +218,9 @@ func (s *Session) Run(ctx context.Context, shape []int64, data []float32) ([]int
 			return nil, nil, ctx.Err()
 		}
 		return nil, nil, fmt.Errorf("onnx: %s: run %v: %w", s.name, shape, err)
+	}
+	if out != nil {
+		return out.GetShape(), out.GetData(), nil
 	}
 	defer outs[0].Destroy()
 	t, ok := outs[0].(*ort.Tensor[float32])

@@ -111,3 +111,50 @@ func TestBadModelAndProvider(t *testing.T) {
 		t.Errorf("provider %q, want fallback cpu", s.Provider())
 	}
 }
+
+// The recogniser's output is frames = width/8 by 6625 classes: RunShaped writes it in place
+// and must agree with Run; a wrong shape falls back to Run for good, still answering right.
+func TestRunShapedMatchesRun(t *testing.T) {
+	dir := initRuntime(t)
+	s, err := NewSession(filepath.Join(dir, "ch_PP-OCRv4_rec_infer.onnx"), Options{IntraOpThreads: 1, CPUMemArena: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	in := make([]float32, 2*3*48*160)
+	for i := range in {
+		in[i] = float32(i%97)/48 - 1
+	}
+	shape := []int64{2, 3, 48, 160}
+	wantShape, want, err := s.Run(context.Background(), shape, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, gotShape []int64, got []float32) {
+		t.Helper()
+		if len(gotShape) != 3 || gotShape[0] != 2 || gotShape[1] != 20 || gotShape[1] != wantShape[1] || len(got) != len(want) {
+			t.Fatalf("%s: shape %v (%d values), Run gave %v (%d)", what, gotShape, len(got), wantShape, len(want))
+		}
+		for i := range want {
+			if d := got[i] - want[i]; d > 1e-5 || d < -1e-5 {
+				t.Fatalf("%s: value %d is %v, Run gave %v", what, i, got[i], want[i])
+			}
+		}
+	}
+	gotShape, got, err := s.RunShaped(context.Background(), shape, in, wantShape)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("shaped", gotShape, got)
+	if s.unshaped.Load() {
+		t.Fatal("the right output shape was refused")
+	}
+	gotShape, got, err = s.RunShaped(context.Background(), shape, in, []int64{2, 21, wantShape[2]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("wrong shape", gotShape, got)
+	if !s.unshaped.Load() {
+		t.Fatal("a wrong output shape did not turn the shaped path off")
+	}
+}

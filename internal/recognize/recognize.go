@@ -29,6 +29,13 @@ func NewRecognizer(r Runner, dict *Dictionary, height, maxWidth, batchSize int) 
 // padding short crops to long ones can double the cost, so only similar widths share a batch.
 const widthSlack = 1.3
 
+// ShapedRunner is a Runner that can write its output into a buffer of a shape the caller
+// gives (onnx.Session): the recogniser knows its output, width/8 frames by the dictionary's
+// classes, and saves a copy of it.
+type ShapedRunner interface {
+	RunShaped(ctx context.Context, shape []int64, data []float32, outShape []int64) ([]int64, []float32, error)
+}
+
 // Lender lends idle cores (cores.Pool): batches then run side by side on them.
 type Lender interface {
 	Borrow(want int) (n int, release func())
@@ -66,7 +73,15 @@ func (r *Recognizer) Read(ctx context.Context, crops []*image.RGBA) ([]Text, []t
 			fillNormalized(data[i*plane:(i+1)*plane], crops[it.idx], r.height, it.w, padW)
 		}
 		t0 := time.Now()
-		shape, probs, err := r.run.Run(ctx, []int64{int64(len(batch)), 3, int64(r.height), int64(padW)}, data)
+		in := []int64{int64(len(batch)), 3, int64(r.height), int64(padW)}
+		var shape []int64
+		var probs []float32
+		var err error
+		if sr, ok := r.run.(ShapedRunner); ok {
+			shape, probs, err = sr.RunShaped(ctx, in, data, []int64{in[0], int64(padW / 8), int64(r.dict.Classes())})
+		} else {
+			shape, probs, err = r.run.Run(ctx, in, data)
+		}
 		if err != nil {
 			return err
 		}
