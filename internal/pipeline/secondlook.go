@@ -274,18 +274,16 @@ func (p *Pipeline) retryCandidates(rs []Region, n int) []int {
 	return out
 }
 
-// retry re-reads the likeliest crops after each preprocessing variant, keeping a variant's
-// reading only when it holds a better-scoring date than the region had.
+// retry re-reads the likeliest crops, likeliest first, each under every preprocessing
+// variant at once (one recognition batch of crops of about one width), and keeps the
+// best-scoring date a variant reads when it beats the region's own. It stops at the first
+// region that makes the photo's date confident: the region most like a date is usually the
+// one, so a rescued photo pays for one region's variants, not every region's.
 func (p *Pipeline) retry(ctx context.Context, work *image.RGBA, toOrig float64, crops []*image.RGBA, res *Result) error {
 	rc := p.rec
-	idx := p.retryCandidates(res.Regions, rc.MaxRetryRegions)
-	if len(idx) == 0 {
-		return nil
-	}
-	best := make([]float64, len(idx))
-	for _, v := range rc.Variants {
-		in := make([]*image.RGBA, len(idx))
-		for k, i := range idx {
+	for _, i := range p.retryCandidates(res.Regions, rc.MaxRetryRegions) {
+		in := make([]*image.RGBA, len(rc.Variants))
+		for k, v := range rc.Variants {
 			c := crops[i]
 			if v.expands() {
 				q := res.Regions[i].Quad.Scale(1/toOrig, 1/toOrig)
@@ -301,8 +299,8 @@ func (p *Pipeline) retry(ctx context.Context, work *image.RGBA, toOrig float64, 
 		if err != nil {
 			return fmt.Errorf("recognition retry: %w", err)
 		}
-		changed := false
-		for k := range idx {
+		best := 0.0
+		for k, v := range rc.Variants {
 			t, src := texts[k], "retry:"+v.String()
 			score, ok := p.hasDate(t.Text, minLookScore)
 			if !ok && rc.Beam.Width > 0 {
@@ -311,13 +309,12 @@ func (p *Pipeline) retry(ctx context.Context, work *image.RGBA, toOrig float64, 
 					score, ok = p.hasDate(t.Text, minLookScore)
 				}
 			}
-			if ok && score > best[k] {
-				best[k] = score
-				res.Regions[idx[k]].Text, res.Regions[idx[k]].Source = t, src
-				changed = true
+			if ok && score > best {
+				best = score
+				res.Regions[i].Text, res.Regions[i].Source = t, src
 			}
 		}
-		if changed {
+		if best > 0 {
 			p.findDates(res)
 			if p.confident(res) {
 				return nil
