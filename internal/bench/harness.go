@@ -171,8 +171,11 @@ func Run(ctx context.Context, t Target, inputs []Input, opt Options) (Result, er
 	if r.Images > 0 {
 		if hasClock {
 			stageSum[StageORTRun] = rt
-			if latSum > 0 {
-				r.OutsideRuntimeShare = 1 - float64(rt)/float64(latSum)
+			// Against CPU time when that is larger than the summed latency: a read that runs
+			// batches side by side on idle cores spends more time in the runtime than its
+			// own wall time.
+			if d := max(latSum, cpu); d > 0 {
+				r.OutsideRuntimeShare = max(0, 1-float64(rt)/float64(d))
 			}
 		}
 		r.StagesMS = map[string]float64{}
@@ -216,8 +219,9 @@ type Result struct {
 	Latency       Latency `json:"latency_ms"`
 	// StagesMS is the mean time per image in each stage, in milliseconds.
 	StagesMS map[string]float64 `json:"stages_ms,omitempty"`
-	// OutsideRuntimeShare is the fraction of per-image wall time spent outside ONNX Runtime's
-	// Run (decode, resizes, post-processing, Go); in-process only.
+	// OutsideRuntimeShare is the fraction of the reads' time (summed latency, or the
+	// process's CPU time where larger) spent outside ONNX Runtime's Run (decode, resizes,
+	// post-processing, Go); in-process only.
 	OutsideRuntimeShare float64 `json:"outside_runtime_share,omitempty"`
 	CPU                 CPU     `json:"cpu"`
 	Memory
