@@ -215,6 +215,10 @@ var findCases = []findCase{
 	{in: "EXP 0CT2026", want: "2026-10"},
 	{in: "LOT A0CT5", want: ""},
 	{in: "PR0D 09/14/2021", want: "2021-09-14", kind: KindManufacture},
+	{in: "PR00:01/02/2023", want: "2023-02-01", kind: KindManufacture}, // PROD's O and D read as 0, clock-like colon
+	{in: "AB00:01/02/2023", want: "2023-02-01"},                        // a slash never continues a clock time
+	{in: "CA0 12/2025", want: "2025-12", kind: KindExpiry},
+	{in: "L00 12", want: ""},
 	{in: "L0TE 20240315", want: ""},
 	{in: "EXP 05 12 2828", want: ""},
 	{in: ".09.2022 03:14", want: ""},

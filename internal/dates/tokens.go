@@ -1,6 +1,9 @@
 package dates
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 type tokKind uint8
 
@@ -132,6 +135,9 @@ func joinMonthZeros(toks []token) []token {
 			(i == 0 || !glued(toks[i-1], tk)): // 0CT
 			out = append(out, token{kind: tokWord, s: "O" + toks[i+1].s, start: tk.start, end: toks[i+1].end})
 			i++
+		case word(i) && zero(i+1) && glued(tk, toks[i+1]) && !named(tk.s) && zeroName(tk.s, toks[i+1].s) != "": // PR00
+			out = append(out, token{kind: tokWord, s: zeroName(tk.s, toks[i+1].s), start: tk.start, end: toks[i+1].end})
+			i++
 		case word(i) && zero(i+1) && glued(tk, toks[i+1]) && monthOf(tk.s+"O") > 0 && !named(tk.s): // AG0, AG02025
 			out = append(out, token{kind: tokWord, s: tk.s + "O", start: tk.start, end: tk.end + 1})
 			if rest := toks[i+1]; len(rest.s) > 1 {
@@ -143,6 +149,31 @@ func joinMonthZeros(toks []token) []token {
 		}
 	}
 	return out
+}
+
+// zeroName reads a run of one or two zeros after letters as the O or D a dot-matrix printer
+// left open ("PR00" is PROD, "CA0" CAD) and returns the keyword that makes, or "". Month
+// names are left to the AG0 rule, which keeps the digits after the O.
+func zeroName(word, zeros string) string {
+	if len(zeros) > 2 || strings.Trim(zeros, "0") != "" {
+		return ""
+	}
+	var try func(prefix string, rest int) string
+	try = func(prefix string, rest int) string {
+		if rest == 0 {
+			if lookupWord(prefix) != nil {
+				return prefix
+			}
+			return ""
+		}
+		for _, c := range []string{"O", "D"} {
+			if w := try(prefix+c, rest-1); w != "" {
+				return w
+			}
+		}
+		return ""
+	}
+	return try(word, len(zeros))
 }
 
 // readConfusables turns confusable letters into digits inside runs that hold real digits,
@@ -193,8 +224,11 @@ func markTimes(t *folded, toks []token) []token {
 			out = append(out, tk)
 			continue
 		}
-		if tk.start >= 2 && t.u[tk.start-1] == ':' && i > 0 && toks[i-1].kind == tokNum && toks[i-1].end == tk.start-1 {
-			tk.time = true // minutes or seconds
+		// Minutes or seconds, unless a slash and digits follow: no clock goes on "/02/2023",
+		// so in "PR00:01/02/2023" (PROD misread) the 01 is the date's day.
+		slashDigitAfter := tk.end+1 < len(t.u) && t.u[tk.end] == '/' && t.u[tk.end+1] >= '0' && t.u[tk.end+1] <= '9'
+		if tk.start >= 2 && t.u[tk.start-1] == ':' && i > 0 && toks[i-1].kind == tokNum && toks[i-1].end == tk.start-1 && !slashDigitAfter {
+			tk.time = true
 		}
 		if colonDigitAfter(tk.end) && !tk.time {
 			if len(tk.s) <= 2 {
