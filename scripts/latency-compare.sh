@@ -29,6 +29,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'git -C "$root" worktree remove --force "$work/base" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
+make -C "$root" --no-print-directory setup >&2 # the verified models and runtime both binaries read
 echo "building $ref and the working tree…" >&2
 git -C "$root" worktree add --detach "$work/base" "$ref" >/dev/null 2>&1
 (cd "$work/base" && go build -o "$work/datalid-base" ./cmd/datalid)
@@ -44,7 +45,8 @@ for i in $(seq 1 "$rounds"); do
 		# shellcheck disable=SC2086
 		envs=()
 		[ "$v" = new ] && [ -n "${NEW_ENV:-}" ] && read -r -a envs <<<"$NEW_ENV"
-		{ time env ${envs[@]+"${envs[@]}"} "$work/datalid-$v" eval "$dir" --workers 1 --format json ${EVAL_FLAGS:-} >"$work/$v.$i.json" 2>/dev/null; } 2>>"$work/$v.cpu" || true
+		{ time env ${envs[@]+"${envs[@]}"} "$work/datalid-$v" eval "$dir" --workers 1 --format json ${EVAL_FLAGS:-} >"$work/$v.$i.json" 2>"$work/$v.err"; } 2>>"$work/$v.cpu" ||
+			{ echo "latency-compare: the $v binary failed:" >&2; cat "$work/$v.err" >&2; exit 1; }
 	done
 done
 
