@@ -43,7 +43,10 @@ func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, c
 	var idx []int
 	for i := from; i < len(res.Regions) && i < len(crops); i++ {
 		r := res.Regions[i]
-		if r.Source != "" && r.Source != "beam" && r.Source != "tile" {
+		if r.Source != "" && r.Source != "beam" && r.Source != "tile" && r.Source != "dots" {
+			continue // already re-read by a look of its own
+		}
+		if split && !tall(crops[i]) {
 			continue
 		}
 		text := r.Text.Text
@@ -74,9 +77,6 @@ func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, c
 			return false, crops, err
 		}
 		if split {
-			if !tall(crops[i]) {
-				continue
-			}
 			t, ok, err := p.splitRead(ctx, crops[i])
 			if err != nil {
 				return false, crops, err
