@@ -4,7 +4,10 @@
 // the package did not exist, while a read alone on the machine finishes sooner.
 package cores
 
-import "sync/atomic"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Pool is a count of idle cores. A nil *Pool lends nothing. It is safe for concurrent use.
 type Pool struct{ idle atomic.Int64 }
@@ -23,8 +26,7 @@ func (p *Pool) Hold() (release func()) {
 		return func() {}
 	}
 	p.idle.Add(-1)
-	var once sync1
-	return func() { once.do(func() { p.idle.Add(1) }) }
+	return sync.OnceFunc(func() { p.idle.Add(1) })
 }
 
 // Borrow takes up to want idle cores and reports how many it got; release gives them back.
@@ -39,8 +41,8 @@ func (p *Pool) Borrow(want int) (n int, release func()) {
 			return 0, func() {}
 		}
 		if p.idle.CompareAndSwap(idle, idle-k) {
-			var once sync1
-			return int(k), func() { once.do(func() { p.idle.Add(k) }) }
+			// Once: a deferred release after an early one must not lend the cores twice.
+			return int(k), sync.OnceFunc(func() { p.idle.Add(k) })
 		}
 	}
 }
@@ -51,14 +53,4 @@ func (p *Pool) Idle() int {
 		return 0
 	}
 	return int(p.idle.Load())
-}
-
-// sync1 runs a release once, so a deferred release after an early one cannot lend a core
-// twice.
-type sync1 struct{ done atomic.Bool }
-
-func (s *sync1) do(f func()) {
-	if s.done.CompareAndSwap(false, true) {
-		f()
-	}
 }

@@ -126,6 +126,10 @@ func joinMonthZeros(toks []token) []token {
 	out := toks[:0:0]
 	for i := 0; i < len(toks); i++ {
 		tk := toks[i]
+		zn := "" // PR00: the keyword a letter run and its glued zeros spell
+		if word(i) && zero(i+1) && glued(tk, toks[i+1]) && !named(tk.s) {
+			zn = zeroName(tk.s, toks[i+1].s)
+		}
 		switch {
 		case word(i) && zero(i+1) && toks[i+1].s == "0" && word(i+2) && glued(tk, toks[i+1]) && glued(toks[i+1], toks[i+2]) &&
 			named(tk.s+"O"+toks[i+2].s): // N0V, PR0D
@@ -135,8 +139,8 @@ func joinMonthZeros(toks []token) []token {
 			(i == 0 || !glued(toks[i-1], tk)): // 0CT
 			out = append(out, token{kind: tokWord, s: "O" + toks[i+1].s, start: tk.start, end: toks[i+1].end})
 			i++
-		case word(i) && zero(i+1) && glued(tk, toks[i+1]) && !named(tk.s) && zeroName(tk.s, toks[i+1].s) != "": // PR00
-			out = append(out, token{kind: tokWord, s: zeroName(tk.s, toks[i+1].s), start: tk.start, end: toks[i+1].end})
+		case zn != "": // PR00
+			out = append(out, token{kind: tokWord, s: zn, start: tk.start, end: toks[i+1].end})
 			i++
 		case word(i) && zero(i+1) && glued(tk, toks[i+1]) && monthOf(tk.s+"O") > 0 && !named(tk.s): // AG0, AG02025
 			out = append(out, token{kind: tokWord, s: tk.s + "O", start: tk.start, end: tk.end + 1})

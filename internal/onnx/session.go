@@ -4,6 +4,7 @@ package onnx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -174,7 +175,7 @@ func (s *Session) RunShaped(ctx context.Context, shape []int64, data []float32, 
 	}
 	defer out.Destroy()
 	gotShape, got, err := s.run(ctx, shape, data, out)
-	if err != nil && ctx.Err() == nil {
+	if err != nil && ctx.Err() == nil && !errors.Is(err, ErrClosed) {
 		s.unshaped.Store(true)
 		return s.Run(ctx, shape, data)
 	}

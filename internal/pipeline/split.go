@@ -32,7 +32,11 @@ func (p *Pipeline) splitRead(ctx context.Context, crop *image.RGBA) (recognize.T
 		draw.Draw(band, band.Rect, crop, b.Min, draw.Src)
 		in = append(in, band)
 	}
-	if p.st.Classifier != nil {
+	// With a classifier the lines are read once, in its orientation; without, both ways.
+	both := p.st.Classifier == nil
+	if both {
+		in = append(in, turnLines(in)...)
+	} else {
 		up, err := p.st.Classifier.Upside(ctx, in)
 		if err != nil {
 			return recognize.Text{}, false, fmt.Errorf("angle classification of split lines: %w", err)
@@ -40,16 +44,13 @@ func (p *Pipeline) splitRead(ctx context.Context, crop *image.RGBA) (recognize.T
 		if turned(up) {
 			in = turnLines(in)
 		}
-		texts, _, err := p.st.Recognizer.Read(ctx, in)
-		if err != nil {
-			return recognize.Text{}, false, fmt.Errorf("recognition of split lines: %w", err)
-		}
-		return join(texts), true, nil
 	}
-	in = append(in, turnLines(in)...)
 	texts, _, err := p.st.Recognizer.Read(ctx, in)
 	if err != nil {
 		return recognize.Text{}, false, fmt.Errorf("recognition of split lines: %w", err)
+	}
+	if !both {
+		return join(texts), true, nil
 	}
 	up, down := join(texts[:n]), join(texts[n:])
 	if down.Confidence > up.Confidence {
