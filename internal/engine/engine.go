@@ -96,7 +96,7 @@ func (e *Engine) Info() (Info, error) {
 }
 
 // Limits are the decode limits in force.
-func (e *Engine) Limits() imageio.Limits { return limits(e.cfg) }
+func (e *Engine) Limits() imageio.Limits { return DecodeLimits(e.cfg) }
 
 func (e *Engine) load() error {
 	e.once.Do(func() { e.loadErr = e.build() })
@@ -163,7 +163,7 @@ func (e *Engine) build() error {
 		models["classifier"] = m.Path(m.Classifier)
 	}
 	e.pipe, err = pipeline.New(pipeline.Config{
-		Limits:            limits(e.cfg),
+		Limits:            DecodeLimits(e.cfg),
 		WorkingLongSide:   e.cfg.Decode.WorkingLongSide,
 		MinTextConfidence: rc.MinConfidence,
 		Dates:             dates.Options{PreferMonthFirst: e.cfg.Dates.PreferMonthFirst},
@@ -178,7 +178,8 @@ func (e *Engine) build() error {
 	return nil
 }
 
-func limits(c config.Config) imageio.Limits {
+// DecodeLimits are the decode limits cfg sets, for callers that decode a photo themselves.
+func DecodeLimits(c config.Config) imageio.Limits {
 	return imageio.Limits{MaxBytes: c.Decode.MaxBytes, MaxPixels: c.Decode.MaxPixels, MaxSide: c.Decode.MaxSide}
 }
 

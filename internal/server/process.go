@@ -16,6 +16,7 @@ import (
 
 	"github.com/datalid/datalid/api"
 	"github.com/datalid/datalid/internal/dates"
+	"github.com/datalid/datalid/internal/engine"
 	"github.com/datalid/datalid/internal/imageio"
 	"github.com/datalid/datalid/internal/pipeline"
 	"github.com/datalid/datalid/internal/report"
@@ -238,8 +239,7 @@ func (s *Server) readOne(ctx context.Context, data []byte, opt options) (*api.Pr
 	if opt.images.Any() {
 		// The photo is decoded again only when pictures are asked for; the read above never
 		// keeps it, so plain requests stay light.
-		img, err := imageio.Decode(data, imageio.Options{TargetLongSide: 1280, Limits: imageio.Limits{
-			MaxBytes: s.cfg.Decode.MaxBytes, MaxPixels: s.cfg.Decode.MaxPixels, MaxSide: s.cfg.Decode.MaxSide}})
+		img, err := imageio.Decode(data, imageio.Options{TargetLongSide: 1280, Limits: engine.DecodeLimits(s.cfg)})
 		if err != nil {
 			return nil, err
 		}
