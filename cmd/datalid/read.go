@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,6 +23,7 @@ func newReadCmd(g *globalFlags) *cobra.Command {
 		format  string
 		today   string
 		workers int
+		debug   string
 	)
 	cmd := &cobra.Command{
 		Use:   "read [flags] PATH...",
@@ -52,13 +55,14 @@ func newReadCmd(g *globalFlags) *cobra.Command {
 			}
 			defer eng.Close()
 			workers = resolveWorkers(workers, cfg.Pipeline.Workers)
-			return readAll(cmd.Context(), eng, files, workers, ref, out)
+			return readAll(cmd.Context(), eng, files, workers, ref, out, debug)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&format, "format", "table", "output format: table, json, jsonl or csv")
 	f.StringVar(&today, "today", "", "reference day YYYY-MM-DD for is_expired and days_until_expiry (default: the current date)")
 	f.IntVar(&workers, "workers", 0, "images read in parallel (default: pipeline.workers from the config)")
+	f.StringVar(&debug, "debug", "", "write, per photo, pictures of what each look found into this folder (probability map, boxes, crops)")
 	return cmd
 }
 
@@ -73,7 +77,7 @@ func parseToday(s string) (dates.Date, error) {
 	return d, nil
 }
 
-func readAll(ctx context.Context, eng *engine.Engine, files []string, workers int, today dates.Date, out report.Writer) error {
+func readAll(ctx context.Context, eng *engine.Engine, files []string, workers int, today dates.Date, out report.Writer, debug string) error {
 	bar := newProgress(len(files), "reading")
 	failed := 0
 	maxBytes := eng.Limits().MaxBytes
@@ -82,9 +86,12 @@ func readAll(ctx context.Context, eng *engine.Engine, files []string, workers in
 		data, err := readLimited(files[i], maxBytes)
 		if err == nil {
 			var res *pipeline.Result
-			if res, err = eng.Read(ctx, data, pipeline.Options{}); err == nil {
+			if res, err = eng.Read(ctx, data, pipeline.Options{Debug: debug != ""}); err == nil {
 				resp := report.Response(res, today, time.Now())
 				row.Response = &resp
+				if debug != "" {
+					err = report.WriteDebug(debugDir(debug, files[i]), res)
+				}
 			}
 		}
 		if err != nil {
@@ -114,4 +121,11 @@ func readAll(ctx context.Context, eng *engine.Engine, files []string, workers in
 		return errReported
 	}
 	return nil
+}
+
+// debugDir is the folder of one photo's debug pictures: its path, made one folder name.
+func debugDir(root, file string) string {
+	name := strings.TrimSuffix(filepath.Clean(file), filepath.Ext(file))
+	name = strings.TrimLeft(strings.NewReplacer("/", "_", "\\", "_", "..", "_").Replace(name), "_.")
+	return filepath.Join(root, name)
 }

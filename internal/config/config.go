@@ -124,6 +124,7 @@ type DetectionConfig struct {
 	UnclipRatio   float64 `yaml:"unclip_ratio"`   // how far boxes are grown
 	MaxCandidates int     `yaml:"max_candidates"` // contours considered per image
 	MinSize       float64 `yaml:"min_size"`       // shortest box side kept, in pixels
+	PolygonScore  bool    `yaml:"polygon_score"`  // rescore failing boxes over their outline
 }
 
 // ClassifierConfig configures the 0°/180° angle classifier.

@@ -45,6 +45,7 @@ func defaults() Config {
 			UnclipRatio:   1.5,
 			MaxCandidates: 1000,
 			MinSize:       3,
+			PolygonScore:  true,
 		},
 		Classifier:  ClassifierConfig{Enabled: true, Thresh: 0.9, BatchSize: 8},
 		Recognition: RecognitionConfig{Height: 48, MaxWidth: 1600, BatchSize: 6, MinConfidence: 0.5},
@@ -57,7 +58,7 @@ func defaults() Config {
 		},
 		SecondLook: SecondLookConfig{
 			Enabled: true, MinConfidence: 0.4, BeamWidth: 24, MinBeamProb: 0.01,
-			TileGrid: 2, TileOverlap: 0.15, DotMatrix: true,
+			TileGrid: 2, TileOverlap: 0.15, DotMatrix: true, Dense: true,
 		},
 		Pipeline: PipelineConfig{Workers: 1, Timeout: 30 * time.Second, LendIdleCores: true},
 		Batching: BatchingConfig{MaxBatchSize: 8, MaxWait: 10 * time.Millisecond, QueueSize: 64},

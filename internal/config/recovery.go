@@ -21,6 +21,9 @@ type SecondLookConfig struct {
 	TileOverlap float64 `yaml:"tile_overlap"`
 	// DotMatrix reads the photo once more with dot-matrix dots merged into strokes.
 	DotMatrix bool `yaml:"dot_matrix"`
+	// Dense detects the text-dense areas of the first pass again at the decoded image's full
+	// resolution, scaled to the detector's best text height (small print on large photos).
+	Dense bool `yaml:"dense"`
 }
 
 // PreprocessingConfig holds crop preprocessing chains: step names joined by "+", from

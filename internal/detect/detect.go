@@ -29,6 +29,9 @@ type Config struct {
 	UnclipRatio   float64 // how far boxes are grown back out (DB shrinks text when training)
 	MaxCandidates int
 	MinSize       float64 // boxes with a shorter side are dropped
+	// PolygonScore scores a box that fails BoxThresh again over its text's own outline (the
+	// convex hull of its pixels) rather than its rectangle: PaddleOCR's "slow" score mode.
+	PolygonScore bool
 }
 
 // DefaultConfig returns PaddleOCR's PP-OCRv4 inference defaults.
@@ -79,12 +82,29 @@ func New(cfg Config, r Runner) (*Detector, error) {
 	return &Detector{cfg: cfg, run: r}, nil
 }
 
+// Map is a probability map of text: W×H values in [0,1], each covering SX×SY pixels of the
+// image it was computed for.
+type Map struct {
+	W, H   int
+	SX, SY float64
+	Prob   []float32
+}
+
+// LimitSideLen is the long side of the detector's input: larger images are shrunk to it.
+func (d *Detector) LimitSideLen() int { return d.cfg.LimitSideLen }
+
 // Detect returns the text boxes of img in reading order (top to bottom, then left to right).
 func (d *Detector) Detect(ctx context.Context, img *image.RGBA) ([]Box, Timings, error) {
+	boxes, _, tm, err := d.DetectMap(ctx, img)
+	return boxes, tm, err
+}
+
+// DetectMap is Detect that also returns the probability map the boxes came from.
+func (d *Detector) DetectMap(ctx context.Context, img *image.RGBA) ([]Box, Map, Timings, error) {
 	var tm Timings
 	b := img.Bounds()
 	if b.Dx() <= 0 || b.Dy() <= 0 {
-		return nil, tm, ErrEmptyImage
+		return nil, Map{}, tm, ErrEmptyImage
 	}
 	t0 := time.Now()
 	w, h := InputSize(b.Dx(), b.Dy(), d.cfg.LimitSideLen)
@@ -95,15 +115,16 @@ func (d *Detector) Detect(ctx context.Context, img *image.RGBA) ([]Box, Timings,
 	shape, prob, err := d.run.Run(ctx, []int64{1, 3, int64(h), int64(w)}, data)
 	tm.Run = time.Since(t1)
 	if err != nil {
-		return nil, tm, err
+		return nil, Map{}, tm, err
 	}
 	if len(shape) != 4 || shape[2] != int64(h) || shape[3] != int64(w) {
-		return nil, tm, fmt.Errorf("detect: model output shape %v, want [1 1 %d %d]", shape, h, w)
+		return nil, Map{}, tm, fmt.Errorf("detect: model output shape %v, want [1 1 %d %d]", shape, h, w)
 	}
 	t2 := time.Now()
-	boxes := d.boxes(prob, w, h, float64(b.Dx())/float64(w), float64(b.Dy())/float64(h), b.Dx(), b.Dy())
+	m := Map{W: w, H: h, SX: float64(b.Dx()) / float64(w), SY: float64(b.Dy()) / float64(h), Prob: prob[:w*h]}
+	boxes := d.boxes(m, b.Dx(), b.Dy())
 	tm.Post = time.Since(t2)
-	return boxes, tm, nil
+	return boxes, m, tm, nil
 }
 
 // InputSize is PaddleOCR's DetResizeForTest with limit_type "max": shrink so the long side is
@@ -144,9 +165,9 @@ func Normalize(img *image.RGBA) []float32 {
 	return out
 }
 
-// boxes is DB post-processing on the w×h probability map, scaled by (sx, sy) into an image of
-// size imgW×imgH.
-func (d *Detector) boxes(prob []float32, w, h int, sx, sy float64, imgW, imgH int) []Box {
+// boxes is DB post-processing on the probability map, scaled into an image of size imgW×imgH.
+func (d *Detector) boxes(m Map, imgW, imgH int) []Box {
+	prob, w, h, sx, sy := m.Prob, m.W, m.H, m.SX, m.SY
 	mask := make([]bool, w*h)
 	th := float32(d.cfg.Thresh)
 	for i, p := range prob[:w*h] {
@@ -160,6 +181,10 @@ func (d *Detector) boxes(prob []float32, w, h int, sx, sy float64, imgW, imgH in
 			continue
 		}
 		score := imgproc.MeanInQuad(prob, w, h, r.Corners())
+		if score < d.cfg.BoxThresh && d.cfg.PolygonScore {
+			// A curved or slanted line fills little of its rectangle: score its own outline.
+			score = max(score, imgproc.MeanInPolygon(prob, w, h, hull))
+		}
 		if score < d.cfg.BoxThresh {
 			continue
 		}

@@ -105,3 +105,49 @@ func clampInt(v float64, lo, hi int) int {
 	}
 	return int(v)
 }
+
+// MeanInPolygon returns the mean of prob over the convex polygon poly (a hull from
+// Components), rows sampled at pixel centres: PaddleOCR's "slow" box score, which follows a
+// curved or slanted line of text where the minimum-area rectangle around it is mostly
+// background.
+func MeanInPolygon(prob []float32, w, h int, poly []Point) float64 {
+	if w <= 0 || h <= 0 || len(prob) < w*h || len(poly) == 0 {
+		return 0
+	}
+	y0, y1 := math.Inf(1), math.Inf(-1)
+	for _, p := range poly {
+		y0, y1 = math.Min(y0, p.Y), math.Max(y1, p.Y)
+	}
+	var sum float64
+	var count int
+	for y := clampInt(math.Floor(y0), 0, h-1); y <= clampInt(math.Ceil(y1), 0, h-1); y++ {
+		fy := float64(y)
+		xl, xr := math.Inf(1), math.Inf(-1)
+		for i, a := range poly {
+			b := poly[(i+1)%len(poly)]
+			if (a.Y > fy) == (b.Y > fy) && a.Y != fy && b.Y != fy {
+				continue
+			}
+			if a.Y == b.Y {
+				if a.Y == fy {
+					xl, xr = math.Min(xl, math.Min(a.X, b.X)), math.Max(xr, math.Max(a.X, b.X))
+				}
+				continue
+			}
+			x := a.X + (fy-a.Y)*(b.X-a.X)/(b.Y-a.Y)
+			xl, xr = math.Min(xl, x), math.Max(xr, x)
+		}
+		if xl > xr {
+			continue
+		}
+		lo, hi := clampInt(math.Round(xl), 0, w-1), clampInt(math.Round(xr), 0, w-1)
+		for _, v := range prob[y*w+lo : y*w+hi+1] {
+			sum += float64(v)
+		}
+		count += hi - lo + 1
+	}
+	if count == 0 {
+		return 0
+	}
+	return sum / float64(count)
+}

@@ -1,9 +1,7 @@
 package pipeline
 
 import (
-	"context"
 	"fmt"
-	"image"
 
 	"github.com/datalid/datalid/internal/detect"
 	"github.com/datalid/datalid/internal/imgproc"
@@ -12,70 +10,50 @@ import (
 // dots looks again for dot-matrix print: the detector sees separate dots as specks or
 // fragments ("...·", "0", "88"), so the working image is read once more with its dark ink
 // grown until the dots of a character touch. Regions found there that the first pass did
-// not already have replace the fragments they cover when they read as a date. It returns
-// crops with the new regions' crops appended.
-func (p *Pipeline) dots(ctx context.Context, work *image.RGBA, toOrig float64, crops []*image.RGBA, res *Result, opt Options) ([]*image.RGBA, error) {
-	w, h := work.Rect.Dx(), work.Rect.Dy()
+// not already have are read from the merged image; fragments they cover are dropped when
+// they read as a date.
+func (p *Pipeline) dots(l *look) error {
+	w, h := l.work.Rect.Dx(), l.work.Rect.Dy()
 	// Dots sit about 1/250 of a printed line's width apart on the photos and renders seen;
 	// growing ink by a third of a typical gap joins them without closing letter counters.
-	merged := imgproc.MergeDots(work, max(1, max(w, h)/700))
-	boxes, _, err := p.st.Detector.Detect(ctx, merged)
+	merged := imgproc.MergeDots(l.work, max(1, max(w, h)/700))
+	boxes, _, err := p.st.Detector.Detect(l.ctx, merged)
 	if err != nil {
-		return crops, fmt.Errorf("dot-matrix detection: %w", err)
+		return fmt.Errorf("dot-matrix detection: %w", err)
 	}
 	var fresh []detect.Box
 	for _, b := range boxes {
-		if !duplicate(rectOf(b.Quad.Scale(toOrig, toOrig)), res.Regions) {
+		if !duplicate(rectOf(b.Quad.Scale(l.toOrig, l.toOrig)), l.res.Regions) {
 			fresh = append(fresh, b)
 		}
 	}
-	if len(fresh) == 0 {
-		return crops, nil
+	from := len(l.res.Regions)
+	if err := p.addFound(l, l.onWork(merged), fresh, "dots"); err != nil {
+		return err
 	}
-	var tm Timings
-	regions, cs, err := p.readBoxes(ctx, merged, fresh, toOrig, opt, &tm)
-	if err != nil {
-		return crops, err
-	}
-	from := len(res.Regions)
-	res.Regions = append(res.Regions, regions...)
-	crops = append(crops, cs...)
-	for i := from; i < len(res.Regions); i++ {
-		res.Regions[i].Source = "dots"
-	}
-	p.beamRegions(res.Regions, from)
-	if p.rec.MaxRetryRegions > 0 {
-		// A merged box often spans two printed lines: read it line by line, or zoomed.
-		for _, split := range []bool{true, false} {
-			if _, crops, err = p.zoom(ctx, merged, toOrig, crops, res, opt, from, split); err != nil {
-				return crops, err
-			}
-		}
-	}
-	// Fragments inside a new region that reads as a date are that date, misread.
+	p.dropCovered(l, from)
+	return nil
+}
+
+// dropCovered drops first-pass fragments inside a region added from index from on that reads
+// as a date: they are that date, misread.
+func (p *Pipeline) dropCovered(l *look, from int) {
+	res := l.res
 	drop := map[int]bool{}
 	for i := from; i < len(res.Regions); i++ {
 		if _, ok := p.hasDate(res.Regions[i].Text.Text, 0); !ok {
 			continue
 		}
 		big := rectOf(res.Regions[i].Quad)
-		for k := range from {
+		for k := range min(from, len(res.Regions)) {
 			if overlapShare(rectOf(res.Regions[k].Quad), big) > 0.6 && area(res.Regions[k].Quad) < area(res.Regions[i].Quad) {
 				drop[k] = true
 			}
 		}
 	}
 	if len(drop) > 0 {
-		keptR, keptC := res.Regions[:0:0], crops[:0:0]
-		for i := range res.Regions {
-			if !drop[i] {
-				keptR, keptC = append(keptR, res.Regions[i]), append(keptC, crops[i])
-			}
-		}
-		res.Regions, crops = keptR, keptC
+		l.replace(drop, nil)
 	}
-	p.findDates(res)
-	return crops, nil
 }
 
 // duplicate reports a box (original pixels) that is nearly the same as a region already

@@ -45,6 +45,9 @@ type Stages struct {
 // Options are per-call switches.
 type Options struct {
 	KeepCrops bool // keep each region's rectified crop in the result (for API crop images)
+	// Debug keeps a Trace in the result: the working image, the probability map and what
+	// each look produced, with crops.
+	Debug bool
 }
 
 // Region is one detected text region and what was read in it.
@@ -54,10 +57,12 @@ type Region struct {
 	Text    recognize.Text
 	Flipped bool          // turned 180° by the angle classifier
 	RecTime time.Duration // this crop's share of recognition time
-	Crop    *image.RGBA   // only with Options.KeepCrops
-	// Source says which look produced Text: "" for the first pass, "beam" for the
-	// date-aware decoder, "retry:<chain>" for a preprocessed retry, "tile" for a region
-	// only the tiled detector pass found.
+	// Crop is the oriented crop Text was read from; kept in a Result only with
+	// Options.KeepCrops or Options.Debug.
+	Crop *image.RGBA
+	// Source says which look produced Text: "" for the first pass, else the second look's
+	// name (see StepNames), "retry:<chain>" for a preprocessed retry, with "+beam" or
+	// "+split" when a region found by one look was read by another's means.
 	Source string
 }
 
@@ -86,6 +91,7 @@ type Result struct {
 	Lines         []Line
 	Dates         dates.Result
 	Timings       Timings
+	Trace         *Trace // only with Options.Debug
 }
 
 // Pipeline runs the stages. It is safe for concurrent use.
@@ -136,7 +142,7 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 	if p.cfg.WorkingLongSide > 0 {
 		work = shrinkTo(work, p.cfg.WorkingLongSide)
 	}
-	boxes, dt, err := p.st.Detector.Detect(ctx, work)
+	boxes, pm, dt, err := p.st.Detector.DetectMap(ctx, work)
 	res.Timings.DetectPre, res.Timings.DetectRun, res.Timings.DetectPost = dt.Pre, dt.Run, dt.Post
 	if err != nil {
 		return nil, fmt.Errorf("detection: %w", err)
@@ -145,32 +151,43 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 		return nil, err
 	}
 	// Coordinates go back to the original image so callers never see the working scale.
-	toOrig := float64(img.OrigW) / float64(work.Rect.Dx())
-	regions, crops, err := p.readBoxes(ctx, work, boxes, toOrig, opt, &res.Timings)
-	if err != nil {
+	l := &look{ctx: ctx, work: work, full: img.RGBA, toOrig: float64(img.OrigW) / float64(work.Rect.Dx()), opt: opt, res: res, prob: pm}
+	if opt.Debug {
+		l.trace = &Trace{Work: work, Scale: 1 / l.toOrig, Prob: pm}
+	}
+	first := l.trace.snapshot(nil)
+	if res.Regions, err = p.readBoxes(l, l.workFrame(), boxes, &res.Timings); err != nil {
 		return nil, err
 	}
-	res.Regions = regions
 	p.findDates(res)
+	l.trace.record("first", time.Since(start), first, res.Regions)
 	if !p.confident(res) {
 		t := time.Now()
-		err := p.secondLook(ctx, work, toOrig, crops, res, opt)
+		err := p.secondLook(l)
 		res.Timings.SecondLook = time.Since(t)
 		if err != nil {
 			return nil, err
 		}
 	}
+	if !opt.KeepCrops && !opt.Debug {
+		for i := range res.Regions {
+			res.Regions[i].Crop = nil
+		}
+	}
+	res.Trace = l.trace
 	res.Timings.Total = time.Since(start)
 	return res, nil
 }
 
-// readBoxes crops, orients and recognises boxes of work; it returns the regions (in original
-// coordinates) and the oriented crops. Stage times are added to tm.
-func (p *Pipeline) readBoxes(ctx context.Context, work *image.RGBA, boxes []detect.Box, toOrig float64, opt Options, tm *Timings) ([]Region, []*image.RGBA, error) {
+// readBoxes crops boxes (in f's pixels) from f's image, orients and recognises them; it
+// returns the regions in original coordinates, each with its oriented crop. Stage times are
+// added to tm.
+func (p *Pipeline) readBoxes(l *look, f frame, boxes []detect.Box, tm *Timings) ([]Region, error) {
+	ctx := l.ctx
 	t := time.Now()
 	crops := make([]*image.RGBA, len(boxes))
 	for i, b := range boxes {
-		crops[i] = Crop(work, b.Quad)
+		crops[i] = Crop(f.img, b.Quad)
 	}
 	tm.Crop += time.Since(t)
 
@@ -179,7 +196,7 @@ func (p *Pipeline) readBoxes(ctx context.Context, work *image.RGBA, boxes []dete
 		t = time.Now()
 		var err error
 		if flipped, err = p.st.Classifier.Upside(ctx, crops); err != nil {
-			return nil, nil, fmt.Errorf("angle classification: %w", err)
+			return nil, fmt.Errorf("angle classification: %w", err)
 		}
 		for i, f := range flipped {
 			if f {
@@ -199,19 +216,15 @@ func (p *Pipeline) readBoxes(ctx context.Context, work *image.RGBA, boxes []dete
 	}
 	texts, recTimes, err := p.st.Recognizer.Read(ctx, in)
 	if err != nil {
-		return nil, nil, fmt.Errorf("recognition: %w", err)
+		return nil, fmt.Errorf("recognition: %w", err)
 	}
 	tm.Recognize += time.Since(t)
 
 	regions := make([]Region, len(boxes))
 	for i, b := range boxes {
-		r := Region{Quad: b.Quad.Scale(toOrig, toOrig), Score: b.Score, Text: texts[i], Flipped: flipped[i], RecTime: recTimes[i]}
-		if opt.KeepCrops {
-			r.Crop = crops[i]
-		}
-		regions[i] = r
+		regions[i] = Region{Quad: f.orig(b.Quad), Score: b.Score, Text: texts[i], Flipped: flipped[i], RecTime: recTimes[i], Crop: crops[i]}
 	}
-	return regions, crops, nil
+	return regions, nil
 }
 
 // findDates groups the regions into lines and reads their dates.

@@ -69,8 +69,11 @@ func TestRetryStopsAtTheFirstRegionThatReadsADate(t *testing.T) {
 		{Quad: imgproc.Quad{{X: 0, Y: 60}, {X: 96, Y: 60}, {X: 96, Y: 108}, {X: 0, Y: 108}}, Text: recognize.Text{Text: "8 18 88", Confidence: 0.4}},
 		{Quad: imgproc.Quad{{X: 0, Y: 120}, {X: 96, Y: 120}, {X: 96, Y: 168}, {X: 0, Y: 168}}, Text: recognize.Text{Text: "5 5", Confidence: 0.5}},
 	}}
-	crops := []*image.RGBA{greyCrop(150), greyCrop(0), greyCrop(150)} // LOT, the date, LOT
-	if err := p.retry(context.Background(), greyCrop(0), 1, crops, res); err != nil {
+	for i, grey := range []uint8{150, 0, 150} { // LOT, the date, LOT
+		res.Regions[i].Crop = greyCrop(grey)
+	}
+	l := &look{ctx: context.Background(), work: greyCrop(0), toOrig: 1, res: res}
+	if err := p.retry(l); err != nil {
 		t.Fatal(err)
 	}
 	if len(run.batches) != 1 || run.batches[0] != 2 {

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"context"
 	"fmt"
 	"image"
 	"image/draw"
@@ -36,6 +35,8 @@ type Recovery struct {
 	TileOverlap float64
 	// DotMatrix reads the photo once more with dot-matrix dots merged (see dots).
 	DotMatrix bool
+	// Dense detects text-dense areas of the first pass again at full working resolution.
+	Dense bool
 }
 
 // Preprocessing is config's preprocessing section (see docs/config.md).
@@ -54,11 +55,12 @@ type SecondLook struct {
 	TileGrid      int
 	TileOverlap   float64
 	DotMatrix     bool
+	Dense         bool
 }
 
 // on reports whether any second look is configured.
 func (r Recovery) on() bool {
-	return r.Beam.Width > 0 || (len(r.Variants) > 0 && r.MaxRetryRegions > 0) || r.TileGrid > 1 || r.DotMatrix
+	return r.Beam.Width > 0 || (len(r.Variants) > 0 && r.MaxRetryRegions > 0) || r.TileGrid > 1 || r.DotMatrix || r.Dense
 }
 
 // recovery parses the preprocessing chains and builds the second-look bounds.
@@ -75,7 +77,7 @@ func (c Config) recovery() (Chain, Recovery, error) {
 		MinConfidence: sl.MinConfidence,
 		Beam:          recognize.BeamOptions{Width: sl.BeamWidth, Confident: recognize.DefaultBeam.Confident},
 		MinBeamProb:   sl.MinBeamProb,
-		TileGrid:      sl.TileGrid, TileOverlap: sl.TileOverlap, DotMatrix: sl.DotMatrix,
+		TileGrid:      sl.TileGrid, TileOverlap: sl.TileOverlap, DotMatrix: sl.DotMatrix, Dense: sl.Dense,
 		MaxRetryRegions: c.Preprocessing.MaxRetryRegions,
 	}
 	for _, v := range c.Preprocessing.RetryVariants {
@@ -151,57 +153,6 @@ func dateLike(text string) bool {
 	return false
 }
 
-func (p *Pipeline) secondLook(ctx context.Context, work *image.RGBA, toOrig float64, crops []*image.RGBA, res *Result, opt Options) error {
-	rc := p.rec
-	if p.beamRegions(res.Regions, 0) {
-		p.findDates(res)
-		if p.confident(res) {
-			return nil
-		}
-	}
-	zoom := func(from int, split bool) (bool, error) {
-		if rc.MaxRetryRegions == 0 {
-			return false, nil
-		}
-		changed, cs, err := p.zoom(ctx, work, toOrig, crops, res, opt, from, split)
-		crops = cs
-		return err == nil && changed && p.confident(res), err
-	}
-	if done, err := zoom(0, true); done || err != nil {
-		return err
-	}
-	if len(rc.Variants) > 0 && rc.MaxRetryRegions > 0 {
-		if err := p.retry(ctx, work, toOrig, crops, res); err != nil {
-			return err
-		}
-		if p.confident(res) {
-			return nil
-		}
-	}
-	if done, err := zoom(0, false); done || err != nil {
-		return err
-	}
-	if rc.DotMatrix {
-		var err error
-		if crops, err = p.dots(ctx, work, toOrig, crops, res, opt); err != nil || p.confident(res) {
-			return err
-		}
-	}
-	if rc.TileGrid > 1 {
-		from := len(res.Regions)
-		var err error
-		if crops, err = p.tiles(ctx, work, toOrig, crops, res, opt); err != nil || p.confident(res) {
-			return err
-		}
-		if done, err := zoom(from, true); done || err != nil {
-			return err
-		}
-		_, err = zoom(from, false)
-		return err
-	}
-	return nil
-}
-
 // minLookScore is the least parse score a date found by a second look needs. A second look
 // searches many readings, so a weak shape (a bare 6-digit run, a month/year pair) turns up
 // by chance; measured on the project's photos, those were wrong more often than right.
@@ -220,6 +171,12 @@ func (p *Pipeline) hasDate(text string, minScore float64) (float64, bool) {
 func (p *Pipeline) acceptDate(s string) bool {
 	_, ok := p.hasDate(s, minLookScore)
 	return ok
+}
+
+// lookBeam re-reads every region with the date-aware decoder.
+func (p *Pipeline) lookBeam(l *look) error {
+	p.beamRegions(l.res.Regions, 0)
+	return nil
 }
 
 // beamRegions re-reads, with the date-aware decoder, every region from index from on whose
@@ -242,9 +199,18 @@ func (p *Pipeline) beamRegions(rs []Region, from int) bool {
 		if !ok || alt.Prob < rc.MinBeamProb {
 			continue
 		}
-		r.Text, r.Source, changed = alt, "beam", true
+		r.Text, changed = alt, true
+		r.Source = joinSource(r.Source, "beam")
 	}
 	return changed
+}
+
+// joinSource names a reading made by look by on a region found by look of.
+func joinSource(of, by string) string {
+	if of == "" {
+		return by
+	}
+	return of + "+" + by
 }
 
 // retryCandidates picks the regions a retry may help: no date in their text, most digits
@@ -279,23 +245,23 @@ func (p *Pipeline) retryCandidates(rs []Region, n int) []int {
 // best-scoring date a variant reads when it beats the region's own. It stops at the first
 // region that makes the photo's date confident: the region most like a date is usually the
 // one, so a rescued photo pays for one region's variants, not every region's.
-func (p *Pipeline) retry(ctx context.Context, work *image.RGBA, toOrig float64, crops []*image.RGBA, res *Result) error {
-	rc := p.rec
+func (p *Pipeline) retry(l *look) error {
+	rc, res := p.rec, l.res
 	for _, i := range p.retryCandidates(res.Regions, rc.MaxRetryRegions) {
 		in := make([]*image.RGBA, len(rc.Variants))
 		for k, v := range rc.Variants {
-			c := crops[i]
+			c := res.Regions[i].Crop
 			if v.expands() {
-				q := res.Regions[i].Quad.Scale(1/toOrig, 1/toOrig)
+				q := l.workQuad(res.Regions[i])
 				h := max(imgproc.Dist(q[0], q[3]), imgproc.Dist(q[1], q[2]))
-				c = Crop(work, expandQuad(q, expandBy*h))
+				c = Crop(l.work, expandQuad(q, expandBy*h))
 				if res.Regions[i].Flipped {
 					c = imgproc.Rotate180(c)
 				}
 			}
 			in[k] = v.Apply(c)
 		}
-		texts, _, err := p.st.Recognizer.Read(ctx, in)
+		texts, _, err := p.st.Recognizer.Read(l.ctx, in)
 		if err != nil {
 			return fmt.Errorf("recognition retry: %w", err)
 		}
@@ -324,49 +290,71 @@ func (p *Pipeline) retry(ctx context.Context, work *image.RGBA, toOrig float64, 
 	return nil
 }
 
-// tiles runs the detector over overlapping tiles of work and reads the regions the first
-// pass missed.
-// It returns crops with the new regions' crops appended.
-func (p *Pipeline) tiles(ctx context.Context, work *image.RGBA, toOrig float64, crops []*image.RGBA, res *Result, opt Options) ([]*image.RGBA, error) {
+// tiles runs the detector over overlapping tiles of the working image and reads the regions
+// the first pass missed; merged or unsure ones among them are then split and zoomed.
+func (p *Pipeline) tiles(l *look) error {
 	rc := p.rec
-	w, h := work.Rect.Dx(), work.Rect.Dy()
+	w, h := l.work.Rect.Dx(), l.work.Rect.Dy()
 	var found []detect.Box
 	for _, r := range tileRects(w, h, rc.TileGrid, rc.TileOverlap) {
-		if err := ctx.Err(); err != nil {
-			return crops, err
+		if err := l.ctx.Err(); err != nil {
+			return err
 		}
 		tile := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
-		draw.Draw(tile, tile.Rect, work, r.Min, draw.Src)
-		boxes, _, err := p.st.Detector.Detect(ctx, tile)
+		draw.Draw(tile, tile.Rect, l.work, r.Min, draw.Src)
+		boxes, _, err := p.st.Detector.Detect(l.ctx, tile)
 		if err != nil {
-			return crops, fmt.Errorf("tile detection: %w", err)
+			return fmt.Errorf("tile detection: %w", err)
 		}
 		for _, b := range boxes {
 			for k := range b.Quad {
 				b.Quad[k].X += float64(r.Min.X)
 				b.Quad[k].Y += float64(r.Min.Y)
 			}
-			if !covered(b.Quad, res.Regions, found, toOrig) {
+			if !covered(b.Quad, l.res.Regions, found, l.toOrig) {
 				found = append(found, b)
 			}
 		}
 	}
+	return p.addFound(l, l.workFrame(), found, "tile")
+}
+
+// addFound reads boxes a look found on f, appends them as regions of that source, and gives
+// them the first pass's second chances: the date-aware decoder, then, when still no date is
+// confident, line splits and zoom (on the working image, or on f's when it is a same-size
+// variant of it).
+func (p *Pipeline) addFound(l *look, f frame, found []detect.Box, source string) error {
 	if len(found) == 0 {
-		return crops, nil
+		return nil
 	}
 	var tm Timings
-	regions, cs, err := p.readBoxes(ctx, work, found, toOrig, opt, &tm)
+	regions, err := p.readBoxes(l, f, found, &tm)
 	if err != nil {
-		return crops, err
+		return err
 	}
 	for i := range regions {
-		regions[i].Source = "tile"
+		regions[i].Source = source
 	}
-	from := len(res.Regions)
-	res.Regions = append(res.Regions, regions...)
-	p.beamRegions(res.Regions, from)
-	p.findDates(res)
-	return append(crops, cs...), nil
+	from := len(l.res.Regions)
+	l.res.Regions = append(l.res.Regions, regions...)
+	p.beamRegions(l.res.Regions, from)
+	p.findDates(l.res)
+	if p.confident(l.res) || !retries(p.rec) {
+		return nil
+	}
+	src := l.work
+	if f.img.Rect.Size() == l.work.Rect.Size() && f.off == (imgproc.Point{}) {
+		src = f.img
+	}
+	for _, split := range []bool{true, false} {
+		if err := p.zoomOn(l, src, from, split); err != nil {
+			return err
+		}
+		if p.confident(l.res) {
+			return nil
+		}
+	}
+	return nil
 }
 
 // tileRects splits a w×h image into grid×grid tiles that overlap by the given fraction.

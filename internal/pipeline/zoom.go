@@ -7,6 +7,7 @@ import (
 	"image/draw"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/datalid/datalid/internal/detect"
 	"github.com/datalid/datalid/internal/imgproc"
@@ -33,27 +34,43 @@ func tall(crop *image.RGBA) bool {
 	return float64(crop.Rect.Dy()) >= 0.22*float64(crop.Rect.Dx())
 }
 
+// reread reports whether a region's reading already comes from a re-read of its own crop
+// (a retry, a split, a zoom): looking at it that way again would only repeat the work.
+func reread(source string) bool {
+	for _, by := range []string{"retry", "split", "zoom"} {
+		if strings.Contains(source, by) {
+			return true
+		}
+	}
+	return false
+}
+
 // zoom looks again at regions that hold no date and look like merged lines or were read
 // unsurely. With split, it only reads tall crops line by line (no model but the
-// recogniser's); without, their neighbourhood is enlarged to zoomSide and detected on its
-// own, and the boxes found there replace the region when they read as more than it did.
-// It reports whether any region changed, and the crops, kept aligned with res.Regions.
-// Only regions from index from on are considered.
-func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, crops []*image.RGBA, res *Result, opt Options, from int, split bool) (bool, []*image.RGBA, error) {
+// recogniser's); without, their neighbourhood in src (the working image or a same-size
+// variant of it) is enlarged to zoomSide and detected on its own, and the boxes found there
+// replace the region when they read as more than it did. Only regions from index from on
+// are considered; it stops at the first confident date.
+func (p *Pipeline) zoom(l *look, from int, split bool) error {
+	return p.zoomOn(l, l.work, from, split)
+}
+
+func (p *Pipeline) zoomOn(l *look, src *image.RGBA, from int, split bool) error {
+	res := l.res
 	var idx []int
-	for i := from; i < len(res.Regions) && i < len(crops); i++ {
+	for i := from; i < len(res.Regions); i++ {
 		r := res.Regions[i]
-		if r.Source != "" && r.Source != "beam" && r.Source != "tile" && r.Source != "dots" {
-			continue // already re-read by a look of its own
+		if reread(r.Source) || r.Crop == nil {
+			continue
 		}
-		if split && !tall(crops[i]) {
+		if split && !tall(r.Crop) {
 			continue
 		}
 		text := r.Text.Text
-		if r.Source == "beam" {
+		if strings.Contains(r.Source, "beam") {
 			text = r.Text.Greedy // the decoder's date may be a merged-lines artefact
 		}
-		if _, ok := p.hasDate(text, 0); ok || !zoomable(r, crops[i]) {
+		if _, ok := p.hasDate(text, 0); ok || !zoomable(r, r.Crop) {
 			continue
 		}
 		idx = append(idx, i)
@@ -69,21 +86,19 @@ func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, c
 	})
 	idx = idx[:min(len(idx), p.rec.MaxRetryRegions)]
 	drop := map[int]bool{}
-	changedSplit := false
 	var added []Region
-	var addedCrops []*image.RGBA
 	for _, i := range idx {
-		if err := ctx.Err(); err != nil {
-			return false, crops, err
+		if err := l.ctx.Err(); err != nil {
+			return err
 		}
 		if split {
-			t, ok, err := p.splitRead(ctx, crops[i])
+			t, ok, err := p.splitRead(l.ctx, res.Regions[i].Crop)
 			if err != nil {
-				return false, crops, err
+				return err
 			}
 			if _, good := p.hasDate(t.Text, 0); ok && good {
-				res.Regions[i].Text, res.Regions[i].Source = t, "split"
-				changedSplit = true
+				res.Regions[i].Text = t
+				res.Regions[i].Source = joinSource(res.Regions[i].Source, "split")
 				if p.findDates(res); p.confident(res) {
 					break
 				}
@@ -93,29 +108,28 @@ func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, c
 		if res.Regions[i].Text.Confidence >= 0.8 {
 			continue // a sure reading of a short word ("EXP"): nothing hidden to zoom in on
 		}
-		q := res.Regions[i].Quad.Scale(1/toOrig, 1/toOrig)
-		boxes, err := p.detectAround(ctx, work, q)
+		boxes, err := p.detectAround(l.ctx, src, l.workQuad(res.Regions[i]))
 		if err != nil {
-			return false, crops, err
+			return err
 		}
 		if len(boxes) == 0 {
 			continue
 		}
 		var tm Timings
-		rs, cs, err := p.readBoxes(ctx, work, boxes, toOrig, opt, &tm)
+		rs, err := p.readBoxes(l, l.onWork(src), boxes, &tm)
 		if err != nil {
-			return false, crops, err
+			return err
 		}
 		n := 0
 		for k := range rs {
-			rs[k].Source = "zoom"
-			if _, ok := p.hasDate(rs[k].Text.Text, 0); !ok && tall(cs[k]) {
-				t, ok, err := p.splitRead(ctx, cs[k])
+			rs[k].Source = joinSource(res.Regions[i].Source, "zoom")
+			if _, ok := p.hasDate(rs[k].Text.Text, 0); !ok && tall(rs[k].Crop) {
+				t, ok, err := p.splitRead(l.ctx, rs[k].Crop)
 				if err != nil {
-					return false, crops, err
+					return err
 				}
 				if _, good := p.hasDate(t.Text, 0); ok && good {
-					rs[k].Text, rs[k].Source = t, "zoom+split"
+					rs[k].Text, rs[k].Source = t, rs[k].Source+"+split"
 				}
 			}
 			n += len([]rune(rs[k].Text.Text))
@@ -125,29 +139,17 @@ func (p *Pipeline) zoom(ctx context.Context, work *image.RGBA, toOrig float64, c
 		}
 		drop[i] = true
 		added = append(added, rs...)
-		addedCrops = append(addedCrops, cs...)
 		trial := &Result{Regions: append(without(res.Regions, drop), added...)}
 		if p.findDates(trial); p.confident(trial) {
 			break
 		}
 	}
 	if len(drop) == 0 {
-		if changedSplit {
-			p.findDates(res)
-		}
-		return changedSplit, crops, nil
+		return nil
 	}
-	kept, keptCrops := res.Regions[:0:0], crops[:0:0]
-	for i, r := range res.Regions {
-		if !drop[i] {
-			kept, keptCrops = append(kept, r), append(keptCrops, crops[i])
-		}
-	}
-	first := len(kept)
-	res.Regions = append(kept, added...)
+	first := l.replace(drop, added)
 	p.beamRegions(res.Regions, first)
-	p.findDates(res)
-	return true, append(keptCrops, addedCrops...), nil
+	return nil
 }
 
 // detectAround runs the detector on the neighbourhood of quad q of work, enlarged so its long

@@ -1,0 +1,125 @@
+package pipeline
+
+import (
+	"context"
+	"image"
+	"time"
+
+	"github.com/datalid/datalid/internal/detect"
+	"github.com/datalid/datalid/internal/imgproc"
+)
+
+// look is the state one read shares between the first pass and the second looks: the working
+// image, the result being built and, on each region, the crop it was read from. Steps change
+// res.Regions (append, replace, re-read); a region carries its own crop, so no parallel
+// slice has to be kept aligned.
+type look struct {
+	ctx    context.Context
+	work   *image.RGBA // the image the first pass detected on (≤ WorkingLongSide)
+	full   *image.RGBA // the decoded image, which may be larger than work
+	toOrig float64     // working pixels → original pixels
+	opt    Options
+	res    *Result
+	prob   detect.Map // the first pass's probability map over work
+	trace  *Trace     // nil unless Options.Debug
+}
+
+// step is one second look. on says whether the configuration enables it; run changes the
+// read's regions and leaves dates to the driver.
+type step struct {
+	name string
+	on   func(Recovery) bool
+	run  func(*Pipeline, *look) error
+}
+
+func retries(r Recovery) bool { return r.MaxRetryRegions > 0 }
+
+// secondLooks is the ordered list of second looks, cheapest first. The driver stops at the
+// first that leaves a confident date, so a rescued photo pays only for the looks before it.
+//
+//  1. beam: the date-aware CTC decoder over the crops already read (no model run);
+//  2. split: crops holding several printed lines read line by line (recogniser only);
+//  3. retry: the likeliest crops re-read under preprocessing variants (recogniser only);
+//  4. zoom: unsure or merged regions detected again, enlarged (detector on a small area);
+//  5. dots: detection again on the photo with dot-matrix dots joined into strokes;
+//  6. dense: text-dense areas of the first pass's probability map detected again at the
+//     working image's full resolution (small print on large photos);
+//  7. tiles: the detector over overlapping tiles of the whole working image.
+var secondLooks = []step{
+	{"beam", func(r Recovery) bool { return r.Beam.Width > 0 }, (*Pipeline).lookBeam},
+	{"split", retries, func(p *Pipeline, l *look) error { return p.zoom(l, 0, true) }},
+	{"retry", func(r Recovery) bool { return len(r.Variants) > 0 && r.MaxRetryRegions > 0 }, (*Pipeline).retry},
+	{"zoom", retries, func(p *Pipeline, l *look) error { return p.zoom(l, 0, false) }},
+	{"dots", func(r Recovery) bool { return r.DotMatrix }, (*Pipeline).dots},
+	{"dense", func(r Recovery) bool { return r.Dense }, (*Pipeline).dense},
+	{"tiles", func(r Recovery) bool { return r.TileGrid > 1 }, (*Pipeline).tiles},
+}
+
+// StepNames lists the second looks in the order they run, for docs and debug output.
+func StepNames() []string {
+	out := make([]string, len(secondLooks))
+	for i, s := range secondLooks {
+		out[i] = s.name
+	}
+	return out
+}
+
+// secondLook runs the enabled looks in order until the best date is confident.
+func (p *Pipeline) secondLook(l *look) error {
+	for _, s := range secondLooks {
+		if !s.on(p.rec) {
+			continue
+		}
+		if err := l.ctx.Err(); err != nil {
+			return err
+		}
+		t := time.Now()
+		before := l.trace.snapshot(l.res.Regions)
+		if err := s.run(p, l); err != nil {
+			return err
+		}
+		p.findDates(l.res)
+		l.trace.record(s.name, time.Since(t), before, l.res.Regions)
+		if p.confident(l.res) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// replace drops the regions marked in drop and appends added; it returns the index of the
+// first added region.
+func (l *look) replace(drop map[int]bool, added []Region) int {
+	kept := make([]Region, 0, len(l.res.Regions)-len(drop)+len(added))
+	for i, r := range l.res.Regions {
+		if !drop[i] {
+			kept = append(kept, r)
+		}
+	}
+	from := len(kept)
+	l.res.Regions = append(kept, added...)
+	return from
+}
+
+// workQuad is region r's quadrilateral in working pixels.
+func (l *look) workQuad(r Region) imgproc.Quad { return r.Quad.Scale(1/l.toOrig, 1/l.toOrig) }
+
+// frame is an image boxes are found and cropped on, and how its pixels map to the original
+// image's: orig = (p + off) · scale.
+type frame struct {
+	img   *image.RGBA
+	off   imgproc.Point
+	scale float64
+}
+
+func (f frame) orig(q imgproc.Quad) imgproc.Quad {
+	for i := range q {
+		q[i].X = (q[i].X + f.off.X) * f.scale
+		q[i].Y = (q[i].Y + f.off.Y) * f.scale
+	}
+	return q
+}
+
+// workFrame is the working image; onWork is a same-size variant of it (dots merged).
+func (l *look) workFrame() frame             { return l.onWork(l.work) }
+func (l *look) onWork(img *image.RGBA) frame { return frame{img: img, scale: l.toOrig} }
