@@ -55,6 +55,7 @@ func defaults() Config {
 			// is left to configs that want it.
 			RetryVariants:   []string{"expand+pad", "flip", "flip+dots", "dots"},
 			MaxRetryRegions: 6,
+			JoinDots:        true,
 		},
 		SecondLook: SecondLookConfig{
 			Enabled: true, MinConfidence: 0.4, BeamWidth: 24, MinBeamProb: 0.01,

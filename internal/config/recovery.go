@@ -27,7 +27,7 @@ type SecondLookConfig struct {
 }
 
 // PreprocessingConfig holds crop preprocessing chains: step names joined by "+", from
-// clahe, sharpen, median, denoise, threshold, adaptive, invert, negative, flip, dots, deskew, pad,
+// clahe, sharpen, median, denoise, threshold, adaptive, invert, negative, flip, dots, joindots, deskew, pad,
 // upscale, gray, gray_world (Datalid's steps), and expand, which as a first step re-crops
 // the region with its box grown along the line; "" or "none" is no step.
 type PreprocessingConfig struct {
@@ -37,12 +37,15 @@ type PreprocessingConfig struct {
 	RetryVariants []string `yaml:"retry_variants"`
 	// MaxRetryRegions is how many crops of one photo a retry re-reads.
 	MaxRetryRegions int `yaml:"max_retry_regions"`
+	// JoinDots reads every crop whose ink is dot-matrix dots a second time with the dots
+	// joined into strokes at the print's own pitch, and keeps the better reading.
+	JoinDots bool `yaml:"join_dots"`
 }
 
 // PreprocessingSteps are the step names a chain accepts (the pipeline's operations; a test
 // there keeps the two lists equal).
 var PreprocessingSteps = []string{"gray_world", "gray", "clahe", "sharpen", "median", "denoise",
-	"threshold", "adaptive", "invert", "negative", "flip", "dots", "deskew", "pad", "upscale", "expand"}
+	"threshold", "adaptive", "invert", "negative", "flip", "dots", "joindots", "deskew", "pad", "upscale", "expand"}
 
 func (s SecondLookConfig) validate(v *validator) {
 	v.open01("second_look.min_confidence", s.MinConfidence)

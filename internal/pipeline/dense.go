@@ -91,6 +91,7 @@ func (p *Pipeline) dense(l *look) error {
 			}
 		}
 		if !p.anyDate(rs) {
+			l.trace.discarded("dense", rs)
 			continue
 		}
 		// The area's old regions are the same print read worse: drop those the new ones cover.

@@ -214,6 +214,17 @@ func (p *Pipeline) readBoxes(l *look, f frame, boxes []detect.Box, tm *Timings) 
 			in[i] = p.profile.Apply(c)
 		}
 	}
+	// Dot-matrix crops are read twice, as printed and with their dots joined into strokes,
+	// in the same batch; the better reading is kept.
+	var dotted []int
+	if p.cfg.Preprocessing.JoinDots {
+		for i, c := range in {
+			if dp, ok := imgproc.FindDots(c); ok {
+				dotted = append(dotted, i)
+				in = append(in, imgproc.JoinDotsAt(c, dp))
+			}
+		}
+	}
 	texts, recTimes, err := p.st.Recognizer.Read(ctx, in)
 	if err != nil {
 		return nil, fmt.Errorf("recognition: %w", err)
@@ -224,7 +235,25 @@ func (p *Pipeline) readBoxes(l *look, f frame, boxes []detect.Box, tm *Timings) 
 	for i, b := range boxes {
 		regions[i] = Region{Quad: f.orig(b.Quad), Score: b.Score, Text: texts[i], Flipped: flipped[i], RecTime: recTimes[i], Crop: crops[i]}
 	}
+	for k, i := range dotted {
+		j := len(boxes) + k
+		regions[i].RecTime += recTimes[j]
+		if p.better(texts[j], texts[i]) {
+			regions[i].Text, regions[i].Source = texts[j], "joined"
+		}
+	}
 	return regions, nil
+}
+
+// better reports whether reading a of a crop beats reading b of the same crop: a date where
+// b has none, else the surer reading.
+func (p *Pipeline) better(a, b recognize.Text) bool {
+	_, da := p.hasDate(a.Text, 0)
+	_, db := p.hasDate(b.Text, 0)
+	if da != db {
+		return da
+	}
+	return a.Confidence > b.Confidence
 }
 
 // findDates groups the regions into lines and reads their dates.

@@ -32,6 +32,7 @@ var ops = map[string]func(*image.RGBA) *image.RGBA{
 	"negative":   imgproc.Invert,
 	"flip":       imgproc.Rotate180, // the angle classifier's mistakes
 	"dots":       func(m *image.RGBA) *image.RGBA { return imgproc.MergeDots(m, max(1, m.Rect.Dy()/30)) },
+	"joindots":   imgproc.JoinDots, // at the crop's own dot pitch; no change unless dot-matrix
 	"deskew":     func(m *image.RGBA) *image.RGBA { out, _ := imgproc.Deskew(m, 15); return out },
 	"pad":        func(m *image.RGBA) *image.RGBA { return imgproc.Pad(m, max(4, m.Rect.Dy()/4), edgeGray(m)) },
 	"upscale": func(m *image.RGBA) *image.RGBA {
@@ -50,7 +51,7 @@ const expandBy = 0.6
 // OpNames lists the step names a chain accepts, for config validation and docs.
 func OpNames() []string {
 	return []string{"gray_world", "gray", "clahe", "sharpen", "median", "denoise", "threshold",
-		"adaptive", "invert", "negative", "flip", "dots", "deskew", "pad", "upscale", expandStep}
+		"adaptive", "invert", "negative", "flip", "dots", "joindots", "deskew", "pad", "upscale", expandStep}
 }
 
 // ParseChain reads a chain written as step names joined by "+" ("clahe+sharpen"); "" and

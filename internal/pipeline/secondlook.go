@@ -44,6 +44,7 @@ type Preprocessing struct {
 	Profile         string
 	RetryVariants   []string
 	MaxRetryRegions int
+	JoinDots        bool
 }
 
 // SecondLook is config's second_look section (see docs/config.md).

@@ -50,6 +50,17 @@ func (t *Trace) record(name string, took time.Duration, before map[string]bool, 
 	t.Looks = append(t.Looks, lt)
 }
 
+// discarded records regions a look read but did not keep (drawn white in debug pictures).
+func (t *Trace) discarded(name string, rs []Region) {
+	if t == nil || len(rs) == 0 {
+		return
+	}
+	t.Looks = append(t.Looks, LookTrace{Name: name + DiscardedSuffix, Regions: rs})
+}
+
+// DiscardedSuffix ends the name of a LookTrace holding regions a look read but did not keep.
+const DiscardedSuffix = ":discarded"
+
 func regionKey(r Region) string {
 	return fmt.Sprintf("%v|%s|%s", r.Quad, r.Source, r.Text.Text)
 }
