@@ -386,11 +386,19 @@ func tileRects(w, h, grid int, overlap float64) []image.Rectangle {
 	return out
 }
 
+// coverConfidence is the least reading confidence of a region that counts as having read its
+// area: a box spanning two lines that reads as one stray character (the dot-matrix look's
+// merged boxes often do) must not hide the lines a later look finds inside it.
+const coverConfidence = 0.5
+
 // covered reports whether box q (working pixels) mostly lies inside a region already read
 // (original pixels) or a box already found on another tile.
 func covered(q imgproc.Quad, rs []Region, found []detect.Box, toOrig float64) bool {
 	a := rectOf(q.Scale(toOrig, toOrig))
 	for _, r := range rs {
+		if r.Text.Confidence < coverConfidence {
+			continue // read as nothing or as garbage: the area is still unread
+		}
 		if overlapShare(a, rectOf(r.Quad)) > 0.5 {
 			return true
 		}

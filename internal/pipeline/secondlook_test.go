@@ -39,9 +39,13 @@ func quad(x, y, w, h float64) imgproc.Quad {
 }
 
 func TestCoveredSkipsRegionsAlreadyRead(t *testing.T) {
-	rs := []Region{{Quad: quad(200, 200, 200, 40)}} // original pixels; working scale is half
+	rs := []Region{{Quad: quad(200, 200, 200, 40), Text: recognize.Text{Text: "LOT 12", Confidence: 0.9}}} // original pixels; working scale is half
 	if !covered(quad(102, 101, 96, 18), rs, nil, 2) {
 		t.Error("a box inside a region read already is not new")
+	}
+	garbage := []Region{{Quad: quad(200, 200, 200, 40), Text: recognize.Text{Text: "味", Confidence: 0.3}}}
+	if covered(quad(102, 101, 96, 18), garbage, nil, 2) {
+		t.Error("a box inside a region read as garbage is new")
 	}
 	if covered(quad(10, 10, 50, 10), rs, nil, 2) {
 		t.Error("a box elsewhere is new")
