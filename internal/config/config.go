@@ -125,6 +125,7 @@ type DetectionConfig struct {
 	MaxCandidates int     `yaml:"max_candidates"` // contours considered per image
 	MinSize       float64 `yaml:"min_size"`       // shortest box side kept, in pixels
 	PolygonScore  bool    `yaml:"polygon_score"`  // rescore failing boxes over their outline
+	Dilate        bool    `yaml:"dilate"`         // grow the text mask 2×2 (dot-matrix specks join)
 }
 
 // ClassifierConfig configures the 0°/180° angle classifier.

@@ -32,6 +32,9 @@ type Config struct {
 	// PolygonScore scores a box that fails BoxThresh again over its text's own outline (the
 	// convex hull of its pixels) rather than its rectangle: PaddleOCR's "slow" score mode.
 	PolygonScore bool
+	// Dilate grows the text mask by one pixel right and down (PaddleOCR's use_dilation, a
+	// 2×2 kernel) so that the specks of dot-matrix print join into one component.
+	Dilate bool
 }
 
 // DefaultConfig returns PaddleOCR's PP-OCRv4 inference defaults.
@@ -173,6 +176,9 @@ func (d *Detector) boxes(m Map, imgW, imgH int) []Box {
 	for i, p := range prob[:w*h] {
 		mask[i] = p > th
 	}
+	if d.cfg.Dilate {
+		mask = dilate2(mask, w, h)
+	}
 	hulls := imgproc.Components(mask, w, h, 2, d.cfg.MaxCandidates)
 	out := make([]Box, 0, len(hulls))
 	for _, hull := range hulls {
@@ -225,3 +231,16 @@ func height(q imgproc.Quad) float64 {
 }
 
 func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
+
+// dilate2 is a binary dilation with a 2×2 kernel anchored at its top-left, as cv2.dilate
+// with np.ones((2,2)) is: a pixel is set when it or its left, upper or upper-left neighbour is.
+func dilate2(m []bool, w, h int) []bool {
+	out := make([]bool, len(m))
+	for y := range h {
+		for x := range w {
+			i := y*w + x
+			out[i] = m[i] || (x > 0 && m[i-1]) || (y > 0 && m[i-w]) || (x > 0 && y > 0 && m[i-w-1])
+		}
+	}
+	return out
+}

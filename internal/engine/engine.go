@@ -133,7 +133,7 @@ func (e *Engine) build() error {
 	det, err := detect.New(detect.Config{
 		LimitSideLen: dc.LimitSideLen, Thresh: dc.Thresh, BoxThresh: dc.BoxThresh,
 		UnclipRatio: dc.UnclipRatio, MaxCandidates: dc.MaxCandidates, MinSize: dc.MinSize,
-		PolygonScore: dc.PolygonScore,
+		PolygonScore: dc.PolygonScore, Dilate: dc.Dilate,
 	}, e.batched("detector", detS, nil))
 	if err != nil {
 		return fail(err)

@@ -41,7 +41,7 @@ func newPipeline(t *testing.T, secondLook bool) *pipeline.Pipeline {
 	}
 	dc := cfg.Detection
 	det, err := detect.New(detect.Config{LimitSideLen: dc.LimitSideLen, Thresh: dc.Thresh, BoxThresh: dc.BoxThresh,
-		UnclipRatio: dc.UnclipRatio, MaxCandidates: dc.MaxCandidates, MinSize: dc.MinSize, PolygonScore: dc.PolygonScore}, open(cfg.Models.Detector))
+		UnclipRatio: dc.UnclipRatio, MaxCandidates: dc.MaxCandidates, MinSize: dc.MinSize, PolygonScore: dc.PolygonScore, Dilate: dc.Dilate}, open(cfg.Models.Detector))
 	if err != nil {
 		t.Fatal(err)
 	}

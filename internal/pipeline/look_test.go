@@ -1,0 +1,85 @@
+package pipeline
+
+import (
+	"context"
+	"image"
+	"slices"
+	"testing"
+
+	"github.com/datalid/datalid/internal/recognize"
+)
+
+// The driver runs the enabled looks in list order and stops at the first that leaves a
+// confident date; disabled looks never run.
+func TestSecondLooksRunCheapestFirstAndStopWhenConfident(t *testing.T) {
+	var ran []string
+	fake := func(name string, readsDate bool) step {
+		return step{name: name, on: func(r Recovery) bool { return name != "off" }, run: func(p *Pipeline, l *look) error {
+			ran = append(ran, name)
+			if readsDate {
+				l.res.Regions = append(l.res.Regions, Region{Quad: quad(0, 0, 100, 20), Text: recognize.Text{Text: "EXP 31/12/2027", Confidence: 0.99, CharProbs: make([]float32, 14)}})
+			}
+			return nil
+		}}
+	}
+	saved := secondLooks
+	defer func() { secondLooks = saved }()
+	secondLooks = []step{fake("a", false), fake("off", true), fake("b", true), fake("c", true)}
+	p := &Pipeline{rec: Recovery{MinConfidence: 0.4, Beam: recognize.BeamOptions{Width: 1}}}
+	l := &look{ctx: context.Background(), res: &Result{}, trace: &Trace{}}
+	if err := p.secondLook(l); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ran, []string{"a", "b"}) {
+		t.Errorf("looks ran %v, want [a b]", ran)
+	}
+	if l.res.Dates.Best == nil || l.res.Dates.Best.Date.String() != "2027-12-31" {
+		t.Errorf("best %+v", l.res.Dates.Best)
+	}
+	var traced []string
+	for _, lt := range l.trace.Looks {
+		traced = append(traced, lt.Name)
+	}
+	if !slices.Equal(traced, []string{"a", "b"}) || len(l.trace.Looks[1].Regions) != 1 {
+		t.Errorf("trace %v", l.trace.Looks)
+	}
+}
+
+func TestStepNamesInOrder(t *testing.T) {
+	want := []string{"beam", "split", "retry", "zoom", "dots", "dense", "tiles"}
+	if got := StepNames(); !slices.Equal(got, want) {
+		t.Errorf("StepNames() = %v, want %v", got, want)
+	}
+}
+
+// Regions close together form one area; an area whose text already holds a date and
+// nothing else with digits is not worth a look; areas with more digits come first.
+func TestDenseAreasGroupNearbyLinesAndRankByDigits(t *testing.T) {
+	work := image.NewRGBA(image.Rect(0, 0, 2000, 1500))
+	txt := func(s string, conf float64) recognize.Text { return recognize.Text{Text: s, Confidence: conf} }
+	res := &Result{Regions: []Region{
+		// a block of three lines near the top left
+		{Quad: quad(100, 100, 200, 20), Text: txt("LOTE", 0.99)},
+		{Quad: quad(100, 130, 150, 20), Text: txt("8 23", 0.4)},
+		{Quad: quad(100, 160, 150, 20), Text: txt("0 9/2 5", 0.3)},
+		// a lone dated line far away
+		{Quad: quad(1500, 1200, 200, 20), Text: txt("VAL 31/12/2027", 0.95)},
+		// a code far away with a few digits
+		{Quad: quad(1500, 200, 200, 20), Text: txt("12", 0.9)},
+	}}
+	p := &Pipeline{}
+	areas := p.denseAreas(&look{work: work, toOrig: 1, res: res})
+	if len(areas) != 2 {
+		t.Fatalf("areas %+v, want 2", areas)
+	}
+	block := image.Rect(100, 100, 300, 180)
+	if !block.In(areas[0].rect) || areas[0].rect.Dx() > 400 {
+		t.Errorf("first area %v should hold the three-line block %v and little else", areas[0].rect, block)
+	}
+	if areas[0].lineH != 20 {
+		t.Errorf("line height %v, want 20", areas[0].lineH)
+	}
+	if !image.Rect(1500, 200, 1700, 220).In(areas[1].rect) {
+		t.Errorf("second area %v should be the code", areas[1].rect)
+	}
+}
