@@ -59,7 +59,7 @@ func defaults() Config {
 		},
 		SecondLook: SecondLookConfig{
 			Enabled: true, MinConfidence: 0.4, BeamWidth: 24, MinBeamProb: 0.01,
-			TileGrid: 2, TileOverlap: 0.15, DotMatrix: true, Dense: true,
+			TileGrid: 2, TileOverlap: 0.15, DotMatrix: true, Dense: true, Sideways: true,
 		},
 		Pipeline: PipelineConfig{Workers: 1, Timeout: 30 * time.Second, LendIdleCores: true},
 		Batching: BatchingConfig{MaxBatchSize: 8, MaxWait: 10 * time.Millisecond, QueueSize: 64},

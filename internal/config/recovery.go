@@ -24,6 +24,9 @@ type SecondLookConfig struct {
 	// Dense detects the text-dense areas of the first pass again at the decoded image's full
 	// resolution, scaled to the detector's best text height (small print on large photos).
 	Dense bool `yaml:"dense"`
+	// Sideways reads the photo again turned a quarter when most regions found stand taller
+	// than wide (text running up or down the page).
+	Sideways bool `yaml:"sideways"`
 }
 
 // PreprocessingConfig holds crop preprocessing chains: step names joined by "+", from

@@ -39,15 +39,19 @@ func retries(r Recovery) bool { return r.MaxRetryRegions > 0 }
 //
 //  1. beam: the date-aware CTC decoder over the crops already read (no model run);
 //  2. split: crops holding several printed lines read line by line (recogniser only);
-//  3. retry: the likeliest crops re-read under preprocessing variants (recogniser only);
-//  4. zoom: unsure or merged regions detected again, enlarged (detector on a small area);
-//  5. dots: detection again on the photo with dot-matrix dots joined into strokes;
-//  6. dense: text-dense areas of the first pass's probability map detected again at the
-//     working image's full resolution (small print on large photos);
-//  7. tiles: the detector over overlapping tiles of the whole working image.
+//  3. sideways: the working image turned a quarter, only when the regions look like text
+//     running up or down the page (one detector run, where the looks below would re-read
+//     dozens of single-character fragments);
+//  4. retry: the likeliest crops re-read under preprocessing variants (recogniser only);
+//  5. zoom: unsure or merged regions detected again, enlarged (detector on a small area);
+//  6. dots: detection again on the photo with dot-matrix dots joined into strokes;
+//  7. dense: blocks of text found by the first pass detected again at the decoded image's
+//     full resolution (small print on large photos);
+//  8. tiles: the detector over overlapping tiles of the whole working image.
 var secondLooks = []step{
 	{"beam", func(r Recovery) bool { return r.Beam.Width > 0 }, (*Pipeline).lookBeam},
 	{"split", retries, func(p *Pipeline, l *look) error { return p.zoom(l, 0, true) }},
+	{"sideways", func(r Recovery) bool { return r.Sideways }, (*Pipeline).sideways},
 	{"retry", func(r Recovery) bool { return len(r.Variants) > 0 && r.MaxRetryRegions > 0 }, (*Pipeline).retry},
 	{"zoom", retries, func(p *Pipeline, l *look) error { return p.zoom(l, 0, false) }},
 	{"dots", func(r Recovery) bool { return r.DotMatrix }, (*Pipeline).dots},
@@ -105,17 +109,25 @@ func (l *look) replace(drop map[int]bool, added []Region) int {
 func (l *look) workQuad(r Region) imgproc.Quad { return r.Quad.Scale(1/l.toOrig, 1/l.toOrig) }
 
 // frame is an image boxes are found and cropped on, and how its pixels map to the original
-// image's: orig = (p + off) · scale.
+// image's: orig = (p + off) · scale, after undoing a quarter turn counter-clockwise of an
+// image srcW pixels wide when turned is set.
 type frame struct {
-	img   *image.RGBA
-	off   imgproc.Point
-	scale float64
+	img    *image.RGBA
+	off    imgproc.Point
+	scale  float64
+	turned bool
+	srcW   float64
 }
 
 func (f frame) orig(q imgproc.Quad) imgproc.Quad {
 	for i := range q {
-		q[i].X = (q[i].X + f.off.X) * f.scale
-		q[i].Y = (q[i].Y + f.off.Y) * f.scale
+		p := q[i]
+		if f.turned {
+			// Rotate90CCW moves (x, y) to (y, w−x): undo it.
+			p = imgproc.Point{X: f.srcW - p.Y, Y: p.X}
+		}
+		q[i].X = (p.X + f.off.X) * f.scale
+		q[i].Y = (p.Y + f.off.Y) * f.scale
 	}
 	return q
 }

@@ -37,6 +37,8 @@ type Recovery struct {
 	DotMatrix bool
 	// Dense detects text-dense areas of the first pass again at full working resolution.
 	Dense bool
+	// Sideways reads the photo again turned a quarter when most regions stand upright.
+	Sideways bool
 }
 
 // Preprocessing is config's preprocessing section (see docs/config.md).
@@ -57,11 +59,12 @@ type SecondLook struct {
 	TileOverlap   float64
 	DotMatrix     bool
 	Dense         bool
+	Sideways      bool
 }
 
 // on reports whether any second look is configured.
 func (r Recovery) on() bool {
-	return r.Beam.Width > 0 || (len(r.Variants) > 0 && r.MaxRetryRegions > 0) || r.TileGrid > 1 || r.DotMatrix || r.Dense
+	return r.Beam.Width > 0 || (len(r.Variants) > 0 && r.MaxRetryRegions > 0) || r.TileGrid > 1 || r.DotMatrix || r.Dense || r.Sideways
 }
 
 // recovery parses the preprocessing chains and builds the second-look bounds.
@@ -78,7 +81,7 @@ func (c Config) recovery() (Chain, Recovery, error) {
 		MinConfidence: sl.MinConfidence,
 		Beam:          recognize.BeamOptions{Width: sl.BeamWidth, Confident: recognize.DefaultBeam.Confident},
 		MinBeamProb:   sl.MinBeamProb,
-		TileGrid:      sl.TileGrid, TileOverlap: sl.TileOverlap, DotMatrix: sl.DotMatrix, Dense: sl.Dense,
+		TileGrid:      sl.TileGrid, TileOverlap: sl.TileOverlap, DotMatrix: sl.DotMatrix, Dense: sl.Dense, Sideways: sl.Sideways,
 		MaxRetryRegions: c.Preprocessing.MaxRetryRegions,
 	}
 	for _, v := range c.Preprocessing.RetryVariants {

@@ -59,7 +59,7 @@ func (t *Trace) discarded(name string, rs []Region) {
 }
 
 // DiscardedSuffix ends the name of a LookTrace holding regions a look read but did not keep.
-const DiscardedSuffix = ":discarded"
+const DiscardedSuffix = "-discarded"
 
 func regionKey(r Region) string {
 	return fmt.Sprintf("%v|%s|%s", r.Quad, r.Source, r.Text.Text)

@@ -17,25 +17,24 @@ import (
 	"github.com/datalid/datalid/internal/pipeline"
 )
 
-// lookColours tells the looks apart on the boxes picture, in the order they run: the first
-// pass in green, then one colour per second look (pipeline.StepNames).
-var lookColours = []color.RGBA{
-	{0x22, 0xc5, 0x5e, 0xff}, // first
-	{0x3b, 0x82, 0xf6, 0xff}, // beam
-	{0xa8, 0x55, 0xf7, 0xff}, // split
-	{0xf9, 0x73, 0x16, 0xff}, // retry
-	{0xec, 0x48, 0x99, 0xff}, // zoom
-	{0xef, 0x44, 0x44, 0xff}, // dots
-	{0x06, 0xb6, 0xd4, 0xff}, // dense
-	{0xea, 0xb3, 0x08, 0xff}, // tiles
+// lookColours tells the looks apart on the boxes picture: the first pass in green, each
+// second look (pipeline.StepNames) in a colour of its own; regions a look discarded in white.
+var lookColours = map[string]color.RGBA{
+	"first":    {0x22, 0xc5, 0x5e, 0xff},
+	"beam":     {0x3b, 0x82, 0xf6, 0xff},
+	"split":    {0xa8, 0x55, 0xf7, 0xff},
+	"sideways": {0x84, 0xcc, 0x16, 0xff},
+	"retry":    {0xf9, 0x73, 0x16, 0xff},
+	"zoom":     {0xec, 0x48, 0x99, 0xff},
+	"dots":     {0xef, 0x44, 0x44, 0xff},
+	"dense":    {0x06, 0xb6, 0xd4, 0xff},
+	"tiles":    {0xea, 0xb3, 0x08, 0xff},
 }
 
 // lookColour is the colour of the look named name.
 func lookColour(name string) color.RGBA {
-	for i, n := range append([]string{"first"}, pipeline.StepNames()...) {
-		if n == name && i < len(lookColours) {
-			return lookColours[i]
-		}
+	if c, ok := lookColours[name]; ok {
+		return c
 	}
 	return color.RGBA{0xff, 0xff, 0xff, 0xff}
 }

@@ -1,0 +1,88 @@
+package pipeline
+
+import (
+	"fmt"
+
+	"github.com/datalid/datalid/internal/imgproc"
+)
+
+const (
+	// sidewaysShare is the share of the regions found that must stand taller than wide for
+	// the photo to be read again turned a quarter: a line of text is wider than high, so a
+	// photo whose boxes mostly stand upright holds text running up or down the page (a
+	// product held sideways, or a photo whose orientation tag was lost), which the detector
+	// breaks into single characters.
+	sidewaysShare = 0.5
+	// fragmentShare is the share of regions read as at most fragmentRunes characters that
+	// also calls for the turned look: the detector splits a line running up the page into
+	// single characters, each wider than high once the glyph lies on its side.
+	fragmentShare = 0.6
+	fragmentRunes = 2
+	// minSidewaysRegions is the least number of regions that can tell: one or two stray
+	// marks standing upright prove nothing.
+	minSidewaysRegions = 4
+)
+
+// sideways reads the working image again turned a quarter counter-clockwise when most of
+// the regions found stand upright. Text that was turned the other way comes out upside down,
+// which the angle classifier turns back crop by crop. The new regions replace the ones they
+// cover when they read a date.
+func (p *Pipeline) sideways(l *look) error {
+	if !standing(l.res.Regions) {
+		return nil
+	}
+	turned := imgproc.Rotate90CCW(l.work)
+	boxes, _, err := p.st.Detector.Detect(l.ctx, turned)
+	if err != nil {
+		return fmt.Errorf("sideways detection: %w", err)
+	}
+	if len(boxes) == 0 {
+		return nil
+	}
+	f := frame{img: turned, scale: l.toOrig, turned: true, srcW: float64(l.work.Rect.Dx())}
+	var tm Timings
+	rs, err := p.readBoxes(l, f, boxes, &tm)
+	if err != nil {
+		return err
+	}
+	for k := range rs {
+		rs[k].Source = "sideways"
+	}
+	p.beamRegions(rs, 0)
+	if !p.anyDate(rs) {
+		l.trace.discarded("sideways", rs)
+		return nil
+	}
+	drop := map[int]bool{}
+	for i, old := range l.res.Regions {
+		o := rectOf(old.Quad)
+		for _, n := range rs {
+			if overlapShare(o, rectOf(n.Quad)) > 0.5 {
+				drop[i] = true
+				break
+			}
+		}
+	}
+	l.replace(drop, rs)
+	return nil
+}
+
+// standing reports whether the regions look like text running up or down the page: most
+// stand taller than wide, or most were read as single characters.
+func standing(rs []Region) bool {
+	if len(rs) < minSidewaysRegions {
+		return false
+	}
+	up, frag := 0, 0
+	for _, r := range rs {
+		x0, y0, x1, y1 := r.Quad.Bounds()
+		if y1-y0 > x1-x0 {
+			up++
+		}
+		if len([]rune(r.Text.Text)) <= fragmentRunes {
+			frag++
+		}
+	}
+	n := float64(len(rs))
+	return float64(up) >= sidewaysShare*n || float64(frag) >= fragmentShare*n
+}

@@ -1,0 +1,65 @@
+package report
+
+import (
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/datalid/datalid/internal/detect"
+	"github.com/datalid/datalid/internal/imgproc"
+	"github.com/datalid/datalid/internal/pipeline"
+	"github.com/datalid/datalid/internal/recognize"
+)
+
+func TestEveryLookHasItsOwnColour(t *testing.T) {
+	seen := map[[4]uint8]string{}
+	for _, name := range append([]string{"first"}, pipeline.StepNames()...) {
+		c, ok := lookColours[name]
+		if !ok {
+			t.Errorf("look %q has no colour", name)
+		}
+		k := [4]uint8{c.R, c.G, c.B, c.A}
+		if other, dup := seen[k]; dup {
+			t.Errorf("looks %q and %q share a colour", name, other)
+		}
+		seen[k] = name
+	}
+}
+
+func TestWriteDebugWritesPicturesAndTable(t *testing.T) {
+	work := image.NewRGBA(image.Rect(0, 0, 200, 100))
+	crop := image.NewRGBA(image.Rect(0, 0, 60, 20))
+	q := imgproc.Quad{{X: 20, Y: 20}, {X: 80, Y: 20}, {X: 80, Y: 40}, {X: 20, Y: 40}}
+	res := &pipeline.Result{Trace: &pipeline.Trace{
+		Work: work, Scale: 0.5,
+		Prob: detect.Map{W: 50, H: 25, SX: 4, SY: 4, Prob: make([]float32, 50*25)},
+		Looks: []pipeline.LookTrace{
+			{Name: "first", Regions: []pipeline.Region{{Quad: q, Text: recognize.Text{Text: "VAL 12/2027", Confidence: 0.9}, Crop: crop}}},
+			{Name: "dense" + pipeline.DiscardedSuffix, Regions: []pipeline.Region{{Quad: q, Text: recognize.Text{Text: "유통", Confidence: 0.1}, Crop: crop}}},
+		},
+	}}
+	dir := t.TempDir()
+	if err := WriteDebug(dir, res); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"prob.png", "boxes.png", "crops/001-first.png", "crops/002-dense-discarded.png"} {
+		fh, err := os.Open(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := png.Decode(fh); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+		fh.Close()
+	}
+	tsv, _ := os.ReadFile(filepath.Join(dir, "crops.tsv"))
+	if !strings.Contains(string(tsv), "1\tfirst\t\t0.900") || !strings.Contains(string(tsv), "VAL 12/2027") {
+		t.Errorf("crops.tsv:\n%s", tsv)
+	}
+	if err := WriteDebug(dir, &pipeline.Result{}); err == nil {
+		t.Error("a result without a trace must be an error")
+	}
+}
