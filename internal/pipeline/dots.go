@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/datalid/datalid/internal/detect"
 	"github.com/datalid/datalid/internal/imgproc"
@@ -13,10 +15,7 @@ import (
 // not already have are read from the merged image; fragments they cover are dropped when
 // they read as a date.
 func (p *Pipeline) dots(l *look) error {
-	w, h := l.work.Rect.Dx(), l.work.Rect.Dy()
-	// Dots sit about 1/250 of a printed line's width apart on the photos and renders seen;
-	// growing ink by a third of a typical gap joins them without closing letter counters.
-	merged := imgproc.MergeDots(l.work, max(1, max(w, h)/700))
+	merged := imgproc.MergeDots(l.work, l.mergeRadius())
 	boxes, _, err := p.st.Detector.Detect(l.ctx, merged)
 	if err != nil {
 		return fmt.Errorf("dot-matrix detection: %w", err)
@@ -73,4 +72,22 @@ func duplicate(a frect, rs []Region) bool {
 		}
 	}
 	return false
+}
+
+// mergeRadius is how far the dots look grows ink: half the gap between neighbouring dots
+// where crops read in the first pass showed dot-matrix print (the median pattern), else a
+// share of the image: dots sit about 1/250 of a printed line's width apart on the photos and
+// renders seen, and growing ink by a third of a typical gap joins them without closing
+// letter counters.
+func (l *look) mergeRadius() int {
+	if len(l.dots) == 0 {
+		w, h := l.work.Rect.Dx(), l.work.Rect.Dy()
+		return max(1, max(w, h)/700)
+	}
+	gaps := make([]float64, len(l.dots))
+	for i, d := range l.dots {
+		gaps[i] = d.Pitch - d.Size
+	}
+	slices.Sort(gaps)
+	return max(1, int(math.Ceil(gaps[len(gaps)/2]/2+0.5)))
 }

@@ -22,6 +22,9 @@ type look struct {
 	res    *Result
 	prob   detect.Map // the first pass's probability map over work
 	trace  *Trace     // nil unless Options.Debug
+	// dots are the dot patterns measured on crops of the working image that were read as
+	// dot-matrix print: the evidence, and the pitch, for the dots look.
+	dots []imgproc.DotPattern
 }
 
 // step is one second look. on says whether the configuration enables it; run changes the

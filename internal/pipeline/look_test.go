@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/datalid/datalid/internal/imgproc"
 	"github.com/datalid/datalid/internal/recognize"
 )
 
@@ -81,5 +82,40 @@ func TestDenseAreasGroupNearbyLinesAndRankByDigits(t *testing.T) {
 	}
 	if !image.Rect(1500, 200, 1700, 220).In(areas[1].rect) {
 		t.Errorf("second area %v should be the code", areas[1].rect)
+	}
+}
+
+// A box found on the working image turned a quarter counter-clockwise maps back onto the
+// text it covers in the working image, then to original pixels.
+func TestTurnedFrameMapsBack(t *testing.T) {
+	work := image.NewRGBA(image.Rect(0, 0, 40, 20))
+	turned := imgproc.Rotate90CCW(work) // 20×40
+	f := frame{img: turned, scale: 2, turned: true, srcW: 40}
+	// In the turned image, the box x 2..8, y 10..30 covers the working image's x 10..30, y 2..8.
+	q := f.orig(quad(2, 10, 6, 20))
+	x0, y0, x1, y1 := q.Bounds()
+	if x0 != 20 || x1 != 60 || y0 != 4 || y1 != 16 {
+		t.Errorf("mapped back to %v %v %v %v, want 20 4 60 16", x0, y0, x1, y1)
+	}
+}
+
+func TestStandingRegions(t *testing.T) {
+	r := func(w, h float64, text string) Region {
+		return Region{Quad: quad(0, 0, w, h), Text: recognize.Text{Text: text}}
+	}
+	upright := []Region{r(20, 80, "2023"), r(20, 60, "LOT"), r(18, 70, "VAL"), r(100, 20, "EXP")}
+	if !standing(upright) {
+		t.Error("most regions taller than wide: text runs up the page")
+	}
+	fragments := []Region{r(20, 15, "1"), r(20, 15, "2"), r(20, 15, "0"), r(20, 15, "A"), r(100, 20, "VALIDADE")}
+	if !standing(fragments) {
+		t.Error("mostly single characters: the detector split lines running up the page")
+	}
+	normal := []Region{r(100, 20, "VALIDADE"), r(120, 20, "12/2027"), r(80, 20, "LOTE 12"), r(20, 15, "A")}
+	if standing(normal) {
+		t.Error("ordinary lines taken for sideways text")
+	}
+	if standing(upright[:2]) {
+		t.Error("two regions cannot tell")
 	}
 }

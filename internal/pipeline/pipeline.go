@@ -222,6 +222,9 @@ func (p *Pipeline) readBoxes(l *look, f frame, boxes []detect.Box, tm *Timings) 
 			if dp, ok := imgproc.FindDots(c); ok {
 				dotted = append(dotted, i)
 				in = append(in, imgproc.JoinDotsAt(c, dp))
+				if f.img.Rect.Size() == l.work.Rect.Size() && !f.turned {
+					l.dots = append(l.dots, dp)
+				}
 			}
 		}
 	}
