@@ -55,6 +55,12 @@ func (p *Pipeline) dense(l *look) error {
 		sub := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
 		draw.Draw(sub, sub.Rect, l.full, r.Min, draw.Src)
 		in := imgproc.Resize(sub, max(1, int(float64(r.Dx())*s+0.5)), max(1, int(float64(r.Dy())*s+0.5)))
+		if gap, ok := l.dotGap(); ok {
+			// Enlarged, dot-matrix print falls apart into dots the detector drops: join them
+			// at the pitch the first pass measured, scaled to this picture. The crops are
+			// still cut from the full image, as printed.
+			in = imgproc.MergeDots(in, max(1, int(math.Ceil(gap*s*fullPerWork/2+0.5))))
+		}
 		boxes, _, err := p.st.Detector.Detect(l.ctx, in)
 		if err != nil {
 			return fmt.Errorf("dense detection: %w", err)

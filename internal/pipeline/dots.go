@@ -80,14 +80,24 @@ func duplicate(a frect, rs []Region) bool {
 // renders seen, and growing ink by a third of a typical gap joins them without closing
 // letter counters.
 func (l *look) mergeRadius() int {
-	if len(l.dots) == 0 {
+	gap, ok := l.dotGap()
+	if !ok {
 		w, h := l.work.Rect.Dx(), l.work.Rect.Dy()
 		return max(1, max(w, h)/700)
 	}
+	return max(1, int(math.Ceil(gap/2+0.5)))
+}
+
+// dotGap is the median gap between neighbouring dots, in working pixels, of the crops read
+// as dot-matrix print; ok is false when none was.
+func (l *look) dotGap() (float64, bool) {
+	if len(l.dots) == 0 {
+		return 0, false
+	}
 	gaps := make([]float64, len(l.dots))
 	for i, d := range l.dots {
-		gaps[i] = d.Pitch - d.Size
+		gaps[i] = max(0, d.Pitch-d.Size)
 	}
 	slices.Sort(gaps)
-	return max(1, int(math.Ceil(gaps[len(gaps)/2]/2+0.5)))
+	return gaps[len(gaps)/2], true
 }
