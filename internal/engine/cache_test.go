@@ -184,6 +184,10 @@ func TestFingerprintHashesModelContents(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	lib := filepath.Base(c.Models.RuntimeLibraryPath())
+	if err := os.Symlink(filepath.Join(src, lib), filepath.Join(dir, lib)); err != nil {
+		t.Fatal(err)
+	}
 	c.Models.Dir = dir
 	b, err := Fingerprint(c)
 	if err != nil {
