@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/datalid/datalid/api"
@@ -211,7 +212,10 @@ func (s *Server) handleProcess(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	resp, err := s.readOne(ctx, files[0].data, opt)
+	resp, outcome, err := s.readOne(ctx, files[0].data, opt)
+	if h := xCache(outcome); h != "" {
+		w.Header().Set("X-Cache", h)
+	}
 	if err != nil {
 		return err
 	}
@@ -221,18 +225,16 @@ func (s *Server) handleProcess(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// readOne reads one image within an inference slot and converts the result.
-func (s *Server) readOne(ctx context.Context, data []byte, opt options) (*api.ProcessImageResponse, error) {
-	release, err := s.adm.slot(ctx)
+// readOne reads one image through the cache (a pipeline run takes an inference slot; a hit
+// takes none) and converts the result.
+func (s *Server) readOne(ctx context.Context, data []byte, opt options) (*api.ProcessImageResponse, engine.CacheOutcome, error) {
+	res, outcome, err := s.eng.ReadCached(ctx, data, pipeline.Options{KeepCrops: opt.images.CropImages}, s.adm.slot)
 	if err != nil {
-		return nil, err
+		return nil, outcome, err
 	}
-	res, err := s.eng.Read(ctx, data, pipeline.Options{KeepCrops: opt.images.CropImages})
-	release()
-	if err != nil {
-		return nil, err
+	if outcome.Status != "hit" {
+		s.metrics.timings(res.Timings) // a hit's timings are its lookup, not the stages
 	}
-	s.metrics.timings(res.Timings)
 	res = s.eng.FilterRegions(res, opt.minScore)
 	now := s.now()
 	resp := report.Response(res, dates.Today(now), now)
@@ -241,13 +243,13 @@ func (s *Server) readOne(ctx context.Context, data []byte, opt options) (*api.Pr
 		// keeps it, so plain requests stay light.
 		img, err := imageio.Decode(data, imageio.Options{TargetLongSide: 1280, Limits: engine.DecodeLimits(s.cfg)})
 		if err != nil {
-			return nil, err
+			return nil, outcome, err
 		}
 		if err := report.AddImages(&resp, img.RGBA, img.OrigW, res, opt.images); err != nil {
-			return nil, err
+			return nil, outcome, err
 		}
 	}
-	return &resp, nil
+	return &resp, outcome, nil
 }
 
 func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) error {
@@ -269,12 +271,19 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) error {
 	// neither serialises behind itself nor takes every slot.
 	sem := make(chan struct{}, min(len(files), max(1, s.cfg.Server.MaxInFlight/2)))
 	var wg sync.WaitGroup
+	var hits, misses atomic.Int32
 	for i, f := range files {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
 			res := api.BatchImageResult{Filename: f.name}
-			resp, err := s.readOne(ctx, f.data, opt)
+			resp, outcome, err := s.readOne(ctx, f.data, opt)
+			switch outcome.Status {
+			case "hit":
+				hits.Add(1)
+			case "miss":
+				misses.Add(1)
+			}
 			if err != nil {
 				_, code := errorStatus(err)
 				msg := code + ": " + err.Error()
@@ -303,6 +312,12 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) error {
 		out.Status = api.StatusPartial
 	default:
 		out.Status = api.StatusFailed
+	}
+	if s.eng.CacheStats() != nil {
+		// Per file: "hits=3 misses=2" (each file was looked up on its own).
+		w.Header().Set("X-Cache", fmt.Sprintf("hits=%d misses=%d", hits.Load(), misses.Load()))
+	} else {
+		w.Header().Set("X-Cache", "off")
 	}
 	out.TotalTime = time.Since(t0).Seconds()
 	out.ProcessedAt = s.now().Format(time.RFC3339Nano)
