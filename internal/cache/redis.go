@@ -40,6 +40,7 @@ func NewRedis(url, prefix string, ttl, timeout time.Duration) (*Redis, error) {
 	}
 	o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout = timeout, timeout, timeout, timeout
 	o.MaxRetries = -1 // a retry would double the worst case; the next request tries again
+	o.DialerRetries = 1
 	o.ContextTimeoutEnabled = true
 	o.DisableIdentity = true // no CLIENT SETINFO round trip on each new connection
 	return &Redis{c: redis.NewClient(o), prefix: prefix, ttl: ttl, timeout: timeout}, nil
