@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/datalid/datalid/internal/cache"
 	"github.com/datalid/datalid/internal/dates"
 	"github.com/datalid/datalid/internal/engine"
 	"github.com/datalid/datalid/internal/pipeline"
@@ -21,6 +24,7 @@ func newReadCmd(g *globalFlags) *cobra.Command {
 		format  string
 		today   string
 		workers int
+		noCache bool
 	)
 	cmd := &cobra.Command{
 		Use:   "read [flags] PATH...",
@@ -46,7 +50,16 @@ func newReadCmd(g *globalFlags) *cobra.Command {
 			if len(files) == 0 {
 				return fmt.Errorf("no image files found in %v", args)
 			}
+			if noCache {
+				cfg.Cache.Tiers = nil
+			}
 			eng, err := engine.New(cfg)
+			if errors.Is(err, cache.ErrInUse) {
+				// A running server holds the disk tier: read anyway, without that tier.
+				fmt.Fprintf(os.Stderr, "datalid: %v; reading without the disk cache\n", err)
+				cfg.Cache.Tiers = slices.DeleteFunc(cfg.Cache.Tiers, func(t string) bool { return t == "disk" })
+				eng, err = engine.New(cfg)
+			}
 			if err != nil {
 				return err
 			}
@@ -59,6 +72,7 @@ func newReadCmd(g *globalFlags) *cobra.Command {
 	f.StringVar(&format, "format", "table", "output format: table, json, jsonl or csv")
 	f.StringVar(&today, "today", "", "reference day YYYY-MM-DD for is_expired and days_until_expiry (default: the current date)")
 	f.IntVar(&workers, "workers", 0, "images read in parallel (default: pipeline.workers from the config)")
+	f.BoolVar(&noCache, "no-cache", false, "read every photo, neither looking up nor storing results in the configured cache")
 	return cmd
 }
 
@@ -82,7 +96,7 @@ func readAll(ctx context.Context, eng *engine.Engine, files []string, workers in
 		data, err := readLimited(files[i], maxBytes)
 		if err == nil {
 			var res *pipeline.Result
-			if res, err = eng.Read(ctx, data, pipeline.Options{}); err == nil {
+			if res, _, err = eng.ReadCached(ctx, data, pipeline.Options{}, nil); err == nil {
 				resp := report.Response(res, today, time.Now())
 				row.Response = &resp
 			}
