@@ -111,4 +111,19 @@ type InfoResponse struct {
 	Preset         string               `json:"preset"`
 	DocsURL        string               `json:"docs_url"`
 	OpenAPIURL     string               `json:"openapi_url"`
+	Cache          []CacheTier          `json:"cache"` // result cache tiers, fastest first; empty = no cache
+}
+
+// CacheTier is one result-cache tier's state in InfoResponse (counters since start).
+type CacheTier struct {
+	Tier      string `json:"tier"`  // memory | disk | redis
+	State     string `json:"state"` // ok | down
+	Hits      uint64 `json:"hits"`
+	Misses    uint64 `json:"misses"`
+	Evictions uint64 `json:"evictions"`
+	Errors    uint64 `json:"errors"`
+	Corrupt   uint64 `json:"corrupt"`   // damaged entries found, deleted and counted as misses
+	Bytes     int64  `json:"bytes"`     // -1 when the tier cannot tell cheaply (redis)
+	MaxBytes  int64  `json:"max_bytes"` // 0 = no byte bound of datalid's own (redis)
+	Entries   int64  `json:"entries"`   // -1 when the tier cannot tell cheaply (redis)
 }

@@ -41,6 +41,21 @@ install_debian_deps() {
   fi
 }
 
+# The cache tests start a real redis-server (internal/testredis); they fail without it.
+install_redis() {
+  command -v redis-server >/dev/null && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    log "installing redis-server (apt-get), for the cache tests"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null 2>&1 || {
+      apt-get update -qq >/dev/null 2>&1 || true
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null ||
+        log "warning: could not install redis-server; the cache tests will fail"
+    }
+  else
+    log "warning: redis-server missing; the cache tests need it: sudo apt-get install -y redis-server"
+  fi
+}
+
 fetch_models() {
   mkdir -p "$MODELS_DIR"
   local need=() line name sha pkg inner
@@ -73,8 +88,8 @@ fetch_models() {
 }
 
 case "${1:-all}" in
-  deps) install_debian_deps ;;
+  deps) install_debian_deps; install_redis ;;
   models) fetch_models ;;
-  all) install_debian_deps; fetch_models ;;
+  all) install_debian_deps; install_redis; fetch_models ;;
   *) die "usage: $0 [all|deps|models]" ;;
 esac

@@ -25,6 +25,7 @@ type benchFlags struct {
 	concurrency, batchSizes, threads  string
 	duration                          time.Duration
 	format, out                       string
+	fresh                             bool
 	cpuprofile, memprofile, traceFile string
 }
 
@@ -49,6 +50,7 @@ names the best. With --server URL, posts each photo to URL/process instead (conc
 	fl.DurationVar(&f.duration, "duration", 0, "time each configuration for this long (instead of --iterations)")
 	fl.IntVar(&f.iterations, "iterations", 0, "counted reads per configuration (default: one pass over the inputs)")
 	fl.IntVar(&f.warmup, "warmup", -1, "untimed reads before each configuration (default: min(inputs, 4))")
+	fl.BoolVar(&f.fresh, "fresh", false, "append random bytes to each photo (decoded the same) so that its first read misses a server's result cache; with --iterations above the inputs and --warmup 0, the report splits hits from misses")
 	fl.StringVar(&f.format, "format", "table", "output format: table or json")
 	fl.StringVar(&f.out, "out", "", "write SVG charts (latency histogram, throughput sweeps) and report.json into this folder")
 	fl.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the counted runs to this file")
@@ -82,6 +84,9 @@ func runBench(cmd *cobra.Command, g *globalFlags, f benchFlags, args []string) e
 	inputs, err := benchInputs(args, f.synthetic, cfg.Decode.MaxBytes)
 	if err != nil {
 		return err
+	}
+	if f.fresh {
+		inputs = bench.Fresh(inputs)
 	}
 	opt := bench.Options{Iterations: f.iterations, Duration: f.duration, Warmup: f.warmup}
 	if opt.Warmup < 0 {

@@ -45,6 +45,7 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			cfg.Cache.Tiers = nil // eval measures reading: every photo is read, none looked up
 			eng, err := engine.New(cfg)
 			if err != nil {
 				return err

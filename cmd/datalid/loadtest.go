@@ -36,6 +36,7 @@ func newLoadtestCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			cfg.Cache.Tiers = nil // every round re-sends the photos: measure reads, not cache hits
 			files, err := expandPaths(args)
 			if err != nil {
 				return err

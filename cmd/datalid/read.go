@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/datalid/datalid/internal/cache"
 	"github.com/datalid/datalid/internal/dates"
 	"github.com/datalid/datalid/internal/engine"
 	"github.com/datalid/datalid/internal/pipeline"
@@ -24,6 +27,7 @@ func newReadCmd(g *globalFlags) *cobra.Command {
 		today   string
 		workers int
 		debug   string
+		noCache bool
 	)
 	cmd := &cobra.Command{
 		Use:   "read [flags] PATH...",
@@ -49,7 +53,16 @@ func newReadCmd(g *globalFlags) *cobra.Command {
 			if len(files) == 0 {
 				return fmt.Errorf("no image files found in %v", args)
 			}
+			if noCache {
+				cfg.Cache.Tiers = nil
+			}
 			eng, err := engine.New(cfg)
+			if errors.Is(err, cache.ErrInUse) {
+				// A running server holds the disk tier: read anyway, without that tier.
+				fmt.Fprintf(os.Stderr, "datalid: %v; reading without the disk cache\n", err)
+				cfg.Cache.Tiers = slices.DeleteFunc(cfg.Cache.Tiers, func(t string) bool { return t == "disk" })
+				eng, err = engine.New(cfg)
+			}
 			if err != nil {
 				return err
 			}
@@ -62,7 +75,8 @@ func newReadCmd(g *globalFlags) *cobra.Command {
 	f.StringVar(&format, "format", "table", "output format: table, json, jsonl or csv")
 	f.StringVar(&today, "today", "", "reference day YYYY-MM-DD for is_expired and days_until_expiry (default: the current date)")
 	f.IntVar(&workers, "workers", 0, "images read in parallel (default: pipeline.workers from the config)")
-	f.StringVar(&debug, "debug", "", "write, per photo, pictures of what each look found into this folder (probability map, boxes, crops)")
+	f.StringVar(&debug, "debug", "", "write, per photo, pictures of what each look found into this folder (probability map, boxes, crops); reads past the cache")
+	f.BoolVar(&noCache, "no-cache", false, "read every photo, neither looking up nor storing results in the configured cache")
 	return cmd
 }
 
@@ -86,7 +100,13 @@ func readAll(ctx context.Context, eng *engine.Engine, files []string, workers in
 		data, err := readLimited(files[i], maxBytes)
 		if err == nil {
 			var res *pipeline.Result
-			if res, err = eng.Read(ctx, data, pipeline.Options{Debug: debug != ""}); err == nil {
+			if debug != "" {
+				// A debug read needs the look-by-look trace, which no cached result has.
+				res, err = eng.Read(ctx, data, pipeline.Options{Debug: true})
+			} else {
+				res, _, err = eng.ReadCached(ctx, data, pipeline.Options{}, nil)
+			}
+			if err == nil {
 				resp := report.Response(res, today, time.Now())
 				row.Response = &resp
 				if debug != "" {

@@ -97,8 +97,10 @@ func Run(ctx context.Context, t Target, inputs []Input, opt Options) (Result, er
 	type sample struct {
 		lat    time.Duration
 		stages map[string]time.Duration
+		xcache string
 		err    error
 	}
+	ct, hasCache := t.(cacheTarget)
 	var (
 		mu      sync.Mutex
 		samples []sample
@@ -119,9 +121,14 @@ func Run(ctx context.Context, t Target, inputs []Input, opt Options) (Result, er
 			if total >= 0 && i >= int64(total) || total < 0 && !time.Now().Before(deadline) {
 				return
 			}
+			var s sample
 			t0 := time.Now()
-			st, err := t.Read(ctx, inputs[i%int64(len(inputs))].Data)
-			s := sample{lat: time.Since(t0), stages: st, err: err}
+			if hasCache {
+				s.stages, s.xcache, s.err = ct.ReadCache(ctx, inputs[i%int64(len(inputs))].Data)
+			} else {
+				s.stages, s.err = t.Read(ctx, inputs[i%int64(len(inputs))].Data)
+			}
+			s.lat = time.Since(t0)
 			mu.Lock()
 			samples = append(samples, s)
 			mu.Unlock()
@@ -142,6 +149,7 @@ func Run(ctx context.Context, t Target, inputs []Input, opt Options) (Result, er
 	}
 
 	lats := make([]time.Duration, 0, len(samples))
+	var xcaches []string
 	stageSum := map[string]time.Duration{}
 	var latSum time.Duration
 	for _, s := range samples {
@@ -153,6 +161,7 @@ func Run(ctx context.Context, t Target, inputs []Input, opt Options) (Result, er
 			continue
 		}
 		lats = append(lats, s.lat)
+		xcaches = append(xcaches, s.xcache)
 		latSum += s.lat
 		for k, v := range s.stages {
 			stageSum[k] += v
@@ -160,6 +169,7 @@ func Run(ctx context.Context, t Target, inputs []Input, opt Options) (Result, er
 	}
 	r.Images = len(lats)
 	r.Latency = Summarize(lats)
+	r.Cache = summarizeCache(xcaches, lats)
 	r.LatenciesMS = make([]float64, len(lats))
 	for i, d := range lats {
 		r.LatenciesMS[i] = float64(d) / float64(time.Millisecond)
@@ -225,6 +235,8 @@ type Result struct {
 	OutsideRuntimeShare float64 `json:"outside_runtime_share,omitempty"`
 	CPU                 CPU     `json:"cpu"`
 	Memory
+	// Cache splits the reads by the server's X-Cache answer; nil without a result cache.
+	Cache *CacheResult `json:"cache,omitempty"`
 
 	LatenciesMS []float64 `json:"-"` // every counted latency, for the histogram
 }

@@ -62,7 +62,7 @@ func TestConfigure(t *testing.T) {
 	base := config.Default()
 	c := Configure(base, 2, 16)
 	if c.Runtime.IntraOpThreads != 2 || c.Recognition.BatchSize != 16 || c.Classifier.BatchSize != 16 ||
-		c.Batching.MaxBatchSize != 16 || c.Cache.Type != "none" {
+		c.Batching.MaxBatchSize != 16 || len(c.Cache.Tiers) != 0 {
 		t.Errorf("configured %+v", c)
 	}
 	if err := c.Validate(); err != nil {

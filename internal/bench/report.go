@@ -65,6 +65,9 @@ func WriteTable(w io.Writer, rep Report) error {
 			return err
 		}
 	}
+	if err := writeCacheTable(w, rep.Results); err != nil {
+		return err
+	}
 	for _, r := range rep.Results {
 		if r.FirstError != "" {
 			fmt.Fprintf(w, "\n%s: %d errors, first: %s", r.Label(), r.Errors, r.FirstError)

@@ -65,7 +65,7 @@ func Configure(base config.Config, threads, batch int) config.Config {
 		c.Classifier.BatchSize = batch
 		c.Batching.MaxBatchSize = batch
 	}
-	c.Cache.Type = "none"
+	c.Cache.Tiers = nil
 	c.Models.LazyLoading = false
 	return c
 }

@@ -48,10 +48,16 @@ type ServerTarget struct {
 
 // Read implements Target. A non-2xx status is an error carrying the body's first bytes.
 func (t ServerTarget) Read(ctx context.Context, data []byte) (map[string]time.Duration, error) {
+	st, _, err := t.ReadCache(ctx, data)
+	return st, err
+}
+
+// ReadCache is Read that also returns the response's X-Cache header ("" when absent).
+func (t ServerTarget) ReadCache(ctx context.Context, data []byte) (map[string]time.Duration, string, error) {
 	body, ctype := api.ProcessForm(data, nil)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(t.URL, "/")+"/process", body)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	req.Header.Set("Content-Type", ctype)
 	if t.APIKey != "" {
@@ -63,19 +69,20 @@ func (t ServerTarget) Read(ctx context.Context, data []byte) (map[string]time.Du
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	defer resp.Body.Close()
+	xc := resp.Header.Get("X-Cache")
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 	if err != nil {
-		return nil, err
+		return nil, xc, err
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, fmt.Errorf("bench: server answered %s: %.200s", resp.Status, raw)
+		return nil, xc, fmt.Errorf("bench: server answered %s: %.200s", resp.Status, raw)
 	}
 	var r api.ProcessImageResponse
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, fmt.Errorf("bench: server response: %w", err)
+		return nil, xc, fmt.Errorf("bench: server response: %w", err)
 	}
 	sec := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 	m := r.Metrics
@@ -83,5 +90,5 @@ func (t ServerTarget) Read(ctx context.Context, data []byte) (map[string]time.Du
 		StageDecode: sec(m.DecodeTime), StageDetection: sec(m.DetectionTime),
 		StageClassify: sec(m.ClassificationTime), StageRecognize: sec(m.RecognitionTime),
 		StageDates: sec(m.ParsingTime),
-	}, nil
+	}, xc, nil
 }

@@ -14,6 +14,7 @@ package config
 
 import (
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -166,17 +167,24 @@ type BatchingConfig struct {
 	QueueSize    int           `yaml:"queue_size"`     // inputs waiting before callers block
 }
 
-// CacheConfig configures the result cache, keyed by image content.
+// CacheConfig configures the result cache, keyed by image content and everything that
+// changes the answer (docs/config.md). Reads go memory → disk → redis.
 type CacheConfig struct {
-	Type       string        `yaml:"type"`        // none | memory | disk | redis
-	MaxEntries int           `yaml:"max_entries"` // memory and disk
-	TTL        time.Duration `yaml:"ttl"`         // 0 = entries do not expire
-	Dir        string        `yaml:"dir"`         // disk
-	RedisURL   string        `yaml:"redis_url"`   // redis, e.g. redis://127.0.0.1:6379/0
+	Tiers          []string      `yaml:"tiers"`            // any of memory, disk, redis; empty = no cache
+	MemoryMaxBytes int64         `yaml:"memory_max_bytes"` // memory tier bound (keys, values, per-entry overhead)
+	DiskMaxBytes   int64         `yaml:"disk_max_bytes"`   // disk tier bound (keys and stored values)
+	Dir            string        `yaml:"dir"`              // disk tier directory
+	TTL            time.Duration `yaml:"ttl"`              // 0 = entries do not expire
+	RedisURL       string        `yaml:"redis_url"`        // e.g. redis://127.0.0.1:6379/0
+	RedisPrefix    string        `yaml:"redis_prefix"`     // prepended to every Redis key
+	RedisTimeout   time.Duration `yaml:"redis_timeout"`    // bound on each Redis call, dial included
 }
 
-// cacheTypes are the accepted values of cache.type.
-var cacheTypes = []string{"none", "memory", "disk", "redis"}
+// CacheTiers are the accepted cache.tiers values, in reading order.
+var CacheTiers = []string{"memory", "disk", "redis"}
+
+// Has reports whether tier is configured.
+func (c CacheConfig) Has(tier string) bool { return slices.Contains(c.Tiers, tier) }
 
 // ServerConfig configures `datalid serve`.
 type ServerConfig struct {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -65,24 +66,24 @@ func TestPresetValues(t *testing.T) {
 	}{
 		{"dev workers", dev.Pipeline.Workers, 1},
 		{"dev batching", dev.Batching.Enabled, false},
-		{"dev cache", dev.Cache.Type, "none"},
+		{"dev cache", len(dev.Cache.Tiers), 0},
 		{"dev timeout", dev.Pipeline.Timeout, 60 * time.Second},
 		{"prod workers", prod.Pipeline.Workers, 2},
 		{"prod batching", prod.Batching, BatchingConfig{false, 8, 10 * time.Millisecond, 64}},
-		{"prod cache", prod.Cache.Type + "/" + prod.Cache.TTL.String(), "memory/1h0m0s"},
+		{"prod cache", fmt.Sprint(prod.Cache.Tiers, prod.Cache.MemoryMaxBytes, prod.Cache.TTL), "[memory] 67108864 1h0m0s"},
 		{"prod in flight", prod.Server.MaxInFlight*1000 + prod.Server.MaxQueue, 8032},
 		{"prod request timeout", prod.Server.RequestTimeout, 30 * time.Second},
 		{"hp workers", hp.Pipeline.Workers, 0},
 		{"hp batch", hp.Batching.MaxBatchSize, 32},
 		{"hp wait", hp.Batching.MaxWait, 50 * time.Millisecond},
 		{"hp rec batch", hp.Recognition.BatchSize + hp.Classifier.BatchSize, 64},
-		{"hp cache", hp.Cache.MaxEntries, 10000},
+		{"hp cache", fmt.Sprint(hp.Cache.Tiers, hp.Cache.MemoryMaxBytes), "[memory] 268435456"},
 		{"hp server", hp.Server.MaxInFlight*1000 + hp.Server.MaxQueue, 32128},
 		{"mem workers", mem.Pipeline.Workers, 1},
 		{"mem arena", mem.Runtime.CPUMemArena, false},
 		{"mem lazy", mem.Models.LazyLoading, true},
-		{"mem cache", mem.Cache.Type + ":" + mem.Cache.Dir, "disk:./.cache/datalid"},
-		{"mem entries", mem.Cache.MaxEntries, 5000},
+		{"mem cache", fmt.Sprint(mem.Cache.Tiers, " ", mem.Cache.Dir), "[disk] ./.cache/datalid"},
+		{"mem disk bound", mem.Cache.DiskMaxBytes, int64(256 * MiB)},
 		{"mem working side", mem.Decode.WorkingLongSide, 1600},
 		{"mem server", mem.Server.MaxInFlight*1000 + mem.Server.MaxQueue, 4016},
 	}

@@ -23,7 +23,7 @@ func TestParseGoodFile(t *testing.T) {
 	want.Pipeline.Workers = 0
 	want.Pipeline.Timeout = 45 * time.Second
 	want.Batching.MaxWait = 5 * time.Millisecond
-	want.Cache.Type = "redis"
+	want.Cache.Tiers = []string{"memory", "redis"}
 	want.Cache.RedisURL = "redis://127.0.0.1:6379/0"
 	want.Cache.TTL = 2*time.Hour + 30*time.Minute
 	want.Server.Addr = ":8080"

@@ -115,7 +115,7 @@ func envValue(t *testing.T, c Config, l leaf) string {
 	rest := string(data)[strings.Index(string(data), section)+len(section):]
 	for line := range strings.SplitSeq(rest, "\n") {
 		if v, ok := strings.CutPrefix(line, "  "+l.path[1]+": "); ok {
-			v = strings.Trim(v, `"[]`)
+			v = strings.Trim(v, `"[]'`)
 			return v
 		}
 	}

@@ -63,7 +63,13 @@ func defaults() Config {
 		},
 		Pipeline: PipelineConfig{Workers: 1, Timeout: 30 * time.Second, LendIdleCores: true},
 		Batching: BatchingConfig{MaxBatchSize: 8, MaxWait: 10 * time.Millisecond, QueueSize: 64},
-		Cache:    CacheConfig{Type: "none", MaxEntries: 1000, TTL: time.Hour, Dir: "./.cache/datalid"},
+		Cache: CacheConfig{
+			MemoryMaxBytes: 64 * MiB, DiskMaxBytes: 1024 * MiB, Dir: "./.cache/datalid",
+			TTL: time.Hour, RedisPrefix: "datalid:result:",
+			// A GET of a few-KB result on a LAN takes well under 1 ms; 100 ms bounds what a
+			// sick Redis adds to a request without failing a merely busy one.
+			RedisTimeout: 100 * time.Millisecond,
+		},
 		Server: ServerConfig{
 			Addr:           "127.0.0.1:8000",
 			MaxInFlight:    2,

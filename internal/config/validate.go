@@ -192,25 +192,32 @@ func (b BatchingConfig) validate(v *validator) {
 }
 
 func (c CacheConfig) validate(v *validator) {
-	v.oneOf("cache.type", c.Type, cacheTypes)
-	v.intRange("cache.max_entries", int64(c.MaxEntries), 0, 1<<31)
+	seen := map[string]bool{}
+	for _, t := range c.Tiers {
+		v.oneOf("cache.tiers", t, CacheTiers)
+		if seen[t] {
+			v.add("cache.tiers", "%q is listed twice", t)
+		}
+		seen[t] = true
+	}
 	if c.TTL < 0 {
 		v.add("cache.ttl", "%s is negative (0 means no expiry)", formatDuration(c.TTL))
 	}
-	switch c.Type {
-	case "memory", "disk":
-		if c.MaxEntries < 1 {
-			v.add("cache.max_entries", "must be at least 1 for cache type %s", c.Type)
-		}
-		if c.Type == "disk" {
-			v.required("cache.dir", c.Dir)
-		}
-	case "redis":
+	// A bound under 1 MiB holds a handful of results: almost certainly a unit mistake.
+	if c.Has("memory") {
+		v.intRange("cache.memory_max_bytes", c.MemoryMaxBytes, MiB, 1<<40)
+	}
+	if c.Has("disk") {
+		v.intRange("cache.disk_max_bytes", c.DiskMaxBytes, MiB, 1<<50)
+		v.required("cache.dir", c.Dir)
+	}
+	if c.Has("redis") {
 		if c.RedisURL == "" {
-			v.add("cache.redis_url", "required for cache type redis")
+			v.add("cache.redis_url", "required for the redis tier")
 		} else if u, err := url.Parse(c.RedisURL); err != nil || !slices.Contains([]string{"redis", "rediss", "unix"}, u.Scheme) {
 			v.add("cache.redis_url", "%q is not a redis://, rediss:// or unix:// URL", c.RedisURL)
 		}
+		v.durRange("cache.redis_timeout", c.RedisTimeout, time.Millisecond, time.Minute)
 	}
 }
 

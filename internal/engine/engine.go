@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/datalid/datalid/internal/batch"
+	"github.com/datalid/datalid/internal/cache"
 	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/cores"
 	"github.com/datalid/datalid/internal/dates"
@@ -46,6 +47,10 @@ type Engine struct {
 
 	loaded    atomic.Bool
 	closeOnce sync.Once
+
+	cache       *cache.Tiered // nil without cache tiers (cache.go)
+	fingerprint string        // models and answer-changing config, part of every cache key
+	flight      cache.Group[*pipeline.Result]
 }
 
 // New builds an engine. Unless cfg.Models.LazyLoading is set, models are loaded now, so a
@@ -58,9 +63,19 @@ func New(cfg config.Config, opts ...Option) (*Engine, error) {
 	for _, o := range opts {
 		o(&e.opts)
 	}
+	if len(cfg.Cache.Tiers) > 0 {
+		fp, err := Fingerprint(cfg)
+		if err != nil {
+			return nil, err
+		}
+		if e.cache, err = OpenCache(cfg); err != nil {
+			return nil, err
+		}
+		e.fingerprint = fp
+	}
 	if !cfg.Models.LazyLoading {
 		if err := e.load(); err != nil {
-			return nil, err
+			return nil, errors.Join(err, e.closeCache())
 		}
 	}
 	return e, nil
@@ -193,9 +208,16 @@ func (e *Engine) Close() error {
 	e.closeOnce.Do(func() {
 		e.once.Do(func() { e.loadErr = ErrClosed }) // a lazy engine never loads after Close
 		e.closeBatchers()
-		err = e.closeSessions()
+		err = errors.Join(e.closeSessions(), e.closeCache())
 	})
 	return err
+}
+
+func (e *Engine) closeCache() error {
+	if e.cache == nil {
+		return nil
+	}
+	return e.cache.Close()
 }
 
 func (e *Engine) closeSessions() error {

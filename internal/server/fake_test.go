@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/datalid/datalid/internal/cache"
 	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/dates"
 	"github.com/datalid/datalid/internal/engine"
@@ -28,7 +29,20 @@ type fakeEngine struct {
 	loaded  atomic.Bool
 }
 
-func (f *fakeEngine) Read(ctx context.Context, data []byte, opt pipeline.Options) (*pipeline.Result, error) {
+// ReadCached has no cache: it passes the gate and reads.
+func (f *fakeEngine) ReadCached(ctx context.Context, data []byte, opt pipeline.Options, gate engine.Gate) (*pipeline.Result, engine.CacheOutcome, error) {
+	release, err := gate(ctx)
+	if err != nil {
+		return nil, engine.CacheOutcome{Status: "off"}, err
+	}
+	defer release()
+	res, err := f.read(ctx, data, opt)
+	return res, engine.CacheOutcome{Status: "off"}, err
+}
+
+func (f *fakeEngine) CacheStats() []cache.TierStats { return nil }
+
+func (f *fakeEngine) read(ctx context.Context, data []byte, opt pipeline.Options) (*pipeline.Result, error) {
 	img, err := imageio.Decode(data, imageio.Options{})
 	if err != nil {
 		return nil, err

@@ -48,7 +48,7 @@ func newMetrics(reg prometheus.Registerer, s *Server) *metrics {
 			Name: "datalid_engine_model_load_seconds", Help: "Time taken to load the models.",
 		}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.inFlight, m.rejects, m.stages, m.load,
+	reg.MustRegister(m.requests, m.latency, m.inFlight, m.rejects, m.stages, m.load, newCacheCollector(s.eng.CacheStats),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "datalid_admission_in_flight_images", Help: "Images holding an inference slot.",
 		}, func() float64 { return float64(s.adm.inFlight()) }),

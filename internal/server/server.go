@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/datalid/datalid/internal/cache"
 	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/engine"
 	"github.com/datalid/datalid/internal/pipeline"
@@ -24,7 +25,8 @@ import (
 
 // Engine is what the server needs from the engine (engine.Engine satisfies it; tests fake it).
 type Engine interface {
-	Read(ctx context.Context, data []byte, opt pipeline.Options) (*pipeline.Result, error)
+	ReadCached(ctx context.Context, data []byte, opt pipeline.Options, gate engine.Gate) (*pipeline.Result, engine.CacheOutcome, error)
+	CacheStats() []cache.TierStats // nil without a cache
 	FilterRegions(res *pipeline.Result, minScore float64) *pipeline.Result
 	Warmup(ctx context.Context) error
 	Loaded() bool

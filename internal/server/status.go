@@ -53,6 +53,9 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
 	default:
 		h.Components["pipeline"] = bad("warming up")
 	}
+	if st := s.eng.CacheStats(); st != nil {
+		h.Components["cache"] = cacheHealth(st)
+	}
 	h.Components["admission"] = ok(strconv.Itoa(s.adm.inFlight()) + " in flight, " +
 		strconv.FormatInt(s.adm.waiting.Load(), 10) + " waiting")
 	for _, c := range h.Components {
@@ -104,6 +107,7 @@ func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) error {
 		},
 		Batching: s.cfg.Batching.Enabled, Preset: s.cfg.Preset,
 		DocsURL: "/", OpenAPIURL: "/openapi.json",
+		Cache: apiCacheTiers(s.eng.CacheStats()),
 	}
 	if s.eng.Loaded() {
 		info, err := s.eng.Info()

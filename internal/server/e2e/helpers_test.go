@@ -20,7 +20,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// realConfig is the production preset (batching on) over the fetched models.
+// realConfig is the production preset over the fetched models, without its result cache:
+// these tests send the same photos again and mean to exercise the pipeline each time (the
+// cache tests turn it on).
 func realConfig(t testing.TB) config.Config {
 	t.Helper()
 	c, err := config.Preset("production")
@@ -28,6 +30,7 @@ func realConfig(t testing.TB) config.Config {
 		t.Fatal(err)
 	}
 	c.Models.Dir = testmodels.Dir(t)
+	c.Cache.Tiers = nil
 	return c
 }
 
