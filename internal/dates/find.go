@@ -76,6 +76,7 @@ func Find(lines []Line, opt Options) Result {
 		s := scanLine(ln.Text)
 		scans[li], kept[li] = s, s.dedupe(s.matches())
 	}
+	yearFirstRanges(kept)
 	hint := blockOrder(kept)
 	for li, ln := range lines {
 		s, ms := scans[li], kept[li]
@@ -221,6 +222,9 @@ func (s *lineScan) candidate(m *match, kw *keyword, a assoc, hint int, opt Optio
 		alt = Date{Year: m.y, Month: time.Month(m.d), Day: m.m}
 	} else if m.order != "" {
 		reasons = append(reasons, m.order)
+	}
+	if m.note != "" {
+		reasons = append(reasons, m.note)
 	}
 	if m.fixes > 0 {
 		reasons = append(reasons, "OCR letters read as digits")

@@ -6,7 +6,7 @@ import (
 )
 
 func FuzzFind(f *testing.F) {
-	for _, tc := range findCases {
+	for _, tc := range append(findCases, issue13Cases()...) {
 		f.Add(tc.in, tc.opt.PreferMonthFirst)
 	}
 	f.Fuzz(func(t *testing.T, in string, monthFirst bool) {
