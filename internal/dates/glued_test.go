@@ -28,6 +28,9 @@ var (
 		// A letter glued to the end of a code is weak: the later of the pair wins.
 		{in: "K7E:14/03/2024 10:20\n5L:14/03/2027", want: "2027-03-14"},
 		{in: "Q4X2V:18/07/2026", want: "2026-07-18", kind: KindExpiry},
+		// A D read as 0 inside a keyword, as the O of N0V already is.
+		{in: "VALIDA0E: 03/04/2027", want: "2027-04-03", kind: KindExpiry},
+		{in: "FABRICACA0:03/04/2025\nVALIDA0E:03/04/2027", want: "2027-04-03", kind: KindExpiry},
 	}
 	// MM/YYYY whose slash OCR read as 1, I or l, after a validity keyword.
 	separatorAsOneCases = []findCase{

@@ -166,7 +166,7 @@ func (e *Engine) build() error {
 		Limits:            DecodeLimits(e.cfg),
 		WorkingLongSide:   e.cfg.Decode.WorkingLongSide,
 		MinTextConfidence: rc.MinConfidence,
-		Dates:             dates.Options{PreferMonthFirst: e.cfg.Dates.PreferMonthFirst},
+		Dates:             dates.Options{PreferMonthFirst: e.cfg.Dates.PreferMonthFirst, MinConfidence: e.cfg.Dates.MinConfidence},
 		Preprocessing:     pipeline.Preprocessing(e.cfg.Preprocessing),
 		SecondLook:        pipeline.SecondLook(e.cfg.SecondLook),
 	}, st)
