@@ -169,11 +169,11 @@ func (s *lineScan) associate(m *match, k, n, prevLast int, above []*keyword) (*k
 		return h.kw, assocSuffix
 	}
 	if h := s.prefixHit(m.first); h != nil {
-		if h.kw.lot {
-			// "L:12/05/2026": a lot marker says a code follows, not what a date means.
+		switch {
+		case s.codeTail(h, m.first) && h.kw.lot:
+			// "7L:12/05/2026": an L ending a code is no lot marker for the date.
 			return nil, assocNone
-		}
-		if s.codeTail(h, m.first) {
+		case s.codeTail(h, m.first):
 			return h.kw, assocEarlier
 		}
 		return h.kw, assocDirect

@@ -47,7 +47,7 @@ var (
 		{in: "07/28 L5521", want: "2028-07"},
 		{in: "CX 10/24 UN", want: ""},
 		{in: "2 X 10/24 L", want: ""},
-		{in: "L:14/03/2027", want: "2027-03-14", kind: KindUnknown}, // a lot marker names no date kind
+		{in: "7L:14/03/2027", want: "2027-03-14", kind: KindUnknown}, // an L ending a code marks no lot
 	}
 	// A date split over two boxes, joined with a space by the pipeline.
 	splitCases = []findCase{
