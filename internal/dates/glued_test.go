@@ -40,6 +40,10 @@ var (
 		{in: "0912026", want: ""},   // no keyword: a seven-digit code
 		{in: "L 0912026", want: ""}, // a lot
 		{in: "EXP 1412026", want: ""},
+		{in: "VAL 2110312027", want: "2027-03-21"},
+		{in: "VAL: 21I03I2027", want: "2027-03-21"},
+		{in: "2110312027", want: ""},
+		{in: "EXP 3210312027", want: ""},
 	}
 	// Bare MM/YY next to a lot code.
 	lotAfterMonthYearCases = []findCase{

@@ -319,23 +319,29 @@ func (s *lineScan) compact(i int, out []match) []match {
 	return out
 }
 
-// separatorAsOne reads a run of seven digits right after a validity keyword as MM/YYYY whose
-// slash OCR read as a 1 (or I, l, which tokenize already turned into 1): "V0612025" is
-// V06/2025. Seven digits have no date reading otherwise, and the keyword says a date is
-// meant; without one, such a run is a lot or a code.
+// separatorAsOne reads a digit run right after a validity keyword as a date whose slashes
+// OCR read as 1 (or I, l, which tokenize already turned into 1): "V0612025" is V06/2025,
+// "VAL 1410512026" is VAL 14/05/2026. Seven and ten digits have no date reading otherwise,
+// and the keyword says a date is meant; without one, such a run is a lot or a code.
 func (s *lineScan) separatorAsOne(i int, out []match) []match {
 	tk := s.toks[i]
-	if len(tk.s) != 7 || tk.s[2] != '1' {
+	d := tk.s
+	m := match{first: i, last: i, fixes: tk.fixes, strength: strSplitYear, note: "separator read as 1"}
+	switch {
+	case len(d) == 7 && d[2] == '1':
+		m.y, m.m = atoi(d[3:]), atoi(d[:2])
+		m.lay = layout{parts: [3]string{"MM", "YYYY"}, seps: [2]byte{'/'}}
+	case len(d) == 10 && d[2] == '1' && d[5] == '1':
+		m.y, m.m, m.d = atoi(d[6:]), atoi(d[3:5]), atoi(d[:2])
+		m.lay = layout{parts: [3]string{"DD", "MM", "YYYY"}, seps: [2]byte{'/', '/'}}
+	default:
 		return out
 	}
 	h := s.prefixHit(i)
 	if h == nil || h.kw.kind != KindExpiry || h.kw.lot {
 		return out
 	}
-	m := match{first: i, last: i, fixes: tk.fixes, y: atoi(tk.s[3:]), m: atoi(tk.s[:2])}
-	m.strength, m.note = strSplitYear, "separator read as 1"
-	m.lay = layout{parts: [3]string{"MM", "YYYY"}, seps: [2]byte{'/'}}
-	if plausible(m.y, m.m, 1) && s.isolated(i, i, true) {
+	if plausible(m.y, m.m, max(m.d, 1)) && s.isolated(i, i, true) {
 		out = append(out, m)
 	}
 	return out
