@@ -60,20 +60,24 @@ func calibrate(cs []Candidate, meta []found, i int) {
 	}
 }
 
-// withhold reports whether b must not be given as the answer under opt, and says why.
-func withhold(b *Candidate, opt Options) bool {
-	if opt.MinConfidence <= 0 {
-		return false
+// Withhold moves Best to Withheld when it is less confident than min or only a manufacture
+// date, and says why in its Reason. min <= 0 withholds nothing. Find applies
+// Options.MinConfidence itself; callers that need every choice while working (a pipeline
+// deciding where to look again) find with 0 and withhold once at the end.
+func (r *Result) Withhold(min float64) {
+	b := r.Best
+	if b == nil || min <= 0 {
+		return
 	}
 	switch {
 	case b.Kind == KindManufacture:
 		b.Reason = joinReason(b.Reason, "withheld: a manufacture date is no expiry date")
-	case b.Confidence < opt.MinConfidence:
+	case b.Confidence < min:
 		b.Reason = joinReason(b.Reason, "withheld: confidence below the minimum")
 	default:
-		return false
+		return
 	}
-	return true
+	r.Best, r.Withheld = nil, b
 }
 
 func laterManufacture(cs []Candidate, b *Candidate) bool {

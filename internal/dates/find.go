@@ -118,11 +118,8 @@ func Find(lines []Line, opt Options) Result {
 		best := &res.Candidates[i]
 		best.Reason = joinReason(why, best.Reason)
 		calibrate(res.Candidates, meta, i)
-		if withhold(best, opt) {
-			res.Withheld = best
-		} else {
-			res.Best = best
-		}
+		res.Best = best
+		res.Withhold(opt.MinConfidence)
 	}
 	return res
 }
