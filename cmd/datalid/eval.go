@@ -25,6 +25,7 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 		labels, format string
 		workers        int
 		minAccuracy    float64
+		maxWrongRate   float64
 	)
 	cmd := &cobra.Command{
 		Use:   "eval DIR --labels labels.csv",
@@ -69,6 +70,9 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 			if s.ExactMatch < minAccuracy {
 				return fmt.Errorf("exact match %.3f below --min-accuracy %.3f", s.ExactMatch, minAccuracy)
 			}
+			if s.WrongRate > maxWrongRate {
+				return fmt.Errorf("wrong-date rate %.3f above --max-wrong-rate %.3f", s.WrongRate, maxWrongRate)
+			}
 			return nil
 		},
 	}
@@ -77,6 +81,7 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 	f.StringVar(&format, "format", "table", "output format: table or json")
 	f.IntVar(&workers, "workers", 0, "images read in parallel (default: pipeline.workers)")
 	f.Float64Var(&minAccuracy, "min-accuracy", 0, "exit non-zero when exact match is below this fraction")
+	f.Float64Var(&maxWrongRate, "max-wrong-rate", 1, "exit non-zero when the share of photos answered with a wrong date is above this fraction")
 	return cmd
 }
 
@@ -105,8 +110,10 @@ func evalAll(ctx context.Context, eng *engine.Engine, dir string, ls []evaluate.
 			texts = append(texts, ln.Text)
 		}
 		it.Text = strings.Join(texts, " / ")
-		if res.Dates.Best != nil {
-			it.Predicted = res.Dates.Best.Date.String()
+		if b := res.Dates.Best; b != nil {
+			it.Predicted, it.Confidence = b.Date.String(), b.Confidence
+		} else if w := res.Dates.Withheld; w != nil {
+			it.Withheld, it.Confidence = w.Date.String(), w.Confidence
 		}
 		it.Outcome = evaluate.Classify(l.Expiry, it.Predicted, it.Text)
 		return it
@@ -120,21 +127,31 @@ func evalAll(ctx context.Context, eng *engine.Engine, dir string, ls []evaluate.
 
 func printSummary(w io.Writer, s evaluate.Summary) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "FILE\tLABEL\tPREDICTED\tOUTCOME\tTIME\tTEXT")
+	fmt.Fprintln(tw, "FILE\tLABEL\tPREDICTED\tCONF\tOUTCOME\tTIME\tTEXT")
 	for _, it := range s.Items {
 		pred := it.Predicted
-		if pred == "" {
+		switch {
+		case pred == "" && it.Withheld != "":
+			pred = "(" + it.Withheld + ")" // chosen, but not sure enough to give
+		case pred == "":
 			pred = "-"
+		}
+		conf := "-"
+		if it.Confidence > 0 {
+			conf = fmt.Sprintf("%.2f", it.Confidence)
 		}
 		text := it.Text
 		if it.Error != "" {
 			text = it.Error
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.0fms\t%s\n", it.File, it.Label, pred, it.Outcome, it.Seconds*1000, report.OneLine(text, 70))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.0fms\t%s\n", it.File, it.Label, pred, conf, it.Outcome, it.Seconds*1000, report.OneLine(text, 70))
 	}
 	tw.Flush()
 	c := s.Cascade
-	fmt.Fprintf(w, "\ntotal %d  correct %d  exact_match %.3f  median %.0fms  mean %.0fms\n", s.Total, s.Correct, s.ExactMatch, s.MedianSec*1000, s.MeanSec*1000)
+	fmt.Fprintf(w, "\ntotal %d  correct %d  exact_match %.3f  wrong %d  wrong_rate %.3f  median %.0fms  mean %.0fms\n",
+		s.Total, s.Correct, s.ExactMatch, s.Wrong, s.WrongRate, s.MedianSec*1000, s.MeanSec*1000)
 	fmt.Fprintf(w, "cascade: no text %d, text but no date %d, wrong date %d, right date %d, unreadable %d\n",
 		c[evaluate.NoText], c[evaluate.NoDate], c[evaluate.WrongDate], c[evaluate.RightDate], c[evaluate.ReadFailed])
+	fmt.Fprintf(w, "withheld (dates.min_confidence): %d that would have been right, %d that would have been wrong\n",
+		s.WithheldRight, s.WithheldWrong)
 }

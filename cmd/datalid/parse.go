@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/datalid/datalid/api"
+	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/dates"
 	"github.com/datalid/datalid/internal/report"
 )
@@ -16,6 +17,7 @@ import (
 type parseOutput struct {
 	Text     string         `json:"text"`
 	BestDate *api.DateInfo  `json:"best_date"`
+	Withheld *api.DateInfo  `json:"withheld,omitempty"` // chosen but not sure enough to give
 	Dates    []api.DateInfo `json:"dates"`
 }
 
@@ -26,6 +28,7 @@ func init() {
 func newParseCmd() *cobra.Command {
 	var format, today string
 	var monthFirst bool
+	var minConf float64
 	cmd := &cobra.Command{
 		Use:   "parse [--format jsonl] [TEXT...]",
 		Short: "Run the date logic alone on OCR text (lines on stdin when no TEXT)",
@@ -37,7 +40,10 @@ func newParseCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			opt := dates.Options{PreferMonthFirst: monthFirst}
+			if !(minConf >= 0 && minConf < 1) {
+				return fmt.Errorf("--min-confidence %v is out of range [0, 1)", minConf)
+			}
+			opt := dates.Options{PreferMonthFirst: monthFirst, MinConfidence: minConf}
 			enc := json.NewEncoder(cmd.OutOrStdout())
 			one := func(text string) error {
 				// A " / " or "|" in the input separates printed lines, as labels write them.
@@ -56,10 +62,17 @@ func newParseCmd() *cobra.Command {
 					d := dateInfo(*res.Best, names, ref)
 					out.BestDate = &d
 				}
+				if res.Withheld != nil {
+					d := dateInfo(*res.Withheld, names, ref)
+					out.Withheld = &d
+				}
 				if format == "table" {
 					best := "-"
-					if out.BestDate != nil {
+					switch {
+					case out.BestDate != nil:
 						best = *out.BestDate.Date + " (" + out.BestDate.Reason + ")"
+					case out.Withheld != nil:
+						best = "- (" + *out.Withheld.Date + " " + out.Withheld.Reason + ")"
 					}
 					_, err := fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\n", text, best)
 					return err
@@ -91,6 +104,8 @@ func newParseCmd() *cobra.Command {
 	f.StringVar(&format, "format", "jsonl", "output format: jsonl or table")
 	f.StringVar(&today, "today", "", "reference day YYYY-MM-DD (default: the current date)")
 	f.BoolVar(&monthFirst, "month-first", false, "read ambiguous numeric dates month first (US)")
+	f.Float64Var(&minConf, "min-confidence", config.Default().Dates.MinConfidence,
+		"withhold a best date less confident than this, or only a manufacture date (dates.min_confidence; 0: never)")
 	return cmd
 }
 

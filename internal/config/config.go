@@ -148,6 +148,9 @@ type RecognitionConfig struct {
 type DatesConfig struct {
 	// PreferMonthFirst reads ambiguous dates like 04/05/2026 as April 5 (US order).
 	PreferMonthFirst bool `yaml:"prefer_month_first"`
+	// MinConfidence withholds a best date less sure than this (and one that is only a
+	// manufacture date): no answer beats a likely wrong one. 0 gives every best date.
+	MinConfidence float64 `yaml:"min_confidence"`
 }
 
 // PipelineConfig configures how images are processed.

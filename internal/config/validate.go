@@ -174,6 +174,9 @@ func (c Config) validateRecognition(v *validator) {
 	if !(r.MinConfidence >= 0 && r.MinConfidence < 1) {
 		v.add("recognition.min_confidence", "%v is out of range [0, 1)", r.MinConfidence)
 	}
+	if d := c.Dates.MinConfidence; !(d >= 0 && d < 1) {
+		v.add("dates.min_confidence", "%v is out of range [0, 1)", d)
+	}
 }
 
 func (p PipelineConfig) validate(v *validator) {

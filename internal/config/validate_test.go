@@ -38,6 +38,8 @@ func TestValidate(t *testing.T) {
 			c.Recognition.BatchSize = 0
 			c.Recognition.MinConfidence = 1
 		}, []string{"recognition.height", "recognition.max_width", "recognition.batch_size", "recognition.min_confidence"}},
+		{"dates", func(c *Config) { c.Dates.MinConfidence = 1 }, []string{"dates.min_confidence"}},
+		{"dates negative", func(c *Config) { c.Dates.MinConfidence = -0.1 }, []string{"dates.min_confidence"}},
 		{"classifier model", func(c *Config) { c.Models.Classifier = "" }, []string{"models.classifier"}},
 		{"classifier off", func(c *Config) { c.Models.Classifier = ""; c.Classifier.Enabled = false }, nil},
 		{"models", func(c *Config) { c.Models.Dir = ""; c.Models.Detector = " " }, []string{"models.dir", "models.detector"}},

@@ -169,6 +169,13 @@ func (s *lineScan) associate(m *match, k, n, prevLast int, above []*keyword) (*k
 		return h.kw, assocSuffix
 	}
 	if h := s.prefixHit(m.first); h != nil {
+		switch {
+		case s.codeTail(h, m.first) && h.kw.lot:
+			// "7L:12/05/2026": an L ending a code is no lot marker for the date.
+			return nil, assocNone
+		case s.codeTail(h, m.first):
+			return h.kw, assocEarlier
+		}
 		return h.kw, assocDirect
 	}
 	switch {
@@ -196,10 +203,18 @@ func (s *lineScan) gluedMarker(kwTok, first int) bool {
 	if k.end != d.start {
 		return false
 	}
-	if kwTok == 0 {
-		// "M122023" / "E052025": the letter opens its line, as the M and E of a
-		// manufacture/expiry block do; a code would not stand alone on a line.
-		return len(d.s) == 6 || len(d.s) == 8
+	if kwTok == 0 || s.toks[kwTok-1].end < k.start {
+		// "M122023" / "E052025": the letter opens its line or word, as the M and E of a
+		// manufacture/expiry block do; a code would not stand alone. "V08/26", "F08/2023":
+		// the same letter glued to a zero-padded separated date ("v2.10.2024" is a version).
+		if len(d.s) == 6 || len(d.s) == 8 || (len(d.s) == 7 && kw.kind == KindExpiry) {
+			return true
+		}
+		c, ok := byte(0), false
+		if first+1 < len(s.toks) && s.toks[first+1].num() {
+			c, ok = s.sep(first)
+		}
+		return len(d.s) == 2 && ok && (c == '/' || c == '.' || c == '-')
 	}
 	prev := s.toks[kwTok-1]
 	return kw.kind == KindExpiry && prev.kind == tokNum && prev.end == k.start
@@ -222,4 +237,15 @@ func (s *lineScan) header() []*keyword {
 		out = append(out, h.kw)
 	}
 	return out
+}
+
+// codeTail reports a one-letter keyword glued to the end of a code, as in "A19E: 25/09/2022":
+// the letter may be the code's last character, so it is weak evidence (the date keeps the
+// keyword's kind but does not win as an explicitly labelled date). A letter glued to the
+// date itself ("L095E281021") is a marker (see gluedMarker).
+func (s *lineScan) codeTail(h *kwHit, first int) bool {
+	if !h.kw.lone || h.first == 0 || s.gluedMarker(h.first, first) {
+		return false
+	}
+	return s.toks[h.first-1].end == s.toks[h.first].start
 }

@@ -310,7 +310,10 @@ func TestFind(t *testing.T) {
 // checkResult asserts what must hold for any input; the fuzzer calls it too.
 func checkResult(t *testing.T, lines []Line, res Result) {
 	t.Helper()
-	bestFound := res.Best == nil
+	if res.Best != nil && res.Withheld != nil {
+		t.Fatal("both Best and Withheld set")
+	}
+	bestFound := res.Top() == nil
 	for i := range res.Candidates {
 		c := &res.Candidates[i]
 		if !c.Date.Valid() || c.Date.Year < minYear || c.Date.Year > maxYear {
@@ -329,15 +332,15 @@ func checkResult(t *testing.T, lines []Line, res Result) {
 		if c.Precision == PrecisionMonth && c.Date.Day != daysIn(c.Date.Year, c.Date.Month) {
 			t.Fatalf("month precision date %s is not a month end", c.Date)
 		}
-		if c == res.Best {
+		if c == res.Top() {
 			bestFound = true
 		}
 	}
 	if !bestFound {
 		t.Fatalf("Best %+v is not one of the candidates", res.Best)
 	}
-	if len(res.Candidates) > 0 && res.Best == nil {
-		t.Fatal("candidates but no Best")
+	if len(res.Candidates) > 0 && res.Top() == nil {
+		t.Fatal("candidates but neither Best nor Withheld")
 	}
 }
 

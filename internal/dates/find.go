@@ -20,6 +20,9 @@ import (
 type Line struct {
 	Text       string
 	Confidence float64
+	// Reread marks text that a second look produced (a beam re-decoding, a preprocessed or
+	// zoomed crop): it was read because the first reading failed, so its dates are less sure.
+	Reread bool
 }
 
 // Candidate is one date read from the text.
@@ -40,10 +43,23 @@ type Candidate struct {
 }
 
 // Result lists the candidates in reading order; Best points into Candidates and is nil
-// when there is none.
+// when there is none or when the choice was withheld.
 type Result struct {
 	Candidates []Candidate
 	Best       *Candidate
+	// Withheld is the date that would have been Best but was not sure enough (below
+	// Options.MinConfidence, or only a manufacture date); nil otherwise. It points into
+	// Candidates and its Reason says why it was withheld.
+	Withheld *Candidate
+}
+
+// Top returns Best, or the withheld choice when there is none: the date the text holds,
+// for callers asking whether a date was read at all rather than what to answer.
+func (r *Result) Top() *Candidate {
+	if r.Best != nil {
+		return r.Best
+	}
+	return r.Withheld
 }
 
 // Options tunes reading for a market.
@@ -51,6 +67,10 @@ type Options struct {
 	// PreferMonthFirst reads ambiguous numeric dates such as 03/04/23 as month first
 	// (US). The default is day first, as printed in Brazil and Europe.
 	PreferMonthFirst bool
+	// MinConfidence withholds a best date whose Confidence is lower, and a best date that
+	// is only a manufacture date: no answer is better than a likely wrong one. 0 turns
+	// abstaining off and gives every choice, as before.
+	MinConfidence float64
 }
 
 // ParseText reads one line with confidence 1 and default options.
@@ -62,6 +82,7 @@ func ParseText(text string) Result {
 type found struct {
 	strength float64
 	assoc    assoc
+	guessed  bool // day/month order set by the default or locale, not by digits or context
 }
 
 // Find reads every line and chooses the expiry date. Lines must be in reading order: a
@@ -76,6 +97,7 @@ func Find(lines []Line, opt Options) Result {
 		s := scanLine(ln.Text)
 		scans[li], kept[li] = s, s.dedupe(s.matches())
 	}
+	yearFirstRanges(kept)
 	hint := blockOrder(kept)
 	for li, ln := range lines {
 		s, ms := scans[li], kept[li]
@@ -86,9 +108,7 @@ func Find(lines []Line, opt Options) Result {
 			prevLast = m.last
 			c, f := s.candidate(m, kw, a, hint, opt)
 			c.Line = li
-			// A shaky OCR read at most halves the confidence: a well-labelled date read
-			// with low confidence is still better evidence than no date.
-			c.Confidence = c.Score * (0.5 + 0.5*clamp01(ln.Confidence))
+			c.Confidence = c.Score * ocrFactor(ln)
 			res.Candidates = append(res.Candidates, c)
 			meta = append(meta, f)
 		}
@@ -97,7 +117,9 @@ func Find(lines []Line, opt Options) Result {
 	if i, why := choose(res.Candidates, meta); i >= 0 {
 		best := &res.Candidates[i]
 		best.Reason = joinReason(why, best.Reason)
+		calibrate(res.Candidates, meta, i)
 		res.Best = best
+		res.Withhold(opt.MinConfidence)
 	}
 	return res
 }
@@ -196,7 +218,7 @@ func (s *lineScan) candidate(m *match, kw *keyword, a assoc, hint int, opt Optio
 		kind = kw.kind
 		reasons = append(reasons, a.describe(kw))
 	}
-	swapped := m.swapped
+	swapped, guessed := m.swapped, false
 	var alt Date
 	if m.ambiguous {
 		monthFirst := false
@@ -211,8 +233,10 @@ func (s *lineScan) candidate(m *match, kw *keyword, a assoc, hint int, opt Optio
 			reasons = append(reasons, "day first (as another date in the block)")
 		case opt.PreferMonthFirst:
 			monthFirst = true
+			guessed = true
 			reasons = append(reasons, "month first (locale option)")
 		default:
+			guessed = true
 			reasons = append(reasons, "day first (default)")
 		}
 		if monthFirst {
@@ -221,6 +245,9 @@ func (s *lineScan) candidate(m *match, kw *keyword, a assoc, hint int, opt Optio
 		alt = Date{Year: m.y, Month: time.Month(m.d), Day: m.m}
 	} else if m.order != "" {
 		reasons = append(reasons, m.order)
+	}
+	if m.note != "" {
+		reasons = append(reasons, m.note)
 	}
 	if m.fixes > 0 {
 		reasons = append(reasons, "OCR letters read as digits")
@@ -242,7 +269,7 @@ func (s *lineScan) candidate(m *match, kw *keyword, a assoc, hint int, opt Optio
 	}
 	c.Alternative = alt
 	c.Text = s.t.line[start:end]
-	return c, found{strength: m.strength, assoc: a}
+	return c, found{strength: m.strength, assoc: a, guessed: guessed}
 }
 
 func clamp01(v float64) float64 {

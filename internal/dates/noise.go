@@ -51,11 +51,18 @@ var units = map[string]bool{
 }
 
 // counted reports a number pair that counts something: a unit word right before or after.
+// A unit word that is also a lot marker, with a number after it, opens a code instead ("03/29 L 1234": L opens a
+// lot number, it does not measure 03/29).
 func (s *lineScan) counted(first, last int) bool {
 	if first > 0 && s.toks[first-1].kind == tokWord && units[s.toks[first-1].s] {
 		return true
 	}
-	return last+1 < len(s.toks) && s.toks[last+1].kind == tokWord && units[s.toks[last+1].s]
+	u := last + 1
+	if u >= len(s.toks) || s.toks[u].kind != tokWord || !units[s.toks[u].s] {
+		return false
+	}
+	kw := lookupWord(s.toks[u].s)
+	return kw == nil || !kw.lot || u+1 >= len(s.toks) || !s.toks[u+1].num()
 }
 
 // glued reports a date stuck to a letter run that is neither keyword nor month, as in

@@ -26,9 +26,12 @@ const (
 	strCompactMY   = 0.32 // 052026
 	strCompactYMD6 = 0.30 // 270430
 	strSplitYear   = 0.30 // 13/1025: OCR lost the separator between month and year
+	strYearFirst2  = 0.50 // 24.03.05 when 05.03.2024 is no reading (the year would be 2005)
 
 	penMixedSep = 0.08 // 01.03/2026
 	penGlued    = 0.08 // a letter run that is not a keyword touches the date
+	penStray    = 0.10 // a digit glued after the date was dropped: the cut could be wrong
+	penSplit    = 0.10 // a year joined across a space: the two boxes may not belong together
 )
 
 // match is one reading of a date-shaped run of tokens, before keyword context.
@@ -44,9 +47,13 @@ type match struct {
 	ambiguous bool
 	p1, p2    int
 	order     string // why the order is what it is, when it was decided by the digits
-	decided   int    // orderDayFirst or orderMonthFirst when the digits decided it
-	lay       layout // as read day first, or the only reading
-	swapped   bool   // read month first: day and month parts of lay trade places
+	note      string // a repair made to read the date, for Reason
+	// yf is the YY.MM.DD reading of a DD.MM.YY match when it is a real date; ranges decide
+	// between them (see yearFirstRanges).
+	yf      Date
+	decided int    // orderDayFirst or orderMonthFirst when the digits decided it
+	lay     layout // as read day first, or the only reading
+	swapped bool   // read month first: day and month parts of lay trade places
 }
 
 type lineScan struct {
@@ -115,6 +122,8 @@ func (s *lineScan) matches() []match {
 		case tk.num():
 			out = s.numeric(i, out)
 			out = s.compact(i, out)
+			out = s.separatorAsOne(i, out)
+			out = s.splitYear(i, out)
 			out = s.dayMonthName(i, out)
 		case tk.kind == tokWord && monthOf(tk.s) > 0:
 			out = s.monthFirst(i, out)
@@ -148,7 +157,18 @@ func (s *lineScan) numeric(i int, out []match) []match {
 			case len(a.s) <= 2 && len(b.s) <= 2 && (len(c.s) == 2 || len(c.s) == 4):
 				m.strength = pick(len(c.s) == 4, pick(spaced, strSpaced4, strFull4), pick(spaced, strSpaced2, strFull2))
 				m.lay = layout{[3]string{"DD", "MM", yearFmt(c)}, [2]byte{s1, s2}}
-				if s.dayMonth(&m, a.val(), b.val(), year(c)) && s.isolated(i, i+2, spaced) {
+				if len(a.s) == 2 && len(c.s) == 2 && !spaced && plausible(2000+a.val(), b.val(), c.val()) {
+					m.yf = Date{Year: 2000 + a.val(), Month: time.Month(b.val()), Day: c.val()}
+				}
+				switch {
+				case !s.isolated(i, i+2, spaced):
+				case s.dayMonth(&m, a.val(), b.val(), year(c)):
+					out = append(out, m)
+				case m.yf.Valid():
+					// "24.03.05" is no date day first (2005 is out of range): YY.MM.DD, as
+					// East Asian labels print, weaker than a reading the digits make certain.
+					m.toYearFirst()
+					m.strength, m.order = strYearFirst2, "year first (day first is no date)"
 					out = append(out, m)
 				}
 			case len(a.s) == 4 && len(b.s) <= 2 && len(c.s) <= 2:
@@ -156,6 +176,22 @@ func (s *lineScan) numeric(i int, out []match) []match {
 				m.y, m.m, m.d = a.val(), b.val(), c.val()
 				m.lay = layout{[3]string{"YYYY", "MM", "DD"}, [2]byte{s1, s2}}
 				if plausible(m.y, m.m, m.d) && s.isolated(i, i+2, spaced) {
+					out = append(out, m)
+				}
+			case !spaced && len(a.s) == 4 && len(b.s) <= 2 && len(c.s) == 3:
+				// "2023.11.056": a stray digit (a dot of the print, the start of a code)
+				// glued after the day. A four-digit year first leaves no other reading.
+				m.strength, m.penalty, m.note = strFull4, penStray, "stray digit after the date"
+				m.y, m.m, m.d = a.val(), b.val(), atoi(c.s[:2])
+				m.lay = layout{[3]string{"YYYY", "MM", "DD"}, [2]byte{s1, s2}}
+				if plausible(m.y, m.m, m.d) && s.isolated(i, i+2, false) {
+					out = append(out, m)
+				}
+			case !spaced && len(a.s) <= 2 && len(b.s) <= 2 && len(c.s) == 5 && inYearRange(atoi(c.s[:4])):
+				// "25.09.20231": the same stray digit after a four-digit year.
+				m.strength, m.penalty, m.note = strFull4, penStray, "stray digit after the date"
+				m.lay = layout{[3]string{"DD", "MM", "YYYY"}, [2]byte{s1, s2}}
+				if s.dayMonth(&m, a.val(), b.val(), atoi(c.s[:4])) && s.isolated(i, i+2, false) {
 					out = append(out, m)
 				}
 			}
@@ -283,6 +319,34 @@ func (s *lineScan) compact(i int, out []match) []match {
 	return out
 }
 
+// separatorAsOne reads a digit run right after a validity keyword as a date whose slashes
+// OCR read as 1 (or I, l, which tokenize already turned into 1): "V0612025" is V06/2025,
+// "VAL 1410512026" is VAL 14/05/2026. Seven and ten digits have no date reading otherwise,
+// and the keyword says a date is meant; without one, such a run is a lot or a code.
+func (s *lineScan) separatorAsOne(i int, out []match) []match {
+	tk := s.toks[i]
+	d := tk.s
+	m := match{first: i, last: i, fixes: tk.fixes, strength: strSplitYear, note: "separator read as 1"}
+	switch {
+	case len(d) == 7 && d[2] == '1':
+		m.y, m.m = atoi(d[3:]), atoi(d[:2])
+		m.lay = layout{parts: [3]string{"MM", "YYYY"}, seps: [2]byte{'/'}}
+	case len(d) == 10 && d[2] == '1' && d[5] == '1':
+		m.y, m.m, m.d = atoi(d[6:]), atoi(d[3:5]), atoi(d[:2])
+		m.lay = layout{parts: [3]string{"DD", "MM", "YYYY"}, seps: [2]byte{'/', '/'}}
+	default:
+		return out
+	}
+	h := s.prefixHit(i)
+	if h == nil || h.kw.kind != KindExpiry || h.kw.lot {
+		return out
+	}
+	if plausible(m.y, m.m, max(m.d, 1)) && s.isolated(i, i, true) {
+		out = append(out, m)
+	}
+	return out
+}
+
 // dayMonthName reads D MON Y (30JAN2024, 11 APR 2021, 15 de janeiro de 2024) and
 // Y MON D (2024-JAN-30) starting at number token i.
 func (s *lineScan) dayMonthName(i int, out []match) []match {
@@ -344,6 +408,17 @@ func (s *lineScan) monthFirst(i int, out []match) []match {
 		m := match{first: i, last: j, m: mon, d: atoi(b.s[:2]), y: atoi(b.s[2:]), fixes: b.fixes}
 		m.strength, m.penalty = strName4, penGlued
 		m.lay = layout{[3]string{"MON", "DDYYYY"}, [2]byte{s1}}
+		if plausible(m.y, m.m, m.d) && s.isolated(i, j, false) {
+			out = append(out, m)
+		}
+		return out
+	}
+	if len(b.s) == 4 && !inYearRange(b.val()) {
+		// "MAR0524": no year 0524, so the four digits are a day and a two-digit year with
+		// the space between them lost, as in MON DDYYYY above.
+		m := match{first: i, last: j, m: mon, d: atoi(b.s[:2]), y: 2000 + atoi(b.s[2:]), fixes: b.fixes}
+		m.strength, m.penalty = strName2, penGlued
+		m.lay = layout{[3]string{"MON", "DDYY"}, [2]byte{s1}}
 		if plausible(m.y, m.m, m.d) && s.isolated(i, j, false) {
 			out = append(out, m)
 		}

@@ -130,10 +130,18 @@ func joinMonthZeros(toks []token) []token {
 		if word(i) && zero(i+1) && glued(tk, toks[i+1]) && !named(tk.s) {
 			zn = zeroName(tk.s, toks[i+1].s)
 		}
+		mid := "" // N0V, PR0D, VALIDA0E: the letter a zero between letters stands for
+		if word(i) && zero(i+1) && toks[i+1].s == "0" && word(i+2) && glued(tk, toks[i+1]) && glued(toks[i+1], toks[i+2]) {
+			for _, c := range []string{"O", "D"} {
+				if named(tk.s + c + toks[i+2].s) {
+					mid = c
+					break
+				}
+			}
+		}
 		switch {
-		case word(i) && zero(i+1) && toks[i+1].s == "0" && word(i+2) && glued(tk, toks[i+1]) && glued(toks[i+1], toks[i+2]) &&
-			named(tk.s+"O"+toks[i+2].s): // N0V, PR0D
-			out = append(out, token{kind: tokWord, s: tk.s + "O" + toks[i+2].s, start: tk.start, end: toks[i+2].end})
+		case mid != "":
+			out = append(out, token{kind: tokWord, s: tk.s + mid + toks[i+2].s, start: tk.start, end: toks[i+2].end})
 			i += 2
 		case zero(i) && tk.s == "0" && word(i+1) && glued(tk, toks[i+1]) && named("O"+toks[i+1].s) &&
 			(i == 0 || !glued(toks[i-1], tk)): // 0CT

@@ -99,7 +99,16 @@ func (e *Engine) Read(ctx context.Context, data []byte, opt pipeline.Options) (*
 		defer cancel()
 	}
 	defer e.cores.Hold()()
-	return e.pipe.Read(ctx, data, opt)
+	res, err := e.pipe.Read(ctx, data, opt)
+	e.withhold(res)
+	return res, err
+}
+
+// withhold gives no best date where it is not sure enough (dates.min_confidence).
+func (e *Engine) withhold(res *pipeline.Result) {
+	if res != nil {
+		res.Dates.Withhold(e.cfg.Dates.MinConfidence)
+	}
 }
 
 // Info reports the runtime, provider and models; it loads lazily loaded models first.
@@ -182,9 +191,11 @@ func (e *Engine) build() error {
 		Limits:            DecodeLimits(e.cfg),
 		WorkingLongSide:   e.cfg.Decode.WorkingLongSide,
 		MinTextConfidence: rc.MinConfidence,
-		Dates:             dates.Options{PreferMonthFirst: e.cfg.Dates.PreferMonthFirst},
-		Preprocessing:     pipeline.Preprocessing(e.cfg.Preprocessing),
-		SecondLook:        pipeline.SecondLook(e.cfg.SecondLook),
+		// No MinConfidence here: the second looks need every choice, withheld or not;
+		// Read withholds once on the final result.
+		Dates:         dates.Options{PreferMonthFirst: e.cfg.Dates.PreferMonthFirst},
+		Preprocessing: pipeline.Preprocessing(e.cfg.Preprocessing),
+		SecondLook:    pipeline.SecondLook(e.cfg.SecondLook),
 	}, st)
 	if err != nil {
 		return fail(err)

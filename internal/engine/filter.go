@@ -10,5 +10,7 @@ func (e *Engine) FilterRegions(res *pipeline.Result, minScore float64) *pipeline
 	if res == nil || minScore <= e.cfg.Detection.BoxThresh || e.pipe == nil {
 		return res
 	}
-	return e.pipe.KeepRegions(res, minScore)
+	out := e.pipe.KeepRegions(res, minScore)
+	e.withhold(out)
+	return out
 }

@@ -106,14 +106,19 @@ const (
 
 // Item is one evaluated photo.
 type Item struct {
-	File      string        `json:"file"`
-	Label     string        `json:"label"`
-	Predicted string        `json:"predicted"`
-	Outcome   Outcome       `json:"outcome"`
-	Text      string        `json:"text"`
-	Error     string        `json:"error,omitempty"`
-	Elapsed   time.Duration `json:"-"`
-	Seconds   float64       `json:"seconds"`
+	File      string  `json:"file"`
+	Label     string  `json:"label"`
+	Predicted string  `json:"predicted"`
+	Outcome   Outcome `json:"outcome"`
+	// Confidence is the best date's confidence (0 without one). Withheld is the date the
+	// reader chose but did not give because it was not sure enough (dates.min_confidence):
+	// with the label it tells what abstaining cost and saved.
+	Confidence float64       `json:"confidence,omitempty"`
+	Withheld   string        `json:"withheld,omitempty"`
+	Text       string        `json:"text"`
+	Error      string        `json:"error,omitempty"`
+	Elapsed    time.Duration `json:"-"`
+	Seconds    float64       `json:"seconds"`
 }
 
 // Classify places a read in the cascade.
@@ -131,13 +136,22 @@ func Classify(label, predicted, text string) Outcome {
 
 // Summary aggregates items.
 type Summary struct {
-	Total      int             `json:"total"`
-	Correct    int             `json:"correct"`
-	ExactMatch float64         `json:"exact_match"`
-	Cascade    map[Outcome]int `json:"cascade"`
-	MedianSec  float64         `json:"median_seconds"`
-	MeanSec    float64         `json:"mean_seconds"`
-	Items      []Item          `json:"items"`
+	Total      int     `json:"total"`
+	Correct    int     `json:"correct"`
+	ExactMatch float64 `json:"exact_match"`
+	// Wrong counts photos answered with a wrong date; WrongRate is Wrong / Total. A wrong
+	// date misleads the shopper, so it is worse than no answer and is reported beside
+	// exact match.
+	Wrong     int     `json:"wrong"`
+	WrongRate float64 `json:"wrong_rate"`
+	// WithheldRight and WithheldWrong count the withheld dates that would have been right
+	// or wrong: the accuracy abstaining cost and the wrong answers it saved.
+	WithheldRight int             `json:"withheld_right"`
+	WithheldWrong int             `json:"withheld_wrong"`
+	Cascade       map[Outcome]int `json:"cascade"`
+	MedianSec     float64         `json:"median_seconds"`
+	MeanSec       float64         `json:"mean_seconds"`
+	Items         []Item          `json:"items"`
 }
 
 // Summarize computes the totals over items.
@@ -146,8 +160,18 @@ func Summarize(items []Item) Summary {
 	secs := make([]float64, 0, len(items))
 	for _, it := range items {
 		s.Cascade[it.Outcome]++
-		if it.Outcome == RightDate {
+		switch it.Outcome {
+		case RightDate:
 			s.Correct++
+		case WrongDate:
+			s.Wrong++
+		}
+		if it.Withheld != "" && it.Predicted == "" {
+			if Match(it.Label, it.Withheld) {
+				s.WithheldRight++
+			} else {
+				s.WithheldWrong++
+			}
 		}
 		if it.Outcome != ReadFailed {
 			secs = append(secs, it.Elapsed.Seconds())
@@ -155,6 +179,7 @@ func Summarize(items []Item) Summary {
 	}
 	if s.Total > 0 {
 		s.ExactMatch = float64(s.Correct) / float64(s.Total)
+		s.WrongRate = float64(s.Wrong) / float64(s.Total)
 	}
 	if len(secs) > 0 {
 		sort.Float64s(secs)

@@ -62,3 +62,16 @@ func TestSummarize(t *testing.T) {
 		t.Fatalf("median %v mean %v", s.MedianSec, s.MeanSec)
 	}
 }
+
+func TestSummarizeWrongRateAndWithheld(t *testing.T) {
+	s := Summarize([]Item{
+		{Label: "2025-01-01", Predicted: "2025-01-01", Outcome: RightDate},
+		{Label: "2025-01-01", Predicted: "2024-01-01", Outcome: WrongDate},
+		{Label: "2025-01", Withheld: "2025-01-31", Outcome: NoDate},
+		{Label: "2025-01-01", Withheld: "2023-05-01", Outcome: NoDate},
+		{Label: "2025-01-01", Withheld: "2024-02-02", Outcome: NoDate},
+	})
+	if s.Wrong != 1 || s.WrongRate != 0.2 || s.WithheldRight != 1 || s.WithheldWrong != 2 {
+		t.Fatalf("%+v", s)
+	}
+}

@@ -242,11 +242,14 @@ func (p *Pipeline) readBoxes(l *look, f frame, boxes []detect.Box, tm *Timings) 
 		j := len(boxes) + k
 		regions[i].RecTime += recTimes[j]
 		if p.better(texts[j], texts[i]) {
-			regions[i].Text, regions[i].Source = texts[j], "joined"
+			regions[i].Text, regions[i].Source = texts[j], joinedSource
 		}
 	}
 	return regions, nil
 }
+
+// joinedSource marks a first-pass region whose text came from its crop with dots joined.
+const joinedSource = "joined"
 
 // better reports whether reading a of a crop beats reading b of the same crop: a date where
 // b has none, else the surer reading.
@@ -265,7 +268,7 @@ func (p *Pipeline) findDates(res *Result) {
 	res.Lines = GroupLines(res.Regions, p.cfg.MinTextConfidence)
 	in := make([]dates.Line, len(res.Lines))
 	for i, l := range res.Lines {
-		in[i] = dates.Line{Text: l.Text, Confidence: lineConfidence(res.Regions, l)}
+		in[i] = dates.Line{Text: l.Text, Confidence: lineConfidence(res.Regions, l), Reread: reread2nd(res.Regions, l)}
 	}
 	res.Dates = dates.Find(in, p.cfg.Dates)
 	res.Timings.Dates += time.Since(t)
@@ -281,6 +284,18 @@ func shrinkTo(img *image.RGBA, long int) *image.RGBA {
 	}
 	s := float64(long) / float64(m)
 	return imgproc.Resize(img, max(1, int(float64(w)*s+0.5)), max(1, int(float64(h)*s+0.5)))
+}
+
+// reread2nd reports a line holding text a second look produced: the many readings a second
+// look searches make a date there less sure than one the first pass read (the dot-matrix
+// reading of a first-pass crop is not a second look).
+func reread2nd(rs []Region, l Line) bool {
+	for _, i := range l.Regions {
+		if s := rs[i].Source; s != "" && s != joinedSource {
+			return true
+		}
+	}
+	return false
 }
 
 func lineConfidence(rs []Region, l Line) float64 {

@@ -1,0 +1,102 @@
+package dates
+
+// Confidence is how sure the best date is, from what can be measured of it: the shape's
+// strength and its keyword (Score), the OCR confidence of its line, whether a second look
+// produced the text, and how the choice among the candidates was made. Each factor below
+// stands for one way a read goes wrong; a date none of them touches keeps Score x OCR.
+const (
+	// A shaky OCR read at most halves the confidence: a well-labelled date read with low
+	// confidence is still better evidence than no date.
+	ocrFloor = 0.5
+	// Text a second look produced was read because the first reading failed: beam
+	// re-decodings and preprocessed crops invent digits more often than a clean first read.
+	rereadFactor = 0.85
+	// 05/06/2026 read day first only because that is the default: the other order is as
+	// real a date, and nothing on the label chose between them.
+	guessedOrderFactor = 0.85
+	// An expiry chosen as "later of a pair" among three or more dates of equal standing:
+	// the pair rule had to ignore a date it cannot place.
+	crowdedFactor = 0.8
+	// An unmarked date chosen over a manufacture date that is later than it: a product
+	// cannot expire before it is made, so one of the two readings is wrong.
+	beforeManufactureFactor = 0.5
+	// Only a manufacture date was found: the expiry line was most likely misread, and
+	// the manufacture date is the wrong answer to "when does it expire".
+	manufactureFactor = 0.5
+)
+
+func ocrFactor(ln Line) float64 {
+	f := ocrFloor + (1-ocrFloor)*clamp01(ln.Confidence)
+	if ln.Reread {
+		f *= rereadFactor
+	}
+	return f
+}
+
+// calibrate lowers the confidence of the chosen candidate cs[i] for the risks of how it was
+// chosen, and says so in its Reason.
+func calibrate(cs []Candidate, meta []found, i int) {
+	b := &cs[i]
+	f := 1.0
+	var why []string
+	if meta[i].guessed {
+		f *= guessedOrderFactor
+	}
+	switch {
+	case b.Kind == KindManufacture:
+		f *= manufactureFactor
+		why = append(why, "only a manufacture date")
+	case laterManufacture(cs, b):
+		f *= beforeManufactureFactor
+		why = append(why, "earlier than a manufacture date")
+	}
+	if !(b.Kind == KindExpiry && meta[i].assoc.explicit()) && crowded(cs, meta, i) {
+		f *= crowdedFactor
+		why = append(why, "more than two dates of equal standing")
+	}
+	b.Confidence = clamp01(b.Confidence * f)
+	for _, w := range why {
+		b.Reason = joinReason(b.Reason, w)
+	}
+}
+
+// Withhold moves Best to Withheld when it is less confident than min or only a manufacture
+// date, and says why in its Reason. min <= 0 withholds nothing. Find applies
+// Options.MinConfidence itself; callers that need every choice while working (a pipeline
+// deciding where to look again) find with 0 and withhold once at the end.
+func (r *Result) Withhold(min float64) {
+	b := r.Best
+	if b == nil || min <= 0 {
+		return
+	}
+	switch {
+	case b.Kind == KindManufacture:
+		b.Reason = joinReason(b.Reason, "withheld: a manufacture date is no expiry date")
+	case b.Confidence < min:
+		b.Reason = joinReason(b.Reason, "withheld: confidence below the minimum")
+	default:
+		return
+	}
+	r.Best, r.Withheld = nil, b
+}
+
+func laterManufacture(cs []Candidate, b *Candidate) bool {
+	for k := range cs {
+		if cs[k].Kind == KindManufacture && b.Date.Before(cs[k].Date) {
+			return true
+		}
+	}
+	return false
+}
+
+// crowded reports a best date picked by the pair rule among three or more distinct dates as
+// strong as it: the rule assumes two (manufacture and expiry).
+func crowded(cs []Candidate, meta []found, i int) bool {
+	var idx []int
+	for k := range cs {
+		if cs[k].Kind != KindManufacture && meta[k].strength >= meta[i].strength-pairSlack {
+			idx = append(idx, k)
+		}
+	}
+	return distinctDates(cs, idx) >= 3
+}

@@ -1,0 +1,123 @@
+package dates
+
+import "testing"
+
+// Issue 13's date logic: one table per rule, every text invented in the shape OCR gives for
+// real photos (no photo's text is copied here).
+var (
+	// A date followed at once by letters, a clock time or a stray digit.
+	gluedTailCases = []findCase{
+		{in: "EXP:APR1126BATCH", want: "2026-04-11", kind: KindExpiry},
+		{in: "BEST BY JUN1227 L44", want: "2027-06-12"},
+		{in: "SEP0931", want: "2031-09-09"},
+		{in: "EXP OCT2026", want: "2026-10"}, // a real four-digit year stays a year
+		{in: "03NOV2716:05", want: "2027-11-03"},
+		{in: "2027.04.193", want: "2027-04-19"},
+		{in: "EXP 14.03.20285", want: "2028-03-14"},
+		{in: "17/10/202608:15", want: "2026-10-17"},
+		{in: "2027.04.1934", want: ""}, // four digits after the month: no day in them
+		{in: "MAR 0024", want: ""},
+	}
+	// A validity or manufacture letter glued in front of the date.
+	gluedMarkerCases = []findCase{
+		{in: "V11/27", want: "2027-11", kind: KindExpiry},
+		{in: "E090527", want: "2027-05-09", kind: KindExpiry},
+		{in: "F02/2024 V02/2026", want: "2026-02", kind: KindExpiry},
+		{in: "F02/2024\nV02/2026", want: "2026-02", kind: KindExpiry},
+		{in: "v3.11.2027", want: "2027-11-03", kind: KindUnknown}, // a version, not V 3.11
+		// A letter glued to the end of a code is weak: the later of the pair wins.
+		{in: "K7E:14/03/2024 10:20\n5L:14/03/2027", want: "2027-03-14"},
+		{in: "Q4X2V:18/07/2026", want: "2026-07-18", kind: KindExpiry},
+		// A D read as 0 inside a keyword, as the O of N0V already is.
+		{in: "VALIDA0E: 03/04/2027", want: "2027-04-03", kind: KindExpiry},
+		{in: "FABRICACA0:03/04/2025\nVALIDA0E:03/04/2027", want: "2027-04-03", kind: KindExpiry},
+	}
+	// MM/YYYY whose slash OCR read as 1, I or l, after a validity keyword.
+	separatorAsOneCases = []findCase{
+		{in: "F03/2025 V0312027", want: "2027-03", kind: KindExpiry},
+		{in: "VAL 09I2026", want: "2026-09"},
+		{in: "VAL: 09l2026", want: "2026-09"},
+		{in: "0912026", want: ""},   // no keyword: a seven-digit code
+		{in: "L 0912026", want: ""}, // a lot
+		{in: "EXP 1412026", want: ""},
+		{in: "VAL 2110312027", want: "2027-03-21"},
+		{in: "VAL: 21I03I2027", want: "2027-03-21"},
+		{in: "2110312027", want: ""},
+		{in: "EXP 3210312027", want: ""},
+	}
+	// Bare MM/YY next to a lot code.
+	lotAfterMonthYearCases = []findCase{
+		{in: "07/28 L 5521", want: "2028-07"},
+		{in: "07/28 L5521", want: "2028-07"},
+		{in: "CX 10/24 UN", want: ""},
+		{in: "2 X 10/24 L", want: ""},
+		{in: "7L:14/03/2027", want: "2027-03-14", kind: KindUnknown}, // an L ending a code marks no lot
+	}
+	// A date split over two boxes, joined with a space by the pipeline.
+	splitCases = []findCase{
+		{in: "2027 03 19", want: "2027-03-19"},
+		{in: "EXP 2027.03 19", want: "2027-03-19"},
+		{in: "19.03.20 27", want: "2027-03-19"},
+		{in: "EXP 20 27.03.19", want: "2027-03-19"},
+		{in: "19.03.20 27.5", want: "2020-03-19"}, // "27.5" is no half of a year
+		{in: "19 03 20 27", want: ""},
+	}
+	// Two-digit year-first ranges (Korean "from ... until"), with or without the markers.
+	yearFirstRangeCases = []findCase{
+		{in: "24.03.05 부터 25.03.04 까지", want: "2025-03-04"},
+		{in: "24.03.05 ~ 25.03.04", want: "2025-03-04"},
+		{in: "24.03.05 从 25.03.04 止", want: "2025-03-04"},
+		{in: "24.03.05\n25.03.04", want: "2025-03-04"},
+		{in: "23.02.27 SMART\n23.08.26\n10:40", want: "2023-08-26"},
+		{in: "14.03.24 14.09.24", want: "2024-09-14"}, // day first already runs forward
+		{in: "21.01.28 28.01.22", want: "2028-01-21"}, // year first would span 7 years: day first stays
+		{in: "24.03.05", want: "2024-03-05"},          // 05.03.2024 would be 2005: year first
+	}
+)
+
+func runFindCases(t *testing.T, cases []findCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			res := Find(linesOf(tc.in), tc.opt)
+			if tc.want == "" {
+				if res.Best != nil {
+					t.Fatalf("want no date, got %s from %q (%s)", res.Best.Date, res.Best.Text, res.Best.Reason)
+				}
+				return
+			}
+			want, prec, err := ParseLabel(tc.want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := res.Best
+			if b == nil {
+				t.Fatalf("want %s, got no date", tc.want)
+			}
+			if b.Date != want || b.Precision != prec {
+				t.Fatalf("want %s (%s), got %s (%s) from %q (%s)", want, prec, b.Date, b.Precision, b.Text, b.Reason)
+			}
+			if tc.kind != "" && b.Kind != tc.kind {
+				t.Errorf("kind = %s, want %s", b.Kind, tc.kind)
+			}
+			checkResult(t, linesOf(tc.in), res)
+		})
+	}
+}
+
+func TestGluedTail(t *testing.T)          { runFindCases(t, gluedTailCases) }
+func TestGluedMarker(t *testing.T)        { runFindCases(t, gluedMarkerCases) }
+func TestSeparatorReadAsOne(t *testing.T) { runFindCases(t, separatorAsOneCases) }
+func TestLotAfterMonthYear(t *testing.T)  { runFindCases(t, lotAfterMonthYearCases) }
+func TestSplitOverBoxes(t *testing.T)     { runFindCases(t, splitCases) }
+func TestYearFirstRange(t *testing.T)     { runFindCases(t, yearFirstRangeCases) }
+
+// issue13Cases seeds the fuzzer with every table above.
+func issue13Cases() []findCase {
+	var all []findCase
+	for _, cs := range [][]findCase{gluedTailCases, gluedMarkerCases, separatorAsOneCases,
+		lotAfterMonthYearCases, splitCases, yearFirstRangeCases} {
+		all = append(all, cs...)
+	}
+	return all
+}
