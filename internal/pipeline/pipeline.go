@@ -268,7 +268,7 @@ func (p *Pipeline) findDates(res *Result) {
 	res.Lines = GroupLines(res.Regions, p.cfg.MinTextConfidence)
 	in := make([]dates.Line, len(res.Lines))
 	for i, l := range res.Lines {
-		in[i] = dates.Line{Text: l.Text, Confidence: lineConfidence(res.Regions, l), Reread: reread2nd(res.Regions, l)}
+		in[i] = dates.Line{Text: l.Text, Confidence: lineConfidence(res.Regions, l), Reread: fromSecondLook(res.Regions, l)}
 	}
 	res.Dates = dates.Find(in, p.cfg.Dates)
 	res.Timings.Dates += time.Since(t)
@@ -286,10 +286,10 @@ func shrinkTo(img *image.RGBA, long int) *image.RGBA {
 	return imgproc.Resize(img, max(1, int(float64(w)*s+0.5)), max(1, int(float64(h)*s+0.5)))
 }
 
-// reread2nd reports a line holding text a second look produced: the many readings a second
+// fromSecondLook reports a line holding text a second look produced: the many readings a second
 // look searches make a date there less sure than one the first pass read (the dot-matrix
 // reading of a first-pass crop is not a second look).
-func reread2nd(rs []Region, l Line) bool {
+func fromSecondLook(rs []Region, l Line) bool {
 	for _, i := range l.Regions {
 		if s := rs[i].Source; s != "" && s != joinedSource {
 			return true
