@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -117,9 +118,12 @@ func (e *Engine) build() error {
 		Provider: rt.Provider, DeviceID: rt.DeviceID, FP16: rt.FP16, EngineCacheDir: rt.EngineCacheDir,
 	}
 	open := func(name, precision string) (*onnx.Session, error) {
-		s, err := onnx.NewSession(m.ModelPath(name, precision), opt)
+		path := m.ModelPath(name, precision)
+		s, err := onnx.NewSession(path, opt)
 		if err == nil {
 			e.sessions = append(e.sessions, s)
+		} else if _, statErr := os.Stat(path); statErr != nil && precision != "fp32" {
+			err = fmt.Errorf("%w (the %s model comes from `datalid quantize`, which `make setup` runs)", err, precision)
 		}
 		return s, err
 	}
