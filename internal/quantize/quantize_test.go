@@ -8,6 +8,7 @@ import (
 	"errors"
 	"math"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/datalid/datalid/internal/bench"
@@ -25,9 +26,20 @@ func initRuntime(t *testing.T) string {
 	return dir
 }
 
-// recorded returns real model inputs from reading two rendered photos with the FP32 models.
+var recordedOnce struct {
+	sync.Mutex
+	s map[string][]Sample
+}
+
+// recorded returns real model inputs from reading two rendered photos with the FP32 models,
+// recorded once for all tests.
 func recorded(t *testing.T, dir string) map[string][]Sample {
 	t.Helper()
+	recordedOnce.Lock()
+	defer recordedOnce.Unlock()
+	if recordedOnce.s != nil {
+		return recordedOnce.s
+	}
 	cfg, err := config.Preset("development")
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +62,7 @@ func recorded(t *testing.T, dir string) map[string][]Sample {
 			t.Fatalf("no %s inputs recorded", role)
 		}
 	}
+	recordedOnce.s = s
 	return s
 }
 
