@@ -10,7 +10,7 @@ BIN := bin/datalid
 FUZZTIME ?= 150000x
 FUZZTIME_CONFIG ?= 30000x
 # Packages whose tests run real models are slow under the race detector; the rest run with it.
-MODEL_PKGS := ./internal/onnx ./internal/engine ./internal/server/e2e ./cmd/datalid
+MODEL_PKGS := ./internal/onnx ./internal/engine ./internal/quantize ./internal/server/e2e ./cmd/datalid
 RACE_PKGS = $(filter-out $(MODEL_PKGS:./%=github.com/datalid/datalid/%),$(shell $(GO) list ./...))
 
 .PHONY: all setup deps models build run samples test check unit race fuzz bench-smoke eval eval-synth clean

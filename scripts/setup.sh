@@ -87,9 +87,32 @@ fetch_models() {
   done <<<"$MANIFEST"
 }
 
+# The fused FP32 and the INT8 models, written once from the verified FP32 ones by
+# `datalid quantize` (docs/performance.md, "INT8 models"). Calibration photos: the development
+# photos when CALIB_PHOTOS (default ../shared/data/photos) exists, plus 8 rendered ones, so a
+# machine without the photos still gets calibrated models. The same photos give the same bytes;
+# $MODELS_DIR/int8.sha256 records them and is checked on every run; delete it to re-quantize.
+quantize_models() {
+  local sums="$MODELS_DIR/int8.sha256"
+  if [ -f "$sums" ] && (cd "$MODELS_DIR" && sha256sum --quiet -c int8.sha256 >/dev/null 2>&1); then
+    log "fused and INT8 models in $MODELS_DIR verified"
+    return 0
+  fi
+  command -v go >/dev/null || die "go not found: needed to write the INT8 models"
+  local photos=() dir="${CALIB_PHOTOS:-../shared/data/photos}"
+  [ -d "$dir" ] && photos=("$dir")
+  log "writing fused and INT8 models (datalid quantize, ${#photos[@]} photo folder(s) + 8 rendered photos; about 2-4 min on 2 cores)"
+  local bin; bin=$(mktemp -d)/datalid; trap 'rm -rf "$(dirname "$bin")"' RETURN
+  go build -o "$bin" ./cmd/datalid || die "building datalid for quantize failed"
+  DATALID_MODELS_DIR="$MODELS_DIR" nice "$bin" quantize "${photos[@]}" --photos 12 --synthetic 8 >&2 ||
+    die "datalid quantize failed"
+  log "recorded $(wc -l <"$sums") hashes in $sums"
+}
+
 case "${1:-all}" in
   deps) install_debian_deps; install_redis ;;
   models) fetch_models ;;
-  all) install_debian_deps; install_redis; fetch_models ;;
-  *) die "usage: $0 [all|deps|models]" ;;
+  quantize) quantize_models ;;
+  all) install_debian_deps; install_redis; fetch_models; quantize_models ;;
+  *) die "usage: $0 [all|deps|models|quantize]" ;;
 esac

@@ -15,6 +15,7 @@ package config
 import (
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -66,6 +67,33 @@ type ModelsConfig struct {
 	Dictionary     string `yaml:"dictionary"` // recognizer character list, one per line
 	// LazyLoading defers creating each model session until its first use.
 	LazyLoading bool `yaml:"lazy_loading"`
+	// Precision per model: fp32 runs the file as published; fp32-fused the same model with its
+	// constant affine ops folded into the convolutions (same outputs to ~1e-6, fewer passes over
+	// memory) and int8 the QDQ model, which `datalid quantize` (run by scripts/setup.sh) wrote
+	// next to it as NAME.fused.onnx and NAME.int8.onnx.
+	DetectorPrecision   string `yaml:"detector_precision"`
+	RecognizerPrecision string `yaml:"recognizer_precision"`
+	ClassifierPrecision string `yaml:"classifier_precision"`
+}
+
+// precisions are the accepted values of models.*_precision.
+var precisions = []string{"fp32", "fp32-fused", "int8"}
+
+// PrecisionName is the file `datalid quantize` writes for a model file name at a precision
+// (the name itself for fp32).
+func PrecisionName(name, precision string) string {
+	switch precision {
+	case "int8":
+		return strings.TrimSuffix(name, ".onnx") + ".int8.onnx"
+	case "fp32-fused":
+		return strings.TrimSuffix(name, ".onnx") + ".fused.onnx"
+	}
+	return name
+}
+
+// ModelPath is the file to load for a model name at a precision.
+func (m ModelsConfig) ModelPath(name, precision string) string {
+	return m.Path(PrecisionName(name, precision))
 }
 
 // DefaultRuntimeLibrary is the library file name looked up in [ModelsConfig.Dir]

@@ -115,6 +115,9 @@ func (m ModelsConfig) validate(v *validator) {
 	v.required("models.detector", m.Detector)
 	v.required("models.recognizer", m.Recognizer)
 	v.required("models.dictionary", m.Dictionary)
+	v.oneOf("models.detector_precision", m.DetectorPrecision, precisions)
+	v.oneOf("models.recognizer_precision", m.RecognizerPrecision, precisions)
+	v.oneOf("models.classifier_precision", m.ClassifierPrecision, precisions)
 }
 
 func (r RuntimeConfig) validate(v *validator) {

@@ -19,6 +19,7 @@ type Option func(*options)
 
 type options struct {
 	observeBatch func(model string, items int, wait time.Duration)
+	tap          func(role string, shape []int64, data []float32)
 }
 
 // WithBatchObserver is called once per batched model run with the model's role (detector,
@@ -38,6 +39,9 @@ type namedBatcher struct {
 // pipeline.workers, so as many runs proceed at once as there are images in parallel
 // without batching, and batches form only from what queues behind them.
 func (e *Engine) batched(role string, s *onnx.Session, bucket func(int64) int64) runner {
+	if e.opts.tap != nil {
+		return tapped{role: role, s: s, tap: e.opts.tap}
+	}
 	bc := e.cfg.Batching
 	if !bc.Enabled {
 		return s

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -140,16 +141,19 @@ func (e *Engine) build() error {
 		GraphOptimization: rt.GraphOptimization, CPUMemArena: rt.CPUMemArena,
 		Provider: rt.Provider, DeviceID: rt.DeviceID, FP16: rt.FP16, EngineCacheDir: rt.EngineCacheDir,
 	}
-	open := func(name string) (*onnx.Session, error) {
-		s, err := onnx.NewSession(m.Path(name), opt)
+	open := func(name, precision string) (*onnx.Session, error) {
+		path := m.ModelPath(name, precision)
+		s, err := onnx.NewSession(path, opt)
 		if err == nil {
 			e.sessions = append(e.sessions, s)
+		} else if _, statErr := os.Stat(path); statErr != nil && precision != "fp32" {
+			err = fmt.Errorf("%w (the %s model comes from `datalid quantize`, which `make setup` runs)", err, precision)
 		}
 		return s, err
 	}
 	fail := func(err error) error { e.closeBatchers(); e.closeSessions(); return err }
 
-	detS, err := open(m.Detector)
+	detS, err := open(m.Detector, m.DetectorPrecision)
 	if err != nil {
 		return fail(err)
 	}
@@ -166,7 +170,7 @@ func (e *Engine) build() error {
 	if err != nil {
 		return fail(err)
 	}
-	recS, err := open(m.Recognizer)
+	recS, err := open(m.Recognizer, m.RecognizerPrecision)
 	if err != nil {
 		return fail(err)
 	}
@@ -178,14 +182,15 @@ func (e *Engine) build() error {
 		rec.Lend(e.cores)
 	}
 	st := pipeline.Stages{Detector: det, Recognizer: rec}
-	models := map[string]string{"detector": m.Path(m.Detector), "recognizer": m.Path(m.Recognizer), "dictionary": m.Path(m.Dictionary)}
+	models := map[string]string{"detector": m.ModelPath(m.Detector, m.DetectorPrecision),
+		"recognizer": m.ModelPath(m.Recognizer, m.RecognizerPrecision), "dictionary": m.Path(m.Dictionary)}
 	if cc := e.cfg.Classifier; cc.Enabled {
-		clsS, err := open(m.Classifier)
+		clsS, err := open(m.Classifier, m.ClassifierPrecision)
 		if err != nil {
 			return fail(err)
 		}
 		st.Classifier = recognize.NewClassifier(e.batched("classifier", clsS, nil), cc.Thresh, cc.BatchSize)
-		models["classifier"] = m.Path(m.Classifier)
+		models["classifier"] = m.ModelPath(m.Classifier, m.ClassifierPrecision)
 	}
 	e.pipe, err = pipeline.New(pipeline.Config{
 		Limits:            DecodeLimits(e.cfg),

@@ -39,3 +39,17 @@ func (s *Session) Run(ctx context.Context, shape []int64, data []float32) ([]int
 func (s *Session) RunShaped(ctx context.Context, shape []int64, data []float32, outShape []int64) ([]int64, []float32, error) {
 	return nil, nil, errNoCgo
 }
+
+// Probe is unavailable without cgo.
+type Probe struct{}
+
+// NewProbe always fails without cgo.
+func NewProbe(model []byte, input string, outputs []string, opt Options) (*Probe, error) {
+	return nil, errors.Join(ErrModel, errNoCgo)
+}
+
+// Run always fails without cgo.
+func (p *Probe) Run(shape []int64, data []float32) ([][]float32, error) { return nil, errNoCgo }
+
+// Close does nothing without cgo.
+func (p *Probe) Close() error { return nil }
