@@ -280,17 +280,25 @@ func (w *Worker) putAttempt(ctx context.Context, key string, a attempt) {
 }
 
 // announce keeps the worker's entry in the workers bucket fresh (its TTL drops the entry of
-// a worker that stops announcing).
+// a worker that stops announcing): at once when its counts change (at most once per
+// announceCheck), and every heartbeatTick regardless.
 func (w *Worker) announce(ctx context.Context) {
-	tick := time.NewTicker(heartbeatTick)
+	tick := time.NewTicker(announceCheck)
 	defer tick.Stop()
+	var last WorkerInfo
 	for {
 		info := WorkerInfo{ID: w.opt.ID, Host: w.host, Concurrency: w.opt.Concurrency, Started: w.started,
-			Seen: time.Now().UTC(), Processed: w.processed.Load(), Failed: w.failed.Load(), InFlight: int(w.inFlight.Load())}
-		data, _ := json.Marshal(info)
-		pctx, cancel := context.WithTimeout(ctx, opTimeout)
-		w.q.workers.Put(pctx, w.opt.ID, data)
-		cancel()
+			Processed: w.processed.Load(), Failed: w.failed.Load(), InFlight: int(w.inFlight.Load())}
+		now := time.Now().UTC()
+		if info.Processed != last.Processed || info.Failed != last.Failed || info.InFlight != last.InFlight || now.Sub(last.Seen) >= heartbeatTick {
+			info.Seen = now
+			data, _ := json.Marshal(info)
+			pctx, cancel := context.WithTimeout(ctx, opTimeout)
+			if _, err := w.q.workers.Put(pctx, w.opt.ID, data); err == nil {
+				last = info
+			}
+			cancel()
+		}
 		select {
 		case <-tick.C:
 		case <-ctx.Done():
@@ -301,6 +309,10 @@ func (w *Worker) announce(ctx context.Context) {
 		}
 	}
 }
+
+// announceCheck is how often a worker looks whether its counts changed; /health and the
+// metrics are at most this stale.
+const announceCheck = time.Second
 
 func sleep(ctx context.Context, d time.Duration) {
 	select {
