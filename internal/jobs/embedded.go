@@ -58,6 +58,15 @@ func StartEmbedded(o EmbeddedOptions) (*natsserver.Server, error) {
 			opts.Routes = append(opts.Routes, u)
 		}
 	}
+	// The server reports a busy port only in its log and then never becomes ready; find out
+	// first, with an error that says what to change.
+	if port != 0 {
+		ln, err := net.Listen("tcp", o.Listen)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: nats listen %s: %w (another datalid serve or NATS server? set nats.listen, or nats.url to join it)", o.Listen, err)
+		}
+		ln.Close()
+	}
 	s, err := natsserver.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: nats server: %w", err)

@@ -246,3 +246,15 @@ func waitFor(t *testing.T, within time.Duration, cond func() bool) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestEmbeddedBusyPort: a taken port is an error at once that says what to change, not a
+// 30-second wait for a server that never becomes ready.
+func TestEmbeddedBusyPort(t *testing.T) {
+	addr := freeAddr(t)
+	startServer(t, addr, t.TempDir())
+	t0 := time.Now()
+	_, err := StartEmbedded(EmbeddedOptions{Listen: addr, StoreDir: t.TempDir(), Name: "second"})
+	if err == nil || !strings.Contains(err.Error(), "nats.listen") || time.Since(t0) > 5*time.Second {
+		t.Fatalf("second server on %s: %v after %s", addr, err, time.Since(t0))
+	}
+}

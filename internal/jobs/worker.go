@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,6 +51,12 @@ func NewWorker(q *Queue, proc Processor, opt WorkerOptions) *Worker {
 	if opt.ID == "" {
 		opt.ID = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
+	opt.ID = strings.Map(func(r rune) rune { // the id is a KV key: keep it to [A-Za-z0-9_-]
+		if r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return '_'
+	}, opt.ID)
 	opt.Concurrency = max(1, opt.Concurrency)
 	if opt.ReadTimeout <= 0 {
 		opt.ReadTimeout = 10 * q.cfg.AckWait
