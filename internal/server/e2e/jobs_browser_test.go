@@ -70,7 +70,7 @@ func startWithQueue(t *testing.T) string {
 	return "http://" + hln.Addr().String()
 }
 
-// The web page submits a folder as one job and shows its progress to the end.
+// The web page submits many photos (the folder picker's handler) as one job and shows its progress to the end.
 func TestWebPageFolderJob(t *testing.T) {
 	bin, err := exec.LookPath("chromium")
 	if err != nil {
@@ -98,18 +98,19 @@ func TestWebPageFolderJob(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Navigate(url+"/")); err != nil {
 		t.Fatalf("navigate: %v", err)
 	}
-	step, stop := context.WithTimeout(ctx, 90*time.Second)
+	step, stop := context.WithTimeout(ctx, 60*time.Second)
 	defer stop()
 	for _, a := range []struct {
 		name string
 		act  chromedp.Action[chromedp.Void]
 	}{
-		{"folder button shown", chromedp.WaitVisible(chromedp.CSS("#folder-pick"))},
-		{"upload", chromedp.SetUploadFiles(chromedp.CSS("#folder-input"), files)},
+		{"folder button shown", chromedp.WaitVisible(chromedp.CSS("#job-pick"))},
+		{"upload", chromedp.SetUploadFiles(chromedp.CSS("#files-input"), files)},
 		{"job shown", chromedp.WaitVisible(chromedp.CSS("#job"))},
 	} {
 		if _, err := chromedp.Run(step, a.act); err != nil {
-			t.Fatalf("%s: %v", a.name, err)
+			st, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#status")))
+			t.Fatalf("%s: %v (status line %q)", a.name, err, st)
 		}
 	}
 	var counts, rows string

@@ -13,12 +13,16 @@
   } catch (e) {
     return;
   }
-  $("folder-pick").hidden = false;
-  $("folder-input").addEventListener("change", (ev) => {
-    const files = Array.from(ev.target.files || []).filter((f) => f.type.startsWith("image/"));
-    ev.target.value = "";
-    if (files.length) submitJob(files);
-  });
+  $("job-pick").hidden = false;
+  const isImage = (f) => f.type.startsWith("image/") || /\.(jpe?g|png|bmp|webp)$/i.test(f.name);
+  for (const id of ["folder-input", "files-input"]) {
+    $(id).addEventListener("change", (ev) => {
+      const files = Array.from(ev.target.files || []).filter(isImage);
+      ev.target.value = "";
+      if (files.length) submitJob(files);
+      else setStatus("No photos in that folder.", "error");
+    });
+  }
 
   function setStatus(text, cls) {
     const s = $("status");
