@@ -30,7 +30,9 @@ jobs() {
 	pids+=($!)
 	for i in 1 2; do
 		until curl -sf "http://127.0.0.1:$http/health" >/dev/null; do sleep 0.2; done
-		DATALID_PIPELINE_WORKERS=1 DATALID_LOG_LEVEL=warn \
+		# Two engines share this machine's cores: neither may lend "idle" cores to its reads
+		# (each would count the other's busy core as idle and oversubscribe the CPU).
+		DATALID_PIPELINE_WORKERS=1 DATALID_PIPELINE_LEND_IDLE_CORES=false DATALID_LOG_LEVEL=warn \
 			$BIN worker --nats nats://127.0.0.1:$nats --id w$i --concurrency 1 >"$work/w$i.log" 2>&1 &
 		pids+=($!)
 	done

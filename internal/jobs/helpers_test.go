@@ -16,7 +16,9 @@ import (
 )
 
 // freeAddr reserves a loopback port for a server that must come back on the same address.
-func freeAddr(t *testing.T) string {
+func freeAddr(t *testing.T) string { return mustFreeAddr(t) }
+
+func mustFreeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

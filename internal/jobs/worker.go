@@ -39,6 +39,9 @@ type Worker struct {
 	log  *slog.Logger
 	host string
 
+	mu   sync.Mutex
+	jobs map[string]jobState // job → cancelled?, see stopped
+
 	started   time.Time
 	processed atomic.Int64
 	failed    atomic.Int64
@@ -64,7 +67,8 @@ func NewWorker(q *Queue, proc Processor, opt WorkerOptions) *Worker {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	return &Worker{q: q, proc: proc, opt: opt, log: opt.Logger.With("worker", opt.ID), host: host, started: time.Now().UTC()}
+	return &Worker{q: q, proc: proc, opt: opt, log: opt.Logger.With("worker", opt.ID), host: host, started: time.Now().UTC(),
+		jobs: map[string]jobState{}}
 }
 
 // ID is the worker's id.
@@ -132,20 +136,28 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) {
 	if n > 1 {
 		w.opt.Metrics.redelivered()
 	}
-	// A result already written means an earlier delivery finished but its ack was lost.
-	if _, err := w.q.state.Get(ctx, "res."+key); err == nil {
-		w.finish(ctx, msg, t)
-		return
+	// Only a redelivery can find a result already written (an earlier delivery finished but
+	// its ack was lost); the first delivery skips the look-up, one round trip fewer per photo.
+	if n > 1 {
+		if _, err := w.q.state.Get(ctx, "res."+key); err == nil {
+			w.finish(ctx, msg, t, n)
+			return
+		}
 	}
 	if n > w.q.cfg.MaxDeliver {
 		w.deadLetter(ctx, msg, t, n-1)
 		return
 	}
-	if m, err := w.q.meta(ctx, t.Job); err == nil && (m.State == JobCanceled || m.State == JobAborted) {
-		w.record(ctx, msg, t, PhotoResult{State: StateCanceled, Attempts: n - 1})
+	if w.stopped(ctx, t.Job) {
+		w.record(ctx, msg, t, PhotoResult{State: StateCanceled, Attempts: n - 1}, n)
 		return
 	}
-	w.putAttempt(ctx, key, attempt{Worker: w.opt.ID, Number: n, Started: time.Now().UTC()})
+	if n > 1 {
+		// Tries after the first are recorded as they start, so that a photo whose worker
+		// dies on every try is dead-lettered naming the last one (first tries of healthy
+		// photos skip the two writes this costs).
+		w.putAttempt(ctx, key, attempt{Worker: w.opt.ID, Number: n, Started: time.Now().UTC()})
+	}
 
 	photo := t.Photo
 	if t.Object != "" {
@@ -166,11 +178,11 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) {
 	case err == nil:
 		w.processed.Add(1)
 		w.opt.Metrics.read(w.opt.ID, "done", ms)
-		w.record(ctx, msg, t, PhotoResult{State: StateDone, Result: res, Attempts: n, ReadMS: ms})
+		w.record(ctx, msg, t, PhotoResult{State: StateDone, Result: res, Attempts: n, ReadMS: ms}, n)
 	case IsPermanent(err):
 		w.failed.Add(1)
 		w.opt.Metrics.read(w.opt.ID, "failed", ms)
-		w.record(ctx, msg, t, PhotoResult{State: StateFailed, Error: err.Error(), Attempts: n, ReadMS: ms})
+		w.record(ctx, msg, t, PhotoResult{State: StateFailed, Error: err.Error(), Attempts: n, ReadMS: ms}, n)
 	case ctx.Err() != nil:
 		msg.Nak() // shutting down: another worker takes it now
 	default:
@@ -245,11 +257,11 @@ func (w *Worker) deadLetter(ctx context.Context, msg jetstream.Msg, t task, trie
 	}
 	w.opt.Metrics.dead()
 	w.log.Warn("dead-lettered", "photo", key, "reason", reason)
-	w.record(ctx, msg, t, PhotoResult{State: StateDead, Error: reason, Attempts: tries})
+	w.record(ctx, msg, t, PhotoResult{State: StateDead, Error: reason, Attempts: tries}, tries+1)
 }
 
 // record writes a photo's final state (once: Create refuses a second) and then acks.
-func (w *Worker) record(ctx context.Context, msg jetstream.Msg, t task, r PhotoResult) {
+func (w *Worker) record(ctx context.Context, msg jetstream.Msg, t task, r PhotoResult, n int) {
 	r.Index, r.Name, r.Worker, r.Finished = t.Index, t.Name, w.opt.ID, time.Now().UTC()
 	data, _ := json.Marshal(r)
 	err := retry(ctx, w.q.cfg.AckWait/2, func(ctx context.Context) error {
@@ -264,11 +276,12 @@ func (w *Worker) record(ctx context.Context, msg jetstream.Msg, t task, r PhotoR
 	if errors.Is(err, jetstream.ErrKeyExists) {
 		w.opt.Metrics.duplicate()
 	}
-	w.finish(ctx, msg, t)
+	w.finish(ctx, msg, t, n)
 }
 
-// finish acknowledges a photo that has its final state and drops its stored copy.
-func (w *Worker) finish(ctx context.Context, msg jetstream.Msg, t task) {
+// finish acknowledges a photo that has its final state and drops its stored copy (and the
+// try record, which only deliveries after the first or a failed try write).
+func (w *Worker) finish(ctx context.Context, msg jetstream.Msg, t task, n int) {
 	if err := retry(ctx, w.q.cfg.AckWait/2, msg.DoubleAck); err != nil {
 		// The result is stored; a redelivery finds it and only acks.
 		w.log.Warn("ack not confirmed", "photo", photoKey(t.Job, t.Index), "err", err)
@@ -276,8 +289,42 @@ func (w *Worker) finish(ctx context.Context, msg jetstream.Msg, t task) {
 	if t.Object != "" {
 		w.q.photos.Delete(ctx, t.Object)
 	}
-	w.q.state.Delete(ctx, "try."+photoKey(t.Job, t.Index))
+	if n > 1 {
+		w.q.state.Delete(ctx, "try."+photoKey(t.Job, t.Index))
+	}
 }
+
+// stopCheck is how stale a worker's view of a job's cancellation may be: a cancel reaches
+// photos started after it within this time, and a worker reads each job's record at most
+// this often instead of once per photo.
+const stopCheck = time.Second
+
+type jobState struct {
+	stopped bool
+	at      time.Time
+}
+
+// stopped reports whether the job was cancelled or aborted, from a short-lived cache.
+func (w *Worker) stopped(ctx context.Context, job string) bool {
+	w.mu.Lock()
+	js, ok := w.jobs[job]
+	w.mu.Unlock()
+	if ok && time.Since(js.at) < stopCheck {
+		return js.stopped
+	}
+	m, err := w.q.meta(ctx, job)
+	js = jobState{stopped: err == nil && (m.State == JobCanceled || m.State == JobAborted), at: time.Now()}
+	w.mu.Lock()
+	if len(w.jobs) >= maxCachedJobs {
+		clear(w.jobs) // jobs are few at a time; dropping all is simpler than an LRU
+	}
+	w.jobs[job] = js
+	w.mu.Unlock()
+	return js.stopped
+}
+
+// maxCachedJobs bounds the cancellation cache.
+const maxCachedJobs = 1024
 
 func (w *Worker) putAttempt(ctx context.Context, key string, a attempt) {
 	data, _ := json.Marshal(a)
