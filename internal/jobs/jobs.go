@@ -47,13 +47,14 @@ const (
 
 // Errors.
 var (
-	ErrNotFound   = errors.New("jobs: no such job")
-	ErrBadKey     = errors.New("jobs: idempotency key must be 1-255 printable characters")
-	ErrTooMany    = errors.New("jobs: too many photos in one job")
-	ErrNoWorkers  = errors.New("jobs: queue unavailable")
-	errDuplicate  = errors.New("jobs: photo already has a result")
-	heartbeatTick = 10 * time.Second // how often a worker announces itself
+	ErrNotFound = errors.New("jobs: no such job")
+	ErrBadKey   = errors.New("jobs: idempotency key must be 1-255 printable characters")
+	ErrTooMany  = errors.New("jobs: too many photos in one job")
 )
+
+// heartbeatTick is how often an idle worker re-announces itself; the workers bucket keeps an
+// entry 3 ticks, so a dead worker leaves /health within 30 s.
+const heartbeatTick = 10 * time.Second
 
 // Processor reads one photo with the job's form fields (the /process options) and returns
 // the /process answer as JSON. An error wrapped with Permanent marks the photo itself as
