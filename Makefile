@@ -13,7 +13,7 @@ FUZZTIME_CONFIG ?= 30000x
 MODEL_PKGS := ./internal/onnx ./internal/engine ./internal/quantize ./internal/server/e2e ./cmd/datalid
 RACE_PKGS = $(filter-out $(MODEL_PKGS:./%=github.com/datalid/datalid/%),$(shell $(GO) list ./...))
 
-.PHONY: all setup deps models build run samples test check unit race fuzz bench-smoke eval eval-synth clean
+.PHONY: all setup deps models build run samples test check unit race fuzz bench-smoke eval eval-synth jobs-overhead clean
 
 all: build
 
@@ -58,6 +58,9 @@ fuzz: ## each fuzz target briefly, seeded by its corpus
 
 bench-smoke: ## every benchmark once, so none rots
 	$(GO) test -run='^$$' -bench=. -benchtime=1x ./...
+
+jobs-overhead: build ## 1 gateway + 2 workers (NATS JetStream) against in-process bench, back to back
+	scripts/jobs-overhead.sh $(or $(N),100) $(or $(SIDE),800)
 
 clean:
 	rm -rf bin samples

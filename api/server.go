@@ -69,6 +69,7 @@ type HealthResponse struct {
 	UptimeSeconds float64                    `json:"uptime_seconds"`
 	Components    map[string]ComponentStatus `json:"components"`
 	Timestamp     string                     `json:"timestamp"`
+	Queue         *QueueStatus               `json:"queue,omitempty"` // when jobs are on (jobs.go)
 }
 
 // ReadinessResponse is GET /readiness: 200 "ready", or 503 "not_ready" with a reason.

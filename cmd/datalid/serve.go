@@ -16,7 +16,11 @@ import (
 func init() { subcommands = append(subcommands, newServeCmd) }
 
 func newServeCmd(g *globalFlags) *cobra.Command {
-	var addr string
+	var (
+		addr    string
+		natsURL string
+		gateway bool
+	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the Datalid-compatible HTTP API and web page",
@@ -29,18 +33,33 @@ func newServeCmd(g *globalFlags) *cobra.Command {
 			if addr != "" {
 				cfg.Server.Addr = addr
 			}
+			if natsURL != "" {
+				cfg.NATS.Enabled, cfg.NATS.URL = true, natsURL
+			}
 			log := serverLogger(cfg.Log.Level, cfg.Log.Format, g.verbose)
 			reg := prometheus.NewRegistry()
-			bm := server.NewBatchMetrics(reg)
-			eng, err := engine.New(cfg, engine.WithBatchObserver(bm.Observe))
+			var eng server.Engine = gatewayEngine{}
+			if gateway {
+				cfg.NATS.Enabled, cfg.NATS.Workers = true, 0
+			} else {
+				bm := server.NewBatchMetrics(reg)
+				e, err := engine.New(cfg, engine.WithBatchObserver(bm.Observe))
+				if err != nil {
+					return err
+				}
+				defer e.Close()
+				eng = e
+			}
+			local, err := startJobs(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
 			}
-			defer eng.Close()
-			srv, err := server.New(server.Options{Config: cfg, Engine: eng, Registry: reg, Logger: log, Version: version})
+			defer local.stop()
+			srv, err := server.New(server.Options{Config: cfg, Engine: eng, Registry: reg, Logger: log, Version: version, Jobs: local.queue})
 			if err != nil {
 				return err
 			}
+			local.work(cmd.Context(), srv, reg, cfg, log)
 			ln, err := net.Listen("tcp", cfg.Server.Addr)
 			if err != nil {
 				return err
@@ -63,6 +82,8 @@ func newServeCmd(g *globalFlags) *cobra.Command {
 			return srv.Serve(ctx, ln)
 		},
 	}
+	cmd.Flags().StringVar(&natsURL, "nats", "", "join an external NATS cluster for /v2/jobs instead of the embedded server (nats.url)")
+	cmd.Flags().BoolVar(&gateway, "gateway", false, "serve HTTP and queue jobs without a local engine; `datalid worker`s read the photos")
 	cmd.Flags().StringVar(&addr, "addr", "", "listen address HOST:PORT (default: server.addr from the config, 127.0.0.1:8000)")
 	return cmd
 }

@@ -51,6 +51,7 @@ type Config struct {
 	Batching      BatchingConfig      `yaml:"batching"`
 	Cache         CacheConfig         `yaml:"cache"`
 	Server        ServerConfig        `yaml:"server"`
+	NATS          NATSConfig          `yaml:"nats"` // asynchronous jobs (nats.go)
 	Log           LogConfig           `yaml:"log"`
 }
 

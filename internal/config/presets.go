@@ -84,6 +84,13 @@ func defaults() Config {
 			RequestTimeout: 60 * time.Second,
 			MaxBodyBytes:   10 * MiB,
 		},
+		// AckWait is far above a read's p99 (under 2 s here; the pipeline's own timeout is 30 s)
+		// and heartbeats keep long reads alive; 3 tries tell a poison photo from a dead worker.
+		NATS: NATSConfig{
+			Enabled: true, Listen: "127.0.0.1:4222", StoreDir: "./.data/datalid/nats", Replicas: 1,
+			Workers: 2, AckWait: time.Minute, MaxDeliver: 3, ResultTTL: 24 * time.Hour,
+			ObjectThreshold: 512 * 1024, MaxJobPhotos: 1000,
+		},
 		Log: LogConfig{Level: "info", Format: "text"},
 	}
 }

@@ -33,6 +33,7 @@ func (c Config) Validate() error {
 	c.Batching.validate(&v)
 	c.Cache.validate(&v)
 	c.Server.validate(&v)
+	c.NATS.validate(&v)
 	v.oneOf("log.level", c.Log.Level, logLevels)
 	v.oneOf("log.format", c.Log.Format, logFormats)
 	c.validateText(&v)

@@ -20,6 +20,7 @@ import (
 	"github.com/datalid/datalid/internal/cache"
 	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/engine"
+	"github.com/datalid/datalid/internal/jobs"
 	"github.com/datalid/datalid/internal/pipeline"
 )
 
@@ -42,6 +43,7 @@ type Options struct {
 	Logger   *slog.Logger         // access and error log; nil = slog.Default()
 	Version  string
 	Now      func() time.Time // clock for processed_at and days_until_expiry; nil = time.Now
+	Jobs     *jobs.Queue      // the job queue behind /v2/jobs; nil = no /v2/jobs routes
 }
 
 // Server serves the API. Create with New, run with Serve.
@@ -54,6 +56,8 @@ type Server struct {
 	now     func() time.Time
 	started time.Time
 
+	jobs    *jobs.Queue
+	jobsIn  prometheus.Counter // photos accepted on /v2/jobs (jobs.go)
 	adm     *admission
 	limiter *clientLimiter
 	metrics *metrics
@@ -78,7 +82,7 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{
 		cfg: o.Config, eng: o.Engine, reg: o.Registry, log: o.Logger, version: o.Version, now: o.Now,
-		started: time.Now(),
+		started: time.Now(), jobs: o.Jobs,
 	}
 	if s.reg == nil {
 		s.reg = prometheus.NewRegistry()
@@ -196,6 +200,7 @@ func (s *Server) routes() http.Handler {
 	handle("GET /openapi.json", s.handleOpenAPI)
 	handle("GET /{$}", s.handleIndex)
 	handle("GET /static/{file}", s.handleStatic)
+	s.jobRoutes(handle)
 	mux.Handle("GET /metrics", s.instrument("GET /metrics", func(w http.ResponseWriter, r *http.Request) error {
 		promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 		return nil

@@ -58,6 +58,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.Components["admission"] = ok(strconv.Itoa(s.adm.inFlight()) + " in flight, " +
 		strconv.FormatInt(s.adm.waiting.Load(), 10) + " waiting")
+	s.queueHealth(r.Context(), &h)
 	for _, c := range h.Components {
 		if c.Status != "healthy" {
 			h.Status = "degraded"
