@@ -12,6 +12,11 @@ var paperColours = [][3]float64{
 	{215, 215, 212}, {245, 238, 190}, {240, 220, 222},
 }
 
+// Can lids, caps and foil: aluminium, tinplate, gold lacquer, dark steel, white-coated lid.
+var metalColours = [][3]float64{
+	{192, 194, 198}, {168, 170, 174}, {196, 168, 112}, {128, 130, 136}, {226, 226, 222},
+}
+
 // Date-coder inks: black, dark blue, dark brown, charcoal, dark red.
 var inkColours = [][3]float64{
 	{18, 18, 22}, {18, 28, 72}, {52, 36, 26}, {45, 45, 48}, {72, 16, 22},
@@ -32,8 +37,8 @@ func inkColour(rng *rand.Rand) [3]float64 {
 // smooth to change under a few pixels of blur, and a sine of period P blurred with
 // sigma keeps exp(-2π²σ²/P²) of its amplitude. Only the ink layer then needs a real
 // convolution (see blurBlock), which is what keeps a render fast.
-func background(rng *rand.Rand, w, h int, sigma float64) *image.RGBA {
-	base := paperColours[rng.IntN(len(paperColours))]
+func background(rng *rand.Rand, w, h int, sigma float64, palette [][3]float64) *image.RGBA {
+	base := palette[rng.IntN(len(palette))]
 	var c0, dc [3]float32
 	for i := range 3 {
 		v := base[i] + rng.Float64()*16 - 8
