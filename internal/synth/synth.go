@@ -122,7 +122,10 @@ func Render(s Spec) (*Photo, error) {
 	} else {
 		composite(img, rot, x0, y0, inkColour(rng), s.Contrast)
 	}
-	if s.Noise > 0 {
+	switch {
+	case s.Noise > 0 && s.Width*s.Height >= grainMinPixels:
+		addGrain(img, s.Noise, uint64(s.Seed))
+	case s.Noise > 0:
 		addNoise(img, s.Noise, uint64(s.Seed))
 	}
 

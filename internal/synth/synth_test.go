@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/jpeg"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -266,6 +268,26 @@ func BenchmarkRender(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Render(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderHard renders the largest hard photos (12 MP dot matrix),
+// encoding included, since the JPEG encoder is what a set pays per photo.
+func BenchmarkRenderHard(b *testing.B) {
+	smp, err := RandomHard(rand.New(rand.NewPCG(5, 6)), "dotmatrix")
+	if err != nil {
+		b.Fatal(err)
+	}
+	smp.Spec.Width, smp.Spec.Height = 4032, 3024
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := Render(smp.Spec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := jpeg.Encode(io.Discard, p.Image, &jpeg.Options{Quality: smp.Quality}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -234,7 +234,7 @@ func drawStyledDots(b *block, small *image.Alpha, px, py float64, st DotStyle, r
 			// changes which dots vanish but not where the others land.
 			jx, jy := (rng.Float64()-0.5)*2*st.Jitter*px, (rng.Float64()-0.5)*2*st.Jitter*py
 			rr := r * (0.88 + 0.24*rng.Float64())
-			density := float32(0.78 + 0.22*rng.Float64())
+			density := float32(0.85 + 0.15*rng.Float64())
 			if rng.Float64() < st.Dropout {
 				continue
 			}
