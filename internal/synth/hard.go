@@ -90,7 +90,7 @@ func RandomHard(r *rand.Rand, family string) (Sample, error) {
 		if r.IntN(4) == 0 {
 			s.Font = dotFont(r) // dot stamps exist too
 		}
-		s.Emboss = 0.1 + 0.12*r.Float64()
+		s.Emboss = 0.25 + 0.3*r.Float64()
 		s.Contrast = 1
 		lineMin, lineMax = minEmbossFrac, maxEmbossFrac
 		if r.IntN(3) > 0 {
