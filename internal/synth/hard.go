@@ -7,11 +7,12 @@ import (
 	"strings"
 )
 
-// Families name what makes a synthetic photo hard to read. "classic" is
-// Random's mix of clean layouts on 1280×960 photos; the others imitate what
-// people actually photograph: inkjet dot-matrix at phone-camera resolution, US
-// formats with lot codes and clock times, print bent around cans and caps,
-// embossed print without ink, month/year-only pairs, and text glued to dates.
+// A family names what makes a synthetic photo hard to read. ClassicFamily is
+// Random's mix of clean layouts on 1280×960 photos; the hard families imitate
+// what people actually photograph: inkjet dot-matrix at phone-camera
+// resolution, US formats with lot codes and clock times, print bent around
+// cans and caps, embossed print without ink, month/year-only pairs, and text
+// glued to dates.
 const ClassicFamily = "classic"
 
 // hardFamilies is the one list of hard families, in the order a mixed set deals them out.
