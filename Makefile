@@ -13,7 +13,7 @@ FUZZTIME_CONFIG ?= 30000x
 MODEL_PKGS := ./internal/onnx ./internal/engine ./internal/quantize ./internal/server/e2e ./cmd/datalid
 RACE_PKGS = $(filter-out $(MODEL_PKGS:./%=github.com/datalid/datalid/%),$(shell $(GO) list ./...))
 
-.PHONY: all setup deps models build run samples test check unit race fuzz bench-smoke eval eval-synth jobs-overhead clean
+.PHONY: all setup deps models build run samples test check unit race fuzz bench-smoke eval eval-synth eval-synth-hard jobs-overhead clean
 
 all: build
 
@@ -32,8 +32,13 @@ run: build ## set up, then serve the API and web page (prints the address)
 eval: build ## accuracy on the shared development photos
 	./$(BIN) eval ../shared/data/photos --labels ../shared/data/photos/labels.csv
 
-eval-synth: build ## accuracy on 500 rendered photos (target ≥ 95 %)
+eval-synth: build ## accuracy on 500 rendered photos, 28 % of them hard layouts (target ≥ 95 %)
 	./$(BIN) synth --out /tmp/datalid-synth -n 500 && ./$(BIN) eval /tmp/datalid-synth --min-accuracy 0.95
+
+eval-synth-hard: build ## accuracy per hard layout family, on 180 photos of those only
+	./$(BIN) synth --out /tmp/datalid-synth-hard -n 180 --hard
+	./$(BIN) eval /tmp/datalid-synth-hard > /tmp/datalid-synth-hard/eval.txt; \
+	awk -f scripts/synth-by-layout.awk /tmp/datalid-synth-hard/labels.csv /tmp/datalid-synth-hard/eval.txt
 
 test: setup check unit race fuzz bench-smoke ## set up and run the whole suite
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,16 +19,31 @@ func newSynthCmd() *cobra.Command {
 		n             int
 		seed          int64
 		width, height int
+		layouts       []string
+		hard          bool
+		hardShare     float64
 	)
 	cmd := &cobra.Command{
 		Use:   "synth --out DIR",
 		Short: "Render synthetic labelled packaging photos (JPEG + labels.csv)",
-		Args:  cobra.NoArgs,
+		Long: "Render synthetic labelled packaging photos (JPEG + labels.csv).\n\n" +
+			"By default the set mixes classic layouts with a fixed share (--hard-share) of hard ones,\n" +
+			"dealt out over the families " + strings.Join(synth.HardFamilies(), ", ") + ".\n" +
+			"--layouts renders only the named families (\"" + synth.ClassicFamily + "\" or hard ones); --hard renders only the hard ones.\n" +
+			"labels.csv's layout column names each photo's family, so eval rows can be grouped by it.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if n < 1 {
 				return fmt.Errorf("-n must be at least 1")
 			}
-			if err := synth.WriteSet(out, n, seed, width, height); err != nil {
+			if hard && len(layouts) > 0 {
+				return fmt.Errorf("--hard and --layouts are exclusive")
+			}
+			if hard {
+				layouts = synth.HardFamilies()
+			}
+			o := synth.SetOptions{N: n, Seed: seed, Width: width, Height: height, Families: layouts, HardShare: hardShare}
+			if err := synth.WriteSetOptions(out, o); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d photos and labels.csv to %s\n", n, out)
@@ -38,7 +54,10 @@ func newSynthCmd() *cobra.Command {
 	f.StringVar(&out, "out", "samples", "output folder")
 	f.IntVarP(&n, "count", "n", 8, "number of photos")
 	f.Int64Var(&seed, "seed", 1, "random seed (same seed, same photos)")
-	f.IntVar(&width, "width", 1280, "photo width")
-	f.IntVar(&height, "height", 960, "photo height")
+	f.IntVar(&width, "width", 1280, "width of the classic photos (hard layouts use phone-camera sizes)")
+	f.IntVar(&height, "height", 960, "height of the classic photos")
+	f.StringSliceVar(&layouts, "layouts", nil, "render only these layout families, e.g. dotmatrix,embossed (default: the standard mix)")
+	f.BoolVar(&hard, "hard", false, "render only the hard layout families")
+	f.Float64Var(&hardShare, "hard-share", synth.DefaultHardShare, "share of hard layouts in the standard mix (0..1)")
 	return cmd
 }

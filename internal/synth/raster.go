@@ -12,6 +12,11 @@ var paperColours = [][3]float64{
 	{215, 215, 212}, {245, 238, 190}, {240, 220, 222},
 }
 
+// Can lids, caps and foil: aluminium, tinplate, gold lacquer, dark steel, white-coated lid.
+var metalColours = [][3]float64{
+	{192, 194, 198}, {168, 170, 174}, {196, 168, 112}, {128, 130, 136}, {226, 226, 222},
+}
+
 // Date-coder inks: black, dark blue, dark brown, charcoal, dark red.
 var inkColours = [][3]float64{
 	{18, 18, 22}, {18, 28, 72}, {52, 36, 26}, {45, 45, 48}, {72, 16, 22},
@@ -32,8 +37,8 @@ func inkColour(rng *rand.Rand) [3]float64 {
 // smooth to change under a few pixels of blur, and a sine of period P blurred with
 // sigma keeps exp(-2π²σ²/P²) of its amplitude. Only the ink layer then needs a real
 // convolution (see blurBlock), which is what keeps a render fast.
-func background(rng *rand.Rand, w, h int, sigma float64) *image.RGBA {
-	base := paperColours[rng.IntN(len(paperColours))]
+func background(rng *rand.Rand, w, h int, sigma float64, palette [][3]float64) *image.RGBA {
+	base := palette[rng.IntN(len(palette))]
 	var c0, dc [3]float32
 	for i := range 3 {
 		v := base[i] + rng.Float64()*16 - 8
@@ -244,4 +249,34 @@ func roundByte(v float32) uint8 {
 		return 255
 	}
 	return uint8(v + 0.5)
+}
+
+// grainMinPixels is the photo size from which Render uses addGrain instead of
+// addNoise: on 8–12 MP photos the per-pixel hash and float rounding of
+// addNoise were a third of the render. Smaller (classic) photos keep addNoise
+// so that their pixels stay what they were.
+const grainMinPixels = 2_000_000
+
+// addGrain is addNoise's statistics (triangular luminance noise of amplitude
+// amount, a little chroma) from one xorshift generator per row, in integers.
+func addGrain(img *image.RGBA, amount float64, seed uint64) {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	// scale is amount·255 in 1/256 steps; a sample below is ±65535 in 1/65536 steps.
+	scale := int64(amount * 255 * 256)
+	for y := range h {
+		row := img.Pix[y*img.Stride:][:4*w]
+		z := splitmix(seed ^ uint64(y)*0x9e3779b97f4a7c15)
+		for x := range w {
+			z ^= z << 13
+			z ^= z >> 7
+			z ^= z << 17
+			lum := int64(z&0xffff) + int64(z>>16&0xffff) - 65535
+			for c := range 3 {
+				// 0.3 × a uniform ±0.5 of full scale: (k−512)·19 ≈ 0.3·(k/1023−0.5)·65536.
+				chroma := (int64(z>>(32+10*c)&0x3ff) - 512) * 19
+				v := int64(row[4*x+c])<<24 + scale*(lum+chroma) + 1<<23
+				row[4*x+c] = uint8(min(max(v>>24, 0), 255))
+			}
+		}
+	}
 }

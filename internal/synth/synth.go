@@ -33,6 +33,26 @@ type Spec struct {
 	Contrast      float64   // 0..1 ink-vs-background contrast (1 = full-strength dark ink); 0 = default 1
 	Noise         float64   // additive noise amplitude 0..1 (fraction of full scale)
 	Extra         []string  // distractor lines; those starting with a manufacture keyword print above the date line
+
+	// The fields below describe the hard layouts (see Families); their zero
+	// values keep the classic look, pixel for pixel.
+	Lines    []string  // printed lines verbatim; when set, Layout and Extra are unused
+	DateLine int       // index in Lines of the line holding the expiry date
+	Made     time.Time // manufacture date printed on the photo, if any; reported as Photo.Other
+	Dots     DotStyle  // dot shape of the dot-matrix fonts
+	Emboss   float64   // 0..1: >0 presses the text into the surface with no ink, shaded at this strength
+	Warp     Warp      // bend of the printed surface (can side, cap rim)
+	Surface  string    // "paper" (default) or "metal"
+}
+
+// DotStyle shapes the dots of the dot-matrix fonts. The zero value is the
+// classic look: dots 0.8 of the pitch across, placed within ±6 % of the pitch.
+type DotStyle struct {
+	Size    float64 // dot diameter as a fraction of the vertical pitch, 0.3..1.2 (0 = 0.8)
+	Jitter  float64 // largest misplacement of a dot, fraction of the pitch, 0..0.3
+	Spread  float64 // ink spread: width of the dot's soft rim, fraction of the pitch, 0..0.6
+	Stretch float64 // horizontal pitch over vertical pitch, 0.6..1.6 (0 = 1)
+	Dropout float64 // fraction of dots missing, as from clogged nozzles, 0..0.1
 }
 
 // Photo is a rendered Spec with its ground truth.
@@ -40,6 +60,7 @@ type Photo struct {
 	Image *image.RGBA
 	Text  []string       // the printed lines, top to bottom
 	Label string         // "YYYY-MM-DD", or "YYYY-MM" when MonthOnly
+	Other []string       // the other dates printed (the manufacture date), labelled like Label
 	Box   [4]image.Point // date line corners in the photo: top-left, top-right, bottom-right, bottom-left of the text
 }
 
@@ -59,9 +80,12 @@ func Render(s Spec) (*Photo, error) {
 	if err := normalize(&s); err != nil {
 		return nil, err
 	}
-	lines, dateIdx, err := buildLines(s)
-	if err != nil {
-		return nil, err
+	lines, dateIdx := s.Lines, s.DateLine
+	if len(lines) == 0 {
+		var err error
+		if lines, dateIdx, err = buildLines(s); err != nil {
+			return nil, err
+		}
 	}
 	fitted, err := fitTextHeight(s, lines)
 	if err != nil {
@@ -70,22 +94,38 @@ func Render(s Spec) (*Photo, error) {
 	s.TextHeight = fitted
 
 	rng := rand.New(rand.NewPCG(uint64(s.Seed), 0x9e3779b97f4a7c15))
-	img := background(rng, s.Width, s.Height, s.Blur)
+	palette := paperColours
+	if s.Surface == "metal" {
+		palette = metalColours
+	}
+	img := background(rng, s.Width, s.Height, s.Blur, palette)
 
-	blk, err := drawBlock(s.Font, lines, dateIdx, s.TextHeight, rng)
+	blk, err := drawBlock(s.Font, lines, dateIdx, s.TextHeight, s.Dots, rng)
 	if err != nil {
 		return nil, err
 	}
-	if s.Blur > 0 {
-		// Only the ink needs a convolution: background already holds the blurred texture.
-		blk = blurBlock(blk, s.Blur)
+	sigma := s.Blur
+	if s.Emboss > 0 {
+		// A pressed relief has soft walls; the camera's blur adds to that softening.
+		sigma = math.Hypot(sigma, reliefSoftness(s.TextHeight))
 	}
-	rot := rotateBlock(blk, s.Angle)
+	if sigma > 0 {
+		// Only the ink needs a convolution: background already holds the blurred texture.
+		blk = blurBlock(blk, sigma)
+	}
+	rot := rotateBlock(warpBlock(blk, s.Warp), s.Angle)
 	mx, my := margins(s.Width, s.Height)
 	x0 := mx + rng.IntN(max(1, s.Width-2*mx-rot.w+1))
 	y0 := my + rng.IntN(max(1, s.Height-2*my-rot.h+1))
-	composite(img, rot, x0, y0, inkColour(rng), s.Contrast)
-	if s.Noise > 0 {
+	if s.Emboss > 0 {
+		embossComposite(img, rot, x0, y0, s.Emboss*s.Contrast, rng.Float64()*2*math.Pi, sigma)
+	} else {
+		composite(img, rot, x0, y0, inkColour(rng), s.Contrast)
+	}
+	switch {
+	case s.Noise > 0 && s.Width*s.Height >= grainMinPixels:
+		addGrain(img, s.Noise, uint64(s.Seed))
+	case s.Noise > 0:
 		addNoise(img, s.Noise, uint64(s.Seed))
 	}
 
@@ -94,7 +134,17 @@ func Render(s Spec) (*Photo, error) {
 		box[i] = image.Pt(clampInt(int(math.Round(p[0]))+x0, 0, s.Width-1),
 			clampInt(int(math.Round(p[1]))+y0, 0, s.Height-1))
 	}
-	return &Photo{Image: img, Text: lines, Label: label(s), Box: box}, nil
+	p := &Photo{Image: img, Text: lines, Label: label(s, s.Expiry), Box: box}
+	if !s.Made.IsZero() {
+		p.Other = []string{label(s, s.Made)}
+	}
+	return p, nil
+}
+
+// reliefSoftness is the blur sigma of an embossed stroke's walls: about a
+// twentieth of the cap height, as a stamping die's rounded edges.
+func reliefSoftness(textHeight int) float64 {
+	return max(0.8, float64(textHeight)/20)
 }
 
 // normalize applies defaults and rejects specs that would silently mislabel a photo.
@@ -108,20 +158,29 @@ func normalize(s *Spec) error {
 	if s.Expiry.IsZero() {
 		return errors.New("synth: Expiry is required")
 	}
-	if s.Layout == "" {
-		s.Layout = "VAL {DD}/{MM}/{YYYY}"
-		if s.MonthOnly {
-			s.Layout = "VAL {MM}/{YYYY}"
+	switch {
+	case len(s.Lines) > 0:
+		// Verbatim lines come from a generator that owns their consistency with
+		// Expiry (tested per family); here only the index can be checked.
+		if s.DateLine < 0 || s.DateLine >= len(s.Lines) {
+			return fmt.Errorf("synth: DateLine %d outside the %d lines", s.DateLine, len(s.Lines))
 		}
-	}
-	hasDay := strings.Contains(s.Layout, "{DD}")
-	if hasDay == s.MonthOnly {
-		return fmt.Errorf("synth: layout %q prints the day=%v but MonthOnly=%v", s.Layout, hasDay, s.MonthOnly)
+	default:
+		if s.Layout == "" {
+			s.Layout = "VAL {DD}/{MM}/{YYYY}"
+			if s.MonthOnly {
+				s.Layout = "VAL {MM}/{YYYY}"
+			}
+		}
+		hasDay := strings.Contains(s.Layout, "{DD}")
+		if hasDay == s.MonthOnly {
+			return fmt.Errorf("synth: layout %q prints the day=%v but MonthOnly=%v", s.Layout, hasDay, s.MonthOnly)
+		}
 	}
 	if s.Font == "" {
 		s.Font = "bold"
 	}
-	if _, ok := fontFiles[s.Font]; !ok && s.Font != "dotmatrix" {
+	if _, ok := fontFiles[s.Font]; !ok && !isDotFont(s.Font) {
 		return fmt.Errorf("synth: unknown font %q", s.Font)
 	}
 	if s.TextHeight < 0 || s.Blur < 0 || s.Blur > 20 || s.Noise < 0 || s.Noise > 1 || s.Contrast < 0 || s.Contrast > 1 {
@@ -133,11 +192,22 @@ func normalize(s *Spec) error {
 	if s.Contrast == 0 {
 		s.Contrast = 1
 	}
-	return nil
+	d := s.Dots
+	if d.Size < 0 || d.Size > 1.2 || (d.Size > 0 && d.Size < 0.3) || d.Jitter < 0 || d.Jitter > 0.3 || d.Spread < 0 || d.Spread > 0.6 ||
+		d.Stretch < 0 || d.Stretch > 1.6 || (d.Stretch > 0 && d.Stretch < 0.6) || d.Dropout < 0 || d.Dropout > 0.1 {
+		return fmt.Errorf("synth: dot style %+v out of range", d)
+	}
+	if s.Emboss < 0 || s.Emboss > 1 {
+		return fmt.Errorf("synth: Emboss %g outside 0..1", s.Emboss)
+	}
+	if s.Surface != "" && s.Surface != "paper" && s.Surface != "metal" {
+		return fmt.Errorf("synth: unknown surface %q", s.Surface)
+	}
+	return s.Warp.validate()
 }
 
-func label(s Spec) string {
-	y, m, d := s.Expiry.Date()
+func label(s Spec, t time.Time) string {
+	y, m, d := t.Date()
 	if s.MonthOnly {
 		return fmt.Sprintf("%04d-%02d", y, int(m))
 	}
@@ -183,7 +253,7 @@ func fitTextHeight(s Spec, lines []string) (int, error) {
 	mx, my := margins(s.Width, s.Height)
 	availW, availH := float64(s.Width-2*mx), float64(s.Height-2*my)
 	fits := func(th int) (bool, float64, error) {
-		w, h, err := blockSize(s.Font, lines, th)
+		w, h, err := blockSize(s.Font, lines, th, s.Dots.Stretch)
 		if err != nil {
 			return false, 0, err
 		}

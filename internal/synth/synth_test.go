@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/jpeg"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -237,7 +239,7 @@ func TestWriteSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != n+1 || strings.Join(rows[0], ",") != "file,expiry_date,printed_text" {
+	if len(rows) != n+1 || strings.Join(rows[0], ",") != "file,expiry_date,other_dates,printed_text,date_format,layout" {
 		t.Fatalf("labels.csv: %d rows, header %q", len(rows), rows[0])
 	}
 	label := regexp.MustCompile(`^\d{4}-\d{2}(-\d{2})?$`)
@@ -245,8 +247,8 @@ func TestWriteSet(t *testing.T) {
 		if want := fmt.Sprintf("synth_%04d.jpg", i+1); row[0] != want {
 			t.Errorf("row %d file %q, want %q", i+1, row[0], want)
 		}
-		if !label.MatchString(row[1]) || row[2] == "" {
-			t.Errorf("row %d: label %q, text %q", i+1, row[1], row[2])
+		if !label.MatchString(row[1]) || row[3] == "" || row[4] == "" || row[5] != ClassicFamily {
+			t.Errorf("row %d: label %q, text %q, format %q, layout %q", i+1, row[1], row[3], row[4], row[5])
 		}
 		img, err := os.Open(filepath.Join(dir, row[0]))
 		if err != nil {
@@ -266,6 +268,26 @@ func BenchmarkRender(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Render(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderHard renders the largest hard photos (12 MP dot matrix),
+// encoding included, since the JPEG encoder is what a set pays per photo.
+func BenchmarkRenderHard(b *testing.B) {
+	smp, err := RandomHard(rand.New(rand.NewPCG(5, 6)), "dotmatrix")
+	if err != nil {
+		b.Fatal(err)
+	}
+	smp.Spec.Width, smp.Spec.Height = 4032, 3024
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := Render(smp.Spec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := jpeg.Encode(io.Discard, p.Image, &jpeg.Options{Quality: smp.Quality}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -71,37 +71,68 @@ func newFace(name string, capHeight float64) (font.Face, error) {
 
 // plan places the lines on a "small" mask that is later scaled by scale: for
 // outline fonts scale is 1 and the small mask is the block itself; for the dot
-// matrix each small pixel becomes one dot of pitch scale.
+// matrix each small pixel becomes one dot of pitch scale (scaleX across, which
+// differs when the print head moves faster or slower than its nozzles' spacing).
 type plan struct {
-	face      font.Face
-	scale     float64
-	sw, sh    int     // small mask size
-	w, h      int     // block size in photo pixels
-	left      int     // x of every line's origin, small pixels
-	baselines []int   // small pixels
-	capH      float64 // small pixels
-	dateAdv   float64 // advance of the date line, small pixels
+	face          font.Face // nil for dot5x7, whose glyphs are a table
+	dot5          bool
+	scale, scaleX float64
+	sw, sh        int     // small mask size
+	w, h          int     // block size in photo pixels
+	left          int     // x of every line's origin, small pixels
+	baselines     []int   // small pixels
+	capH          float64 // small pixels
+	dateAdv       float64 // advance of the date line, small pixels
 }
 
-func makePlan(fontName string, lines []string, dateIdx, textHeight int) (plan, error) {
+func (p plan) close() {
+	if p.face != nil {
+		p.face.Close()
+	}
+}
+
+// isDotFont tells the fonts whose glyphs become dots.
+func isDotFont(name string) bool { return name == "dotmatrix" || name == "dot5x7" }
+
+func makePlan(fontName string, lines []string, dateIdx, textHeight int, stretch float64) (plan, error) {
 	p := plan{scale: 1, capH: float64(textHeight)}
-	name := fontName
-	if fontName == "dotmatrix" {
-		name = "monobold"
-		p.scale, p.capH = float64(textHeight)/dotRows, dotRows
+	var measure func(string) (float64, error)
+	switch fontName {
+	case "dot5x7":
+		p.dot5 = true
+		p.scale, p.capH = float64(textHeight)/dot5Rows, dot5Rows
+		measure = func(l string) (float64, error) {
+			w, err := dot5Width(l)
+			return float64(w), err
+		}
+	default:
+		name := fontName
+		if fontName == "dotmatrix" {
+			name = "monobold"
+			p.scale, p.capH = float64(textHeight)/dotRows, dotRows
+		}
+		face, err := newFace(name, p.capH)
+		if err != nil {
+			return plan{}, err
+		}
+		p.face = face
+		measure = func(l string) (float64, error) { return float64(font.MeasureString(face, l)) / 64, nil }
 	}
-	face, err := newFace(name, p.capH)
-	if err != nil {
-		return plan{}, err
+	p.scaleX = p.scale
+	if isDotFont(fontName) && stretch > 0 {
+		p.scaleX = p.scale * stretch
 	}
-	p.face = face
 	// Padding keeps blur and rotation from clipping glyphs; the line step is
 	// the loose leading of date coders.
 	pad := int(math.Ceil(0.6 * p.capH))
 	step := int(math.Round(1.7 * p.capH))
 	maxAdv := 0.0
 	for i, l := range lines {
-		adv := float64(font.MeasureString(face, l)) / 64
+		adv, err := measure(l)
+		if err != nil {
+			p.close()
+			return plan{}, err
+		}
 		maxAdv = max(maxAdv, adv)
 		if i == dateIdx {
 			p.dateAdv = adv
@@ -111,16 +142,16 @@ func makePlan(fontName string, lines []string, dateIdx, textHeight int) (plan, e
 	p.left = pad
 	p.sw = int(math.Ceil(maxAdv)) + 2*pad
 	p.sh = p.baselines[len(p.baselines)-1] + pad + int(math.Ceil(0.3*p.capH))
-	p.w, p.h = int(math.Ceil(float64(p.sw)*p.scale)), int(math.Ceil(float64(p.sh)*p.scale))
+	p.w, p.h = int(math.Ceil(float64(p.sw)*p.scaleX)), int(math.Ceil(float64(p.sh)*p.scale))
 	return p, nil
 }
 
-func blockSize(fontName string, lines []string, textHeight int) (int, int, error) {
-	p, err := makePlan(fontName, lines, 0, textHeight)
+func blockSize(fontName string, lines []string, textHeight int, stretch float64) (int, int, error) {
+	p, err := makePlan(fontName, lines, 0, textHeight, stretch)
 	if err != nil {
 		return 0, 0, err
 	}
-	p.face.Close()
+	p.close()
 	return p.w, p.h, nil
 }
 
@@ -132,28 +163,37 @@ type block struct {
 	date [4][2]float64
 }
 
-func drawBlock(fontName string, lines []string, dateIdx, textHeight int, rng *rand.Rand) (block, error) {
-	p, err := makePlan(fontName, lines, dateIdx, textHeight)
+func drawBlock(fontName string, lines []string, dateIdx, textHeight int, dots DotStyle, rng *rand.Rand) (block, error) {
+	p, err := makePlan(fontName, lines, dateIdx, textHeight, dots.Stretch)
 	if err != nil {
 		return block{}, err
 	}
-	defer p.face.Close()
+	defer p.close()
 	small := image.NewAlpha(image.Rect(0, 0, p.sw, p.sh))
-	d := font.Drawer{Dst: small, Src: image.Opaque, Face: p.face}
-	for i, l := range lines {
-		d.Dot = fixed.P(p.left, p.baselines[i])
-		d.DrawString(l)
+	if p.dot5 {
+		for i, l := range lines {
+			drawDot5(small, l, p.left, p.baselines[i])
+		}
+	} else {
+		d := font.Drawer{Dst: small, Src: image.Opaque, Face: p.face}
+		for i, l := range lines {
+			d.Dot = fixed.P(p.left, p.baselines[i])
+			d.DrawString(l)
+		}
 	}
 	b := block{w: p.w, h: p.h, a: make([]float32, p.w*p.h)}
-	if fontName == "dotmatrix" {
+	switch {
+	case isDotFont(fontName) && dots != (DotStyle{}):
+		drawStyledDots(&b, small, p.scaleX, p.scale, dots, rng)
+	case isDotFont(fontName):
 		drawDots(&b, small, p.scale, rng)
-	} else {
+	default:
 		for i, v := range small.Pix {
 			b.a[i] = float32(v) / 255
 		}
 	}
 	base := float64(p.baselines[dateIdx])
-	x0, x1 := float64(p.left)*p.scale, (float64(p.left)+p.dateAdv)*p.scale
+	x0, x1 := float64(p.left)*p.scaleX, (float64(p.left)+p.dateAdv)*p.scaleX
 	y0, y1 := (base-1.2*p.capH)*p.scale, (base+0.25*p.capH)*p.scale
 	b.date = [4][2]float64{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}
 	return b, nil
@@ -176,6 +216,33 @@ func drawDots(b *block, small *image.Alpha, pitch float64, rng *rand.Rand) {
 	}
 }
 
+// drawStyledDots is drawDots with the shape of a DotStyle: dots of their own
+// size, placement error, soft ink-spread rim, density and missing nozzles.
+func drawStyledDots(b *block, small *image.Alpha, px, py float64, st DotStyle, rng *rand.Rand) {
+	size := st.Size
+	if size == 0 {
+		size = 0.8
+	}
+	r := max(0.6, size*py/2)
+	rim := max(0.7, st.Spread*py) // never sharper than one pixel: a photo anti-aliases
+	for cy := range small.Rect.Dy() {
+		for cx := range small.Rect.Dx() {
+			if small.Pix[cy*small.Stride+cx] < dotInked {
+				continue
+			}
+			// Draw all random numbers before the dropout test, so a dropout rate
+			// changes which dots vanish but not where the others land.
+			jx, jy := (rng.Float64()-0.5)*2*st.Jitter*px, (rng.Float64()-0.5)*2*st.Jitter*py
+			rr := r * (0.88 + 0.24*rng.Float64())
+			density := float32(0.85 + 0.15*rng.Float64())
+			if rng.Float64() < st.Dropout {
+				continue
+			}
+			softDisk(b, (float64(cx)+0.5)*px+jx, (float64(cy)+0.5)*py+jy, rr, rim, density)
+		}
+	}
+}
+
 func disk(b *block, cx, cy, r float64) {
 	y0, y1 := max(0, int(cy-r-1)), min(b.h-1, int(cy+r+1))
 	x0, x1 := max(0, int(cx-r-1)), min(b.w-1, int(cx+r+1))
@@ -186,6 +253,23 @@ func disk(b *block, cx, cy, r float64) {
 			dx := float64(x) + 0.5 - cx
 			// Coverage falls off over one pixel at the rim, which anti-aliases the dot.
 			a := float32(min(1, max(0, r+0.5-math.Sqrt(dx*dx+dy*dy))))
+			row[x] = max(row[x], a)
+		}
+	}
+}
+
+// softDisk is a dot whose coverage falls off linearly over rim pixels around
+// radius r, as ink bleeding into the surface does.
+func softDisk(b *block, cx, cy, r, rim float64, density float32) {
+	reach := r + rim/2 + 1
+	y0, y1 := max(0, int(cy-reach)), min(b.h-1, int(cy+reach))
+	x0, x1 := max(0, int(cx-reach)), min(b.w-1, int(cx+reach))
+	for y := y0; y <= y1; y++ {
+		dy := float64(y) + 0.5 - cy
+		row := b.a[y*b.w:]
+		for x := x0; x <= x1; x++ {
+			dx := float64(x) + 0.5 - cx
+			a := density * float32(min(1, max(0, (r-math.Sqrt(dx*dx+dy*dy))/rim+0.5)))
 			row[x] = max(row[x], a)
 		}
 	}
