@@ -104,7 +104,9 @@ quantize_models() {
   log "writing fused and INT8 models (datalid quantize, ${#photos[@]} photo folder(s) + 8 rendered photos; about 2-4 min on 2 cores)"
   local bin; bin=$(mktemp -d)/datalid; trap 'rm -rf "$(dirname "$bin")"' RETURN
   go build -o "$bin" ./cmd/datalid || die "building datalid for quantize failed"
-  DATALID_MODELS_DIR="$MODELS_DIR" nice "$bin" quantize "${photos[@]}" --photos 12 --synthetic 8 >&2 ||
+  # Calibration reads photos with the production pipeline; a loaded machine must not turn its
+  # per-read deadline into a failed set-up.
+  DATALID_MODELS_DIR="$MODELS_DIR" DATALID_PIPELINE_TIMEOUT=10m nice "$bin" quantize "${photos[@]}" --photos 12 --synthetic 8 >&2 ||
     die "datalid quantize failed"
   log "recorded $(wc -l <"$sums") hashes in $sums"
 }
