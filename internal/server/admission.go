@@ -31,12 +31,18 @@ func newAdmission(maxInFlight, maxQueue int) *admission {
 func (a *admission) enter() error {
 	if a.admitted.Add(1) > a.capacity {
 		a.admitted.Add(-1)
-		return &retryError{err: ErrOverloaded, after: a.retryAfter}
+		return a.busy()
 	}
 	return nil
 }
 
 func (a *admission) leave() { a.admitted.Add(-1) }
+
+// full reports whether enter would fail now, so a request can be refused before its body is
+// read (the refusal still drains the body).
+func (a *admission) full() bool { return a.admitted.Load() >= a.capacity }
+
+func (a *admission) busy() error { return &retryError{err: ErrOverloaded, after: a.retryAfter} }
 
 // slot waits for an inference slot; release must follow a nil error.
 func (a *admission) slot(ctx context.Context) (release func(), err error) {

@@ -33,6 +33,10 @@ func (f *fakeEngine) Read(ctx context.Context, data []byte, opt pipeline.Options
 	if err != nil {
 		return nil, err
 	}
+	return f.ReadImage(ctx, img, opt)
+}
+
+func (f *fakeEngine) ReadImage(ctx context.Context, img *imageio.Image, opt pipeline.Options) (*pipeline.Result, error) {
 	f.started.Add(1)
 	if f.block != nil {
 		select {

@@ -19,12 +19,14 @@ import (
 
 	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/engine"
+	"github.com/datalid/datalid/internal/imageio"
 	"github.com/datalid/datalid/internal/pipeline"
 )
 
 // Engine is what the server needs from the engine (engine.Engine satisfies it; tests fake it).
 type Engine interface {
 	Read(ctx context.Context, data []byte, opt pipeline.Options) (*pipeline.Result, error)
+	ReadImage(ctx context.Context, img *imageio.Image, opt pipeline.Options) (*pipeline.Result, error)
 	FilterRegions(res *pipeline.Result, minScore float64) *pipeline.Result
 	Warmup(ctx context.Context) error
 	Loaded() bool
@@ -52,7 +54,9 @@ type Server struct {
 	now     func() time.Time
 	started time.Time
 
-	adm     *admission
+	adm       *admission
+	xio       *exchanges // transfers in progress, their deadlines and body budget (limits.go)
+	decodeMem *budget    // decode memory of the images being read (memory.go)
 	limiter *clientLimiter
 	metrics *metrics
 	handler http.Handler
@@ -92,6 +96,10 @@ func New(o Options) (*Server, error) {
 	}
 	sc := s.cfg.Server
 	s.adm = newAdmission(max(1, sc.MaxInFlight), max(0, sc.MaxQueue))
+	// Bodies of admitted and queued requests at the per-file limit (plus one reservation step
+	// each): what the old admission bounded, now held only by bytes that actually arrived.
+	s.xio = &exchanges{live: map[*exchange]struct{}{}, bodies: newBudget(s.adm.capacity * (max(1, sc.MaxBodyBytes) + bodyStep))}
+	s.decodeMem = newBudget(decodeBudget(s.decodeOptions()))
 	if sc.RateLimitPerMinute > 0 {
 		s.limiter = newClientLimiter(sc.RateLimitPerMinute)
 	}
@@ -111,6 +119,7 @@ func (s *Server) Registry() *prometheus.Registry { return s.reg }
 // request timeout plus a margin) and returns. The caller owns ln's address; Serve closes it.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go s.warmup(ctx)
+	go s.trimWhenIdle(ctx)
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -127,6 +136,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.state.Store(stateStopping)
+	s.xio.stop() // bodies still arriving end now; unread answers get stopCut
 	grace := s.cfg.Server.RequestTimeout + 5*time.Second
 	if s.cfg.Server.RequestTimeout <= 0 {
 		grace = time.Minute
@@ -208,5 +218,5 @@ func (s *Server) routes() http.Handler {
 		}
 		return ErrNotFound
 	})
-	return s.requestID(s.accessLog(s.cors(s.auth(mux))))
+	return s.limitIO(s.requestID(s.accessLog(s.cors(s.auth(mux)))))
 }
