@@ -25,10 +25,13 @@ type fakeEngine struct {
 	block   chan struct{} // when set, reads wait for it (or their context)
 	warm    chan struct{} // when set, Warmup waits for it
 	started atomic.Int64
+	decodes atomic.Int64 // decodes done by Read (ReadImage gets a decoded image)
 	loaded  atomic.Bool
+	warmErr error // when set, Warmup fails with it
 }
 
 func (f *fakeEngine) Read(ctx context.Context, data []byte, opt pipeline.Options) (*pipeline.Result, error) {
+	f.decodes.Add(1)
 	img, err := imageio.Decode(data, imageio.Options{})
 	if err != nil {
 		return nil, err
@@ -75,6 +78,9 @@ func (f *fakeEngine) FilterRegions(res *pipeline.Result, minScore float64) *pipe
 }
 
 func (f *fakeEngine) Warmup(ctx context.Context) error {
+	if f.warmErr != nil {
+		return f.warmErr
+	}
 	if f.warm != nil {
 		select {
 		case <-f.warm:

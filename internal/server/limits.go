@@ -24,9 +24,6 @@ const (
 	transferGrace = 10 * time.Second
 	// maxBodyTime caps any body, whatever its size and rate.
 	maxBodyTime = 3 * time.Minute
-	// bodyStep is how much body memory is reserved at a time as bytes arrive, so a slow
-	// uploader holds one step, not its announced Content-Length.
-	bodyStep = 256 << 10
 	// maxReadChunk bounds one Read, so each deadline covers at most this much.
 	maxReadChunk = 64 << 10
 	// maxBatchBody bounds a whole batch body (50 × 10 MiB added 1.6 GB of RSS): photos are a
@@ -118,6 +115,21 @@ type exchanges struct {
 	stopping atomic.Bool
 	bodies   *budget // body bytes kept in memory, all requests together
 	reading  atomic.Int64
+	// The thresholds above, copied so tests can shorten them.
+	grace, stopCut, drainTime time.Duration
+	rate                      float64 // bytes per second
+}
+
+func newExchanges(bodyBudget int64) *exchanges {
+	return &exchanges{
+		live: map[*exchange]struct{}{}, bodies: newBudget(bodyBudget),
+		grace: transferGrace, stopCut: stopCut, drainTime: drainTime, rate: minTransferRate,
+	}
+}
+
+// allowed is how long n bytes may take: grace plus n at the minimum rate.
+func (xs *exchanges) allowed(n int64) time.Duration {
+	return xs.grace + time.Duration(float64(n)/xs.rate*float64(time.Second))
 }
 
 func (xs *exchanges) add(x *exchange) {
@@ -188,7 +200,7 @@ func (x *exchange) cut() {
 	if x.reading && !x.eof {
 		x.rc.SetReadDeadline(time.Now())
 	}
-	x.rc.SetWriteDeadline(time.Now().Add(stopCut))
+	x.rc.SetWriteDeadline(time.Now().Add(x.xs.stopCut))
 }
 
 // limitedBody is the request body as handlers see it.
@@ -205,14 +217,8 @@ func (x *exchange) read(p []byte) (int, error) {
 		return 0, errStopping
 	}
 	p = p[:min(len(p), maxReadChunk)]
-	if x.n+int64(len(p)) > x.reserved {
-		if !x.xs.bodies.tryTake(bodyStep) {
-			return 0, &retryError{err: errBodyBudget, after: time.Second}
-		}
-		x.reserved += bodyStep
-	}
 	// The deadline grows with what has arrived: grace plus the bytes at the minimum rate.
-	allowed := transferGrace + time.Duration(float64(x.n+int64(len(p)))/minTransferRate*float64(time.Second))
+	allowed := x.xs.allowed(x.n + int64(len(p)))
 	x.mu.Lock()
 	if !x.reading {
 		x.reading = true
@@ -222,6 +228,14 @@ func (x *exchange) read(p []byte) (int, error) {
 	x.mu.Unlock()
 	n, err := x.raw.Read(p)
 	x.n += int64(n)
+	// Bytes are reserved as they arrive, so a slow uploader holds what it sent, not its
+	// announced Content-Length.
+	if n > 0 && !x.xs.bodies.tryTake(int64(n)) {
+		x.n -= int64(n)
+		x.finishReading(false)
+		return 0, &retryError{err: errBodyBudget, after: time.Second}
+	}
+	x.reserved += int64(n)
 	if err != nil {
 		x.finishReading(err == io.EOF)
 	}
@@ -232,7 +246,7 @@ func (x *exchange) read(p []byte) (int, error) {
 		if x.xs.stopping.Load() {
 			return n, errStopping
 		}
-		return n, fmt.Errorf("%w: %d bytes in %v, under %d KiB/s", ErrBodyTimeout, x.n, time.Since(x.start).Round(time.Millisecond), minTransferRate>>10)
+		return n, fmt.Errorf("%w: %d bytes in %v, under %.0f KiB/s", ErrBodyTimeout, x.n, time.Since(x.start).Round(time.Millisecond), x.xs.rate/1024)
 	}
 	return n, err
 }
@@ -268,7 +282,7 @@ func (x *exchange) drain() {
 		return
 	}
 	x.eof = true
-	x.rc.SetReadDeadline(time.Now().Add(drainTime))
+	x.rc.SetReadDeadline(time.Now().Add(x.xs.drainTime))
 	x.mu.Unlock()
 	io.Copy(io.Discard, io.LimitReader(x.raw, drainLimit))
 	x.mu.Lock()
@@ -286,12 +300,19 @@ type deadlineWriter struct {
 }
 
 func (w *deadlineWriter) Write(b []byte) (int, error) {
-	d := transferGrace + time.Duration(float64(len(b))/minTransferRate*float64(time.Second))
+	d := w.x.xs.allowed(int64(len(b)))
 	if w.x.xs.stopping.Load() {
-		d = stopCut
+		d = w.x.xs.stopCut
 	}
 	w.x.rc.SetWriteDeadline(time.Now().Add(d))
 	return w.ResponseWriter.Write(b)
 }
 
 func (w *deadlineWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// count is the number of requests being served.
+func (xs *exchanges) count() int {
+	xs.mu.Lock()
+	defer xs.mu.Unlock()
+	return len(xs.live)
+}

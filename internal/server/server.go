@@ -57,9 +57,9 @@ type Server struct {
 	adm       *admission
 	xio       *exchanges // transfers in progress, their deadlines and body budget (limits.go)
 	decodeMem *budget    // decode memory of the images being read (memory.go)
-	limiter *clientLimiter
-	metrics *metrics
-	handler http.Handler
+	limiter   *clientLimiter
+	metrics   *metrics
+	handler   http.Handler
 
 	state   atomic.Int32 // readiness, see the ready* constants
 	warmErr atomic.Pointer[string]
@@ -96,9 +96,10 @@ func New(o Options) (*Server, error) {
 	}
 	sc := s.cfg.Server
 	s.adm = newAdmission(max(1, sc.MaxInFlight), max(0, sc.MaxQueue))
-	// Bodies of admitted and queued requests at the per-file limit (plus one reservation step
-	// each): what the old admission bounded, now held only by bytes that actually arrived.
-	s.xio = &exchanges{live: map[*exchange]struct{}{}, bodies: newBudget(s.adm.capacity * (max(1, sc.MaxBodyBytes) + bodyStep))}
+	// Bodies of admitted and queued requests at the per-file limit: what the old admission
+	// bounded, now held only by bytes that actually arrived.
+	// At least one whole batch body, or a batch at its limit could never be read.
+	s.xio = newExchanges(max(s.adm.capacity*max(1, sc.MaxBodyBytes+formOverhead), s.batchBodyLimit()+maxReadChunk))
 	s.decodeMem = newBudget(decodeBudget(s.decodeOptions()))
 	if sc.RateLimitPerMinute > 0 {
 		s.limiter = newClientLimiter(sc.RateLimitPerMinute)
