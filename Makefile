@@ -13,7 +13,7 @@ FUZZTIME_CONFIG ?= 30000x
 MODEL_PKGS := ./internal/onnx ./internal/engine ./internal/server/e2e ./cmd/datalid
 RACE_PKGS = $(filter-out $(MODEL_PKGS:./%=github.com/datalid/datalid/%),$(shell $(GO) list ./...))
 
-.PHONY: all setup deps models build run samples test check unit race fuzz bench-smoke eval eval-synth clean
+.PHONY: all setup deps models build run samples test check unit race fuzz bench-smoke eval eval-synth hostile clean
 
 all: build
 
@@ -58,6 +58,9 @@ fuzz: ## each fuzz target briefly, seeded by its corpus
 
 bench-smoke: ## every benchmark once, so none rots
 	$(GO) test -run='^$$' -bench=. -benchtime=1x ./...
+
+hostile: build ## issue 9's hostile-client probe at full scale against a child server (~5 min; not in make test)
+	./$(BIN) probe
 
 clean:
 	rm -rf bin samples
