@@ -211,9 +211,9 @@ func (p *prober) slow(ctx context.Context) error {
 			}
 		})
 	}
-	// Non-readers: a batch of 12 photos with every picture, answered with several MB.
+	// Non-readers: a batch of 4 photos with every picture, answered with several MB.
 	var files [][]byte
-	for range 12 {
+	for range 4 {
 		files = append(files, photo)
 	}
 	bb, bct := batchForm(files, map[string]string{"return_visualization": "true", "return_crops": "true", "return_crop_images": "true"})

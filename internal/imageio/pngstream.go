@@ -1,7 +1,7 @@
 package imageio
 
 import (
-	"compress/zlib"
+	"compress/flate"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -23,6 +23,7 @@ type pngHeader struct {
 	depth      int // bits per sample: 1, 2, 4, 8, 16
 	color      int // 0 gray, 2 RGB, 3 palette, 4 gray+alpha, 6 RGBA
 	interlaced bool
+	trns       bool // a tRNS chunk was seen (set while reading chunks)
 }
 
 // channels is the samples per pixel of the stored form.
@@ -168,7 +169,7 @@ func decodePNGStream(data []byte, hdr pngHeader, target int) (*image.RGBA, error
 				palette[i] = [4]uint8{body[3*i], body[3*i+1], body[3*i+2], 0xFF}
 			}
 		case "tRNS":
-			trns = body
+			trns, hdr.trns = body, true
 		case "IEND":
 			return nil, fmt.Errorf("%w: png: no image data", ErrCorrupt)
 		}
@@ -181,10 +182,14 @@ func decodePNGStream(data []byte, hdr pngHeader, target int) (*image.RGBA, error
 			palette[i][3] = trns[i]
 		}
 	}
-	zr, err := zlib.NewReader(&idatReader{chunks: ch})
-	if err != nil {
-		return nil, fmt.Errorf("%w: png: %v", ErrCorrupt, err)
+	// The zlib header is checked and the stream inflated raw: its Adler-32 cost a third of the
+	// decode of a large file, and every chunk's CRC-32 is checked already.
+	idat := &idatReader{chunks: ch}
+	var zh [2]byte
+	if _, err := io.ReadFull(idat, zh[:]); err != nil || zh[0]&0x0F != 8 || (uint16(zh[0])<<8|uint16(zh[1]))%31 != 0 || zh[1]&0x20 != 0 {
+		return nil, fmt.Errorf("%w: png: bad zlib header", ErrCorrupt)
 	}
+	zr := flate.NewReader(idat)
 	k := pngShrink(hdr.w, hdr.h, target)
 	ow, oh := shrunkSize(hdr.w, hdr.h, target)
 	dst := image.NewRGBA(image.Rect(0, 0, ow, oh))
@@ -192,6 +197,7 @@ func decodePNGStream(data []byte, hdr pngHeader, target int) (*image.RGBA, error
 	cur, prev := make([]byte, hdr.rowBytes()+1), make([]byte, hdr.rowBytes()+1)
 	bpp := max(1, hdr.channels()*hdr.depth/8)
 	px := newPNGPixel(hdr, &palette, trns)
+	rgb := make([]uint8, 3*hdr.w)
 	for y := range hdr.h {
 		if _, err := io.ReadFull(zr, cur); err != nil {
 			return nil, fmt.Errorf("%w: png: image data: %v", ErrCorrupt, unexpected(err))
@@ -199,13 +205,20 @@ func decodePNGStream(data []byte, hdr pngHeader, target int) (*image.RGBA, error
 		if err := unfilter(cur[0], cur[1:], prev[1:], bpp); err != nil {
 			return nil, err
 		}
-		row := cur[1:]
-		for x := range hdr.w {
-			c := px(row, x)
-			s := sums[3*(x/k):]
-			s[0] += uint64(c[0])
-			s[1] += uint64(c[1])
-			s[2] += uint64(c[2])
+		toRGB(hdr, cur[1:], rgb, px)
+		if k == 1 {
+			for x := range hdr.w {
+				sums[3*x] += uint64(rgb[3*x])
+				sums[3*x+1] += uint64(rgb[3*x+1])
+				sums[3*x+2] += uint64(rgb[3*x+2])
+			}
+		} else {
+			for x := range hdr.w {
+				o := 3 * (x / k)
+				sums[o] += uint64(rgb[3*x])
+				sums[o+1] += uint64(rgb[3*x+1])
+				sums[o+2] += uint64(rgb[3*x+2])
+			}
 		}
 		if (y+1)%k == 0 || y == hdr.h-1 {
 			rows := uint64(y%k + 1)
@@ -375,6 +388,48 @@ func newPNGPixel(h pngHeader, pal *[256][4]uint8, trns []byte) func(row []byte, 
 		b, _ := sample(row, 4*x+2)
 		a := alpha(row, 4*x+3)
 		return [3]uint8{overWhite(r, a), overWhite(g, a), overWhite(b, a)}
+	}
+}
+
+// toRGB converts one unfiltered row to opaque RGB: tight loops for the common stored forms
+// without transparency chunks, the general per-pixel function for the rest.
+func toRGB(h pngHeader, row, rgb []uint8, px func([]byte, int) [3]uint8) {
+	switch {
+	case h.color == 2 && h.depth == 8 && !h.trns:
+		copy(rgb, row)
+		return
+	case h.color == 6 && h.depth == 8:
+		for x := range h.w {
+			p := row[4*x : 4*x+4]
+			a := p[3]
+			if a == 0xFF {
+				rgb[3*x], rgb[3*x+1], rgb[3*x+2] = p[0], p[1], p[2]
+			} else {
+				rgb[3*x], rgb[3*x+1], rgb[3*x+2] = overWhite(p[0], a), overWhite(p[1], a), overWhite(p[2], a)
+			}
+		}
+		return
+	case h.color == 6 && h.depth == 16:
+		for x := range h.w {
+			p := row[8*x : 8*x+8]
+			a := p[6]
+			rgb[3*x], rgb[3*x+1], rgb[3*x+2] = overWhite(p[0], a), overWhite(p[2], a), overWhite(p[4], a)
+		}
+		return
+	case h.color == 2 && h.depth == 16 && !h.trns:
+		for x := range h.w {
+			rgb[3*x], rgb[3*x+1], rgb[3*x+2] = row[6*x], row[6*x+2], row[6*x+4]
+		}
+		return
+	case h.color == 0 && h.depth == 8 && !h.trns:
+		for x, g := range row[:h.w] {
+			rgb[3*x], rgb[3*x+1], rgb[3*x+2] = g, g, g
+		}
+		return
+	}
+	for x := range h.w {
+		c := px(row, x)
+		rgb[3*x], rgb[3*x+1], rgb[3*x+2] = c[0], c[1], c[2]
 	}
 }
 
