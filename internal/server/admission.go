@@ -15,6 +15,7 @@ type admission struct {
 	capacity int64
 	admitted atomic.Int64 // requests inside (running or queued)
 	waiting  atomic.Int64 // images waiting for a slot
+	hold     atomic.Int64 // moving average of how long an image holds a slot, ns (admission_wait.go)
 	// retryAfter is suggested to rejected clients: about one image's processing time.
 	retryAfter time.Duration
 }

@@ -49,7 +49,8 @@ func (s *Server) reserve(ctx context.Context, data []byte) (release func(), err 
 		s.decodeMem.give(weight)
 		return nil, err
 	}
-	return func() { slot(); s.decodeMem.give(weight) }, nil
+	t0 := time.Now()
+	return func() { s.adm.observe(time.Since(t0)); slot(); s.decodeMem.give(weight) }, nil
 }
 
 // batchBodyLimit is a batch body's own bound: its files at the per-file limit, capped.

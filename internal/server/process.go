@@ -218,12 +218,18 @@ func (s *Server) admitBody(w http.ResponseWriter, r *http.Request, field string,
 	if s.adm.full() {
 		return nil, options{}, nil, s.adm.busy()
 	}
+	if err := s.adm.tooLate(s.cfg.Server.RequestTimeout); err != nil {
+		return nil, options{}, nil, err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	files, opt, err := s.readRequest(r, field, maxFiles)
 	if x := exchangeOf(r.Context()); x != nil {
 		x.doneReading()
 	}
 	if err != nil {
+		return nil, opt, nil, err
+	}
+	if err := s.adm.tooLate(s.cfg.Server.RequestTimeout); err != nil {
 		return nil, opt, nil, err
 	}
 	if err := s.adm.enter(); err != nil {
