@@ -91,7 +91,7 @@ type child struct {
 	done chan error
 }
 
-func (p *prober) serve(ctx context.Context) (*child, error) {
+func (p *prober) serve(ctx context.Context, env ...string) (*child, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -103,7 +103,7 @@ func (p *prober) serve(ctx context.Context) (*child, error) {
 		return nil, err
 	}
 	c := &child{cmd: exec.Command(exe, "serve", "--preset", "production", "--addr", addr), addr: addr, done: make(chan error, 1)}
-	c.cmd.Env = append(os.Environ(), "DATALID_LOG_LEVEL=warn")
+	c.cmd.Env = append(append(os.Environ(), "DATALID_LOG_LEVEL=warn"), env...)
 	c.cmd.Stderr = io.Discard
 	if err := c.cmd.Start(); err != nil {
 		return nil, err
@@ -403,9 +403,44 @@ func netKind(op string, err error) string {
 	return op + ": " + err.Error()
 }
 
-// recover: warm baseline, 2× load for loadFor, then RSS 30 s later.
+// recover: warm baseline, 2× load for loadFor, then RSS 30 s later; with ORT's CPU arena on
+// (the production preset) and off, side by side, to show what the arena keeps.
 func (p *prober) recover(ctx context.Context) error {
-	c, err := p.serve(ctx)
+	for _, arena := range []string{"true", "false"} {
+		fmt.Fprintf(p.out, "runtime.cpu_mem_arena=%s: ", arena)
+		if err := p.recoverOnce(ctx, "DATALID_RUNTIME_CPU_MEM_ARENA="+arena); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// goHeap is the child's Go heap held from the system (sys − released), in MB, from /metrics.
+func (c *child) goHeap() float64 {
+	resp, err := http.Get("http://" + c.addr + "/metrics")
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var sys, rel float64
+	for _, l := range strings.Split(string(b), "\n") {
+		f := strings.Fields(l)
+		if len(f) == 2 {
+			v, _ := strconv.ParseFloat(f[1], 64)
+			switch f[0] {
+			case "go_memstats_heap_sys_bytes":
+				sys = v
+			case "go_memstats_heap_released_bytes":
+				rel = v
+			}
+		}
+	}
+	return (sys - rel) / (1 << 20)
+}
+
+func (p *prober) recoverOnce(ctx context.Context, env string) error {
+	c, err := p.serve(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -421,6 +456,7 @@ func (p *prober) recover(ctx context.Context) error {
 	}
 	time.Sleep(7 * time.Second)
 	base, _ := c.rss()
+	baseHeap := c.goHeap()
 	var mu sync.Mutex
 	statuses := map[string]int{}
 	stop := time.Now().Add(p.loadFor)
@@ -443,8 +479,8 @@ func (p *prober) recover(ctx context.Context) error {
 	loaded, peak := c.rss()
 	time.Sleep(30 * time.Second)
 	after, _ := c.rss()
-	fmt.Fprintf(p.out, "2x load (80 clients) for %v: %v; RSS baseline %.0f MB, at the end %.0f MB (peak %.0f), 30 s later %.0f MB = %.2fx baseline\n",
-		p.loadFor, statuses, base, loaded, peak, after, after/base)
+	fmt.Fprintf(p.out, "2x load (80 clients) for %v: %v; RSS baseline %.0f MB (Go heap %.0f), at the end %.0f MB (peak %.0f), 30 s later %.0f MB (Go heap %.0f) = %.2fx baseline\n",
+		p.loadFor, statuses, base, baseHeap, loaded, peak, after, c.goHeap(), after/base)
 	return nil
 }
 
