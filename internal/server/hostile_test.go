@@ -174,7 +174,8 @@ func TestSlowBodiesHoldNoPlace(t *testing.T) {
 func TestNonReadingClientsHoldNoPlace(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.Server.MaxBodyBytes = 8 << 20
-	r := startTuned(t, cfg, &fakeEngine{}, func(s *Server) {
+	eng := &fakeEngine{}
+	r := startTuned(t, cfg, eng, func(s *Server) {
 		fast(s)
 		s.xio.rate = 96 << 10 // ~0.8 MB answers: ~8 s each at this rate, all four overlap
 	})
@@ -194,7 +195,8 @@ func TestNonReadingClientsHoldNoPlace(t *testing.T) {
 		conns = append(conns, c)
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for r.srv.adm.admitted.Load() > 0 || r.srv.xio.count() < 4 {
+	// Every image read (4 batches × 3), no place held, all four answers still being written.
+	for eng.started.Load() < 12 || r.srv.adm.admitted.Load() > 0 || r.srv.xio.count() < 4 {
 		if time.Now().After(deadline) {
 			t.Fatalf("admitted %d, live %d", r.srv.adm.admitted.Load(), r.srv.xio.count())
 		}
@@ -202,7 +204,7 @@ func TestNonReadingClientsHoldNoPlace(t *testing.T) {
 	}
 	// Their answers are being written, and they hold no place: a normal client is served.
 	if rp := r.post(t, "/process", [][]byte{pngBytes(t, 8, 8)}, nil, nil); rp.status != 200 {
-		t.Errorf("normal client beside non-readers: %d", rp.status)
+		t.Errorf("normal client beside non-readers: %d %s", rp.status, rp.body)
 	}
 	// The writes end at the rate's deadline and their goroutines with them.
 	for {
