@@ -177,10 +177,10 @@ func TestNonReadingClientsHoldNoPlace(t *testing.T) {
 	eng := &fakeEngine{}
 	r := startTuned(t, cfg, eng, func(s *Server) {
 		fast(s)
-		s.xio.rate = 96 << 10 // ~0.8 MB answers: ~8 s each at this rate, all four overlap
+		s.xio.rate = 24 << 10 // ~200 KB answers: ~8 s each at this rate, so all four overlap
 	})
 	addr := strings.TrimPrefix(r.url, "http://")
-	photo := pngNoise(t, 400, 400) // 480 KB; its visualization ~200 KB of JPEG
+	photo := pngNoise(t, 200, 200) // its visualization is ~50 KB of JPEG: far over the socket buffers
 	body, ct := multipartBody(t, "files", [][]byte{photo, photo, photo}, map[string]string{"return_visualization": "true", "return_crops": "true"})
 	req := rawRequest("/process/batch", ct, body, "")
 	var conns []net.Conn
@@ -194,7 +194,7 @@ func TestNonReadingClientsHoldNoPlace(t *testing.T) {
 		c.Write(req) // and never read
 		conns = append(conns, c)
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	// Every image read (4 batches × 3), no place held, all four answers still being written.
 	for eng.started.Load() < 12 || r.srv.adm.admitted.Load() > 0 || r.srv.xio.count() < 4 {
 		if time.Now().After(deadline) {
@@ -212,7 +212,7 @@ func TestNonReadingClientsHoldNoPlace(t *testing.T) {
 		if n == 0 {
 			break
 		}
-		if time.Now().After(deadline.Add(10 * time.Second)) {
+		if time.Now().After(deadline.Add(30 * time.Second)) {
 			t.Fatalf("%d answers still being written to clients that never read", n)
 		}
 		time.Sleep(20 * time.Millisecond)
