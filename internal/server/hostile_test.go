@@ -195,17 +195,20 @@ func TestNonReadingClientsHoldNoPlace(t *testing.T) {
 		conns = append(conns, c)
 	}
 	deadline := time.Now().Add(30 * time.Second)
-	// Every image read (4 batches × 3), no place held, all four answers still being written.
-	for eng.started.Load() < 12 || r.srv.adm.admitted.Load() > 0 || r.srv.xio.count() < 4 {
+	// Every image read (4 batches × 3), no place held, answers still being written (at least
+	// the last one: how many overlap depends on how fast this machine processed them).
+	for eng.started.Load() < 12 || r.srv.adm.admitted.Load() > 0 || r.srv.xio.count() < 1 {
 		if time.Now().After(deadline) {
 			t.Fatalf("admitted %d, live %d", r.srv.adm.admitted.Load(), r.srv.xio.count())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	// Their answers are being written, and they hold no place: a normal client is served.
+	writing := r.srv.xio.count()
 	if rp := r.post(t, "/process", [][]byte{pngBytes(t, 8, 8)}, nil, nil); rp.status != 200 {
 		t.Errorf("normal client beside non-readers: %d %s", rp.status, rp.body)
 	}
+	t.Logf("%d answers being written to clients that do not read, none holding a place", writing)
 	// The writes end at the rate's deadline and their goroutines with them.
 	for {
 		n := r.srv.xio.count()
