@@ -406,6 +406,7 @@ func TestAdmissionWeightedByDecodeBytes(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.Server.MaxInFlight, cfg.Server.MaxQueue = 4, 4
 	cfg.Server.MaxBodyBytes = 8 << 20
+	cfg.Server.RequestTimeout = time.Minute // decoding 1000×900 under -race on a loaded machine is slow
 	cfg.Decode.WorkingLongSide = 0
 	eng := &fakeEngine{block: make(chan struct{})}
 	r := startTuned(t, cfg, eng, func(s *Server) { s.decodeMem = newBudget(8 << 20) })
@@ -414,7 +415,7 @@ func TestAdmissionWeightedByDecodeBytes(t *testing.T) {
 	for range 3 {
 		wg.Go(func() { r.post(t, "/process", [][]byte{big}, nil, nil) })
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(40 * time.Second)
 	for eng.started.Load() < 2 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
