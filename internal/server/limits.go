@@ -267,6 +267,14 @@ func (x *exchange) finishReading(eof bool) {
 	x.eof = x.eof || eof
 }
 
+// release gives back the body bytes reserved so far, for a handler that hands the body on as
+// it reads (a job upload stores each photo in the queue) and so no longer holds them.
+// Handler goroutine only, like read.
+func (x *exchange) release() {
+	x.xs.bodies.give(x.reserved)
+	x.reserved = 0
+}
+
 // doneReading is called by handlers when they have all they need from the body.
 func (x *exchange) doneReading() { x.finishReading(false) }
 
