@@ -13,7 +13,7 @@ FUZZTIME_CONFIG ?= 30000x
 MODEL_PKGS := ./internal/onnx ./internal/engine ./internal/quantize ./internal/server/e2e ./cmd/datalid
 RACE_PKGS = $(filter-out $(MODEL_PKGS:./%=github.com/datalid/datalid/%),$(shell $(GO) list ./...))
 
-.PHONY: all setup deps models build run samples test check unit race fuzz bench-smoke eval eval-synth eval-synth-hard jobs-overhead clean
+.PHONY: all setup deps models build run samples test check unit race fuzz bench-smoke eval eval-synth eval-synth-hard jobs-overhead hostile clean
 
 all: build
 
@@ -68,6 +68,9 @@ bench-smoke: ## every benchmark once, so none rots
 
 jobs-overhead: build ## 1 gateway + 2 workers (NATS JetStream) against in-process bench, back to back
 	scripts/jobs-overhead.sh $(or $(N),100) $(or $(SIDE),800)
+
+hostile: build ## issue 9's hostile-client probe at full scale against a child server (~5 min; not in make test)
+	./$(BIN) probe
 
 clean:
 	rm -rf bin samples

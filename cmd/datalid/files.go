@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,48 +12,66 @@ import (
 	"github.com/datalid/datalid/internal/imageio"
 )
 
-// expandPaths lists the files to read: named files as given (their content decides whether they
-// are images), folders searched recursively for image extensions, other files there skipped.
-func expandPaths(paths []string) ([]string, error) {
-	var out []string
+// input is one path to read, or one that could not even be listed (missing, unreadable
+// folder); the second kind is reported in its place and the run goes on.
+type input struct {
+	path string
+	err  error
+}
+
+// listInputs lists the files to read: named files as given (their content decides whether
+// they are images), folders searched recursively for image extensions, other files there
+// skipped. A path that cannot be listed becomes an input carrying its error, so one bad
+// argument or subfolder never hides the others.
+func listInputs(paths []string) []input {
+	var out []input
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, err
-		}
-		if !st.IsDir() {
-			out = append(out, p)
+			out = append(out, input{p, err})
 			continue
 		}
-		var found []string
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if !st.IsDir() {
+			out = append(out, input{path: p})
+			continue
+		}
+		var found []input
+		filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return err
+				found = append(found, input{path, err})
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
 			}
 			if !d.IsDir() && imageio.IsImageFile(path) {
-				found = append(found, path)
+				found = append(found, input{path: path})
 			}
 			return nil
 		})
-		if err != nil {
-			return nil, err
-		}
-		sort.Strings(found)
+		sort.Slice(found, func(i, j int) bool { return found[i].path < found[j].path })
 		out = append(out, found...)
+	}
+	return out
+}
+
+// expandPaths is listInputs for commands that need every input (bench, loadtest): the first
+// bad path is an error.
+func expandPaths(paths []string) ([]string, error) {
+	var out []string
+	for _, in := range listInputs(paths) {
+		if in.err != nil {
+			return nil, in.err
+		}
+		out = append(out, in.path)
 	}
 	return out, nil
 }
 
-// readLimited reads a file, refusing it before reading when it is larger than maxBytes.
+// readLimited reads a file through imageio.ReadFile: regular files only, never blocking,
+// refused before reading when larger than maxBytes.
 func readLimited(path string, maxBytes int64) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if maxBytes > 0 && st.Size() > maxBytes {
-		return nil, fmt.Errorf("%w: file is %d bytes, limit %d", imageio.ErrTooLarge, st.Size(), maxBytes)
-	}
-	return os.ReadFile(path)
+	return imageio.ReadFile(path, maxBytes)
 }
 
 // forEachOrdered runs fn on every item with n workers and hands results to emit in input

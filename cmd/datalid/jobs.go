@@ -14,6 +14,7 @@ import (
 
 	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/engine"
+	"github.com/datalid/datalid/internal/imageio"
 	"github.com/datalid/datalid/internal/jobs"
 	"github.com/datalid/datalid/internal/pipeline"
 	"github.com/datalid/datalid/internal/server"
@@ -63,6 +64,9 @@ var errGateway = fmt.Errorf("%w: this server is a gateway (no local engine); sub
 type gatewayEngine struct{}
 
 func (gatewayEngine) ReadCached(context.Context, []byte, pipeline.Options, engine.Gate) (*pipeline.Result, engine.CacheOutcome, error) {
+	return nil, engine.CacheOutcome{Status: "off"}, errGateway
+}
+func (gatewayEngine) ReadCachedImage(context.Context, []byte, *imageio.Image, pipeline.Options, engine.Gate) (*pipeline.Result, engine.CacheOutcome, error) {
 	return nil, engine.CacheOutcome{Status: "off"}, errGateway
 }
 func (gatewayEngine) CacheStats() []cache.TierStats                                { return nil }

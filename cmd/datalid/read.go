@@ -46,10 +46,7 @@ func newReadCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			files, err := expandPaths(args)
-			if err != nil {
-				return err
-			}
+			files := listInputs(args)
 			if len(files) == 0 {
 				return fmt.Errorf("no image files found in %v", args)
 			}
@@ -91,13 +88,17 @@ func parseToday(s string) (dates.Date, error) {
 	return d, nil
 }
 
-func readAll(ctx context.Context, eng *engine.Engine, files []string, workers int, today dates.Date, out report.Writer, debug string) error {
+func readAll(ctx context.Context, eng *engine.Engine, files []input, workers int, today dates.Date, out report.Writer, debug string) error {
 	bar := newProgress(len(files), "reading")
 	failed := 0
 	maxBytes := eng.Limits().MaxBytes
 	forEachOrdered(ctx, workers, len(files), func(ctx context.Context, i int) report.Row {
-		row := report.Row{File: files[i]}
-		data, err := readLimited(files[i], maxBytes)
+		row := report.Row{File: files[i].path}
+		err := files[i].err
+		var data []byte
+		if err == nil {
+			data, err = readLimited(files[i].path, maxBytes)
+		}
 		if err == nil {
 			var res *pipeline.Result
 			if debug != "" {
@@ -110,7 +111,7 @@ func readAll(ctx context.Context, eng *engine.Engine, files []string, workers in
 				resp := report.Response(res, today, time.Now())
 				row.Response = &resp
 				if debug != "" {
-					err = report.WriteDebug(debugDir(debug, files[i]), res)
+					err = report.WriteDebug(debugDir(debug, files[i].path), res)
 				}
 			}
 		}
@@ -123,7 +124,11 @@ func readAll(ctx context.Context, eng *engine.Engine, files []string, workers in
 		if row.Err != nil {
 			failed++
 			bar.Clear()
-			fmt.Fprintf(os.Stderr, "datalid: %s: %v\n", row.File, row.Err)
+			if msg := row.Err.Error(); strings.Contains(msg, row.File) {
+				fmt.Fprintf(os.Stderr, "datalid: %s\n", msg) // the error names the path already
+			} else {
+				fmt.Fprintf(os.Stderr, "datalid: %s: %s\n", row.File, msg)
+			}
 		}
 		if err := out.Write(row); err != nil {
 			fmt.Fprintln(os.Stderr, "datalid: writing output:", err)

@@ -173,6 +173,17 @@ type Gate func(context.Context) (release func(), err error)
 // The result is the full read: callers apply FilterRegions and pictures per request. gate
 // (nil = none) is passed only by the read that runs the pipeline.
 func (e *Engine) ReadCached(ctx context.Context, data []byte, opt pipeline.Options, gate Gate) (*pipeline.Result, CacheOutcome, error) {
+	return e.readCached(ctx, data, nil, opt, gate)
+}
+
+// ReadCachedImage is ReadCached for a caller that has already decoded the upload (img, decoded
+// with DecodeLimits and the working size) because it draws pictures on it: a miss reads img
+// (ReadImage) and a hit re-cuts crops from it, so the upload is decoded once either way.
+func (e *Engine) ReadCachedImage(ctx context.Context, data []byte, img *imageio.Image, opt pipeline.Options, gate Gate) (*pipeline.Result, CacheOutcome, error) {
+	return e.readCached(ctx, data, img, opt, gate)
+}
+
+func (e *Engine) readCached(ctx context.Context, data []byte, img *imageio.Image, opt pipeline.Options, gate Gate) (*pipeline.Result, CacheOutcome, error) {
 	run := func(ctx context.Context, opt pipeline.Options) (*pipeline.Result, error) {
 		if gate != nil {
 			release, err := gate(ctx)
@@ -180,6 +191,9 @@ func (e *Engine) ReadCached(ctx context.Context, data []byte, opt pipeline.Optio
 				return nil, err
 			}
 			defer release()
+		}
+		if img != nil {
+			return e.ReadImage(ctx, img, opt)
 		}
 		return e.Read(ctx, data, opt)
 	}
@@ -191,7 +205,7 @@ func (e *Engine) ReadCached(ctx context.Context, data []byte, opt pipeline.Optio
 	key := e.cacheKey(data)
 	if b, tier, err := e.cache.Get(ctx, key); err == nil {
 		if res, err := decodeResult(b); err == nil {
-			res, err = e.asHit(res, data, opt, t0)
+			res, err = e.asHit(res, data, img, opt, t0)
 			return res, CacheOutcome{Status: "hit", Tier: tier}, err
 		}
 		// An entry that frames correctly but does not decode (a result format the key
@@ -219,14 +233,16 @@ func (e *Engine) ReadCached(ctx context.Context, data []byte, opt pipeline.Optio
 
 // asHit turns a stored result into this request's answer: timings are this lookup's alone,
 // and crops, when asked for, are cut again from the photo as the pipeline cut them.
-func (e *Engine) asHit(res *pipeline.Result, data []byte, opt pipeline.Options, t0 time.Time) (*pipeline.Result, error) {
+func (e *Engine) asHit(res *pipeline.Result, data []byte, img *imageio.Image, opt pipeline.Options, t0 time.Time) (*pipeline.Result, error) {
 	for i := range res.Regions {
 		res.Regions[i].RecTime = 0
 	}
 	if opt.KeepCrops && len(res.Regions) > 0 {
-		img, err := imageio.Decode(data, imageio.Options{Limits: DecodeLimits(e.cfg), TargetLongSide: e.cfg.Decode.WorkingLongSide})
-		if err != nil {
-			return nil, err
+		if img == nil {
+			var err error
+			if img, err = imageio.Decode(data, imageio.Options{Limits: DecodeLimits(e.cfg), TargetLongSide: e.cfg.Decode.WorkingLongSide}); err != nil {
+				return nil, err
+			}
 		}
 		s := float64(img.RGBA.Rect.Dx()) / float64(max(1, res.Width))
 		for i := range res.Regions {

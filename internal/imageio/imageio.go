@@ -11,8 +11,6 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -26,6 +24,9 @@ type Limits struct {
 	MaxBytes  int64 // default 25 MiB
 	MaxPixels int64 // width*height of the encoded image, default 50 MP; checked from the header BEFORE decoding pixels
 	MaxSide   int   // default 20000
+	// MaxDecodeBytes bounds what one decode allocates, estimated from the header before any
+	// pixel buffer exists (Estimate); default MaxPixels × decodeBytesPerPixel.
+	MaxDecodeBytes int64
 }
 
 // DefaultLimits fits phone photos (12–50 MP) with room to spare while
@@ -44,6 +45,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxSide <= 0 {
 		l.MaxSide = d.MaxSide
+	}
+	if l.MaxDecodeBytes <= 0 {
+		l.MaxDecodeBytes = l.MaxPixels * decodeBytesPerPixel
 	}
 	return l
 }
@@ -67,7 +71,8 @@ func (l Limits) check(w, h int) error {
 type Options struct {
 	Limits Limits
 	// TargetLongSide, when > 0, allows the decoder to return a smaller image whose long side is still >= TargetLongSide
-	// (libjpeg-turbo DCT scaling 1/2, 1/4, 1/8 for JPEG; other formats decode at full size and are NOT resized here).
+	// (libjpeg-turbo DCT scaling 1/2, 1/4, 1/8 for JPEG; an integer box filter while decoding a non-interlaced PNG;
+	// other formats decode at full size and are NOT resized here).
 	TargetLongSide int
 }
 
@@ -92,7 +97,9 @@ var (
 
 // Decode turns untrusted bytes into an upright RGBA image. The result is
 // smaller than the original only for a JPEG decoded with TargetLongSide by
-// the fast path; Scale says by how much. Errors wrap ErrEmpty, ErrTooLarge,
+// the fast path, or a non-interlaced PNG; Scale says by how much. The memory
+// it will need is estimated from the header first and refused over
+// Limits.MaxDecodeBytes. Errors wrap ErrEmpty, ErrTooLarge,
 // ErrUnsupported or ErrCorrupt.
 func Decode(data []byte, opt Options) (*Image, error) {
 	lim := opt.Limits.withDefaults()
@@ -107,6 +114,18 @@ func Decode(data []byte, opt Options) (*Image, error) {
 		return nil, err
 	}
 
+	c, err := estimate(format, data, lim, opt.TargetLongSide)
+	switch {
+	case err == nil:
+		if err := lim.checkBudget(format, c); err != nil {
+			return nil, err
+		}
+	case format == "jpeg" && FastJPEG() && !errors.Is(err, ErrTooLarge):
+		// libjpeg-turbo reads variants image/jpeg's header parser refuses (arithmetic coding);
+		// it checks the limits itself and allocates at most MaxPixels × 4, within any budget.
+	default:
+		return nil, err
+	}
 	var (
 		rgba *image.RGBA
 		w, h int // encoded full-resolution size
@@ -114,7 +133,7 @@ func Decode(data []byte, opt Options) (*Image, error) {
 	if format == "jpeg" {
 		rgba, w, h, err = decodeJPEG(data, lim, opt.TargetLongSide)
 	} else {
-		rgba, w, h, err = decodeOther(format, data, lim)
+		rgba, w, h, err = decodeOther(format, data, lim, opt.TargetLongSide)
 	}
 	if err != nil {
 		return nil, err
@@ -135,33 +154,13 @@ func Decode(data []byte, opt Options) (*Image, error) {
 	}, nil
 }
 
-// DecodeFile reads and decodes one file, refusing oversized files before
-// reading them. Every error names the path.
+// DecodeFile reads (ReadFile) and decodes one file. Every error names the path.
 func DecodeFile(path string, opt Options) (*Image, error) {
-	lim := opt.Limits.withDefaults()
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err // *PathError already names the path
-	}
-	defer f.Close()
-	st, err := f.Stat()
+	data, err := ReadFile(path, opt.Limits.withDefaults().MaxBytes)
 	if err != nil {
 		return nil, err
 	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, not an image file", path)
-	}
-	if st.Size() > lim.MaxBytes {
-		return nil, fmt.Errorf("%s: %w: %d bytes, over the limit of %d", path, ErrTooLarge, st.Size(), lim.MaxBytes)
-	}
-	// Read at most MaxBytes+1 so a file that grows after Stat (or a device
-	// that reports size 0) still cannot exhaust memory.
-	var buf bytes.Buffer
-	buf.Grow(int(st.Size()) + bytes.MinRead)
-	if _, err := buf.ReadFrom(io.LimitReader(f, lim.MaxBytes+1)); err != nil {
-		return nil, err // *PathError names the path
-	}
-	img, err := Decode(buf.Bytes(), opt)
+	img, err := Decode(data, opt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -205,7 +204,20 @@ func sniff(b []byte) (string, error) {
 }
 
 // decodeOther handles the formats that always go through Go decoders.
-func decodeOther(format string, data []byte, lim Limits) (*image.RGBA, int, int, error) {
+func decodeOther(format string, data []byte, lim Limits, target int) (*image.RGBA, int, int, error) {
+	if format == "png" {
+		hdr, err := readPNGHeader(data)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		if err := lim.check(hdr.w, hdr.h); err != nil {
+			return nil, 0, 0, err
+		}
+		if pngStreamable(hdr) {
+			m, err := decodePNGStream(data, hdr, target)
+			return m, hdr.w, hdr.h, err
+		}
+	}
 	var (
 		cfg image.Config
 		err error

@@ -11,6 +11,7 @@ import "C"
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"runtime"
 	"strings"
 	"sync"
@@ -118,4 +119,13 @@ func decodeJPEG(data []byte, lim Limits, target int) (*image.RGBA, int, int, err
 // segment").
 func isTruncation(msg string) bool {
 	return strings.Contains(strings.ToLower(msg), "premature end")
+}
+
+// fastJPEGSize is the size decodeJPEG produces for a file libjpeg-turbo takes (not CMYK).
+func fastJPEGSize(cfg image.Config, target int) (int, int, bool) {
+	if cfg.ColorModel == color.CMYKModel {
+		return 0, 0, false
+	}
+	s := pickScaling(cfg.Width, cfg.Height, target)
+	return s.scaledDim(cfg.Width), s.scaledDim(cfg.Height), true
 }

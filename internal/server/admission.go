@@ -15,6 +15,7 @@ type admission struct {
 	capacity int64
 	admitted atomic.Int64 // requests inside (running or queued)
 	waiting  atomic.Int64 // images waiting for a slot
+	hold     atomic.Int64 // moving average of how long an image holds a slot, ns (admission_wait.go)
 	// retryAfter is suggested to rejected clients: about one image's processing time.
 	retryAfter time.Duration
 }
@@ -31,12 +32,18 @@ func newAdmission(maxInFlight, maxQueue int) *admission {
 func (a *admission) enter() error {
 	if a.admitted.Add(1) > a.capacity {
 		a.admitted.Add(-1)
-		return &retryError{err: ErrOverloaded, after: a.retryAfter}
+		return a.busy()
 	}
 	return nil
 }
 
 func (a *admission) leave() { a.admitted.Add(-1) }
+
+// full reports whether enter would fail now, so a request can be refused before its body is
+// read (the refusal still drains the body).
+func (a *admission) full() bool { return a.admitted.Load() >= a.capacity }
+
+func (a *admission) busy() error { return &retryError{err: ErrOverloaded, after: a.retryAfter} }
 
 // slot waits for an inference slot; release must follow a nil error.
 func (a *admission) slot(ctx context.Context) (release func(), err error) {

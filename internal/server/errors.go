@@ -54,6 +54,10 @@ func errorStatus(err error) (int, string) {
 	switch {
 	case errors.Is(err, ErrOverloaded):
 		return http.StatusServiceUnavailable, api.CodeOverloaded
+	case errors.Is(err, errStopping):
+		return http.StatusServiceUnavailable, api.CodeNotReady
+	case errors.Is(err, ErrBodyTimeout):
+		return http.StatusRequestTimeout, api.CodeTimeout
 	case errors.Is(err, ErrNotReady):
 		return http.StatusServiceUnavailable, api.CodeNotReady
 	case errors.Is(err, ErrRateLimited):
@@ -88,6 +92,14 @@ func errorStatus(err error) (int, string) {
 // logged in full and answered with a generic message, so no internals leak to clients.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, code := errorStatus(err)
+	if errors.Is(err, ErrBodyTimeout) || errors.Is(err, errStopping) {
+		w.Header().Set("Connection", "close") // the connection's read side is spent
+	} else {
+		exchangeOf(r.Context()).drain() // so the answer is read, not reset
+	}
+	if errors.Is(err, errStopping) {
+		err = &retryError{err: err, after: 5 * time.Second}
+	}
 	msg := err.Error()
 	if status == http.StatusInternalServerError {
 		s.log.Error("internal error", "request_id", requestID(r.Context()), "path", r.URL.Path, "err", err)

@@ -26,7 +26,9 @@ type fakeEngine struct {
 	block   chan struct{} // when set, reads wait for it (or their context)
 	warm    chan struct{} // when set, Warmup waits for it
 	started atomic.Int64
+	decodes atomic.Int64 // decodes done by Read (ReadImage gets a decoded image)
 	loaded  atomic.Bool
+	warmErr error // when set, Warmup fails with it
 }
 
 // ReadCached has no cache: it passes the gate and reads.
@@ -40,13 +42,29 @@ func (f *fakeEngine) ReadCached(ctx context.Context, data []byte, opt pipeline.O
 	return res, engine.CacheOutcome{Status: "off"}, err
 }
 
+// ReadCachedImage has no cache: it passes the gate and reads the given image.
+func (f *fakeEngine) ReadCachedImage(ctx context.Context, data []byte, img *imageio.Image, opt pipeline.Options, gate engine.Gate) (*pipeline.Result, engine.CacheOutcome, error) {
+	release, err := gate(ctx)
+	if err != nil {
+		return nil, engine.CacheOutcome{Status: "off"}, err
+	}
+	defer release()
+	res, err := f.ReadImage(ctx, img, opt)
+	return res, engine.CacheOutcome{Status: "off"}, err
+}
+
 func (f *fakeEngine) CacheStats() []cache.TierStats { return nil }
 
 func (f *fakeEngine) read(ctx context.Context, data []byte, opt pipeline.Options) (*pipeline.Result, error) {
+	f.decodes.Add(1)
 	img, err := imageio.Decode(data, imageio.Options{})
 	if err != nil {
 		return nil, err
 	}
+	return f.ReadImage(ctx, img, opt)
+}
+
+func (f *fakeEngine) ReadImage(ctx context.Context, img *imageio.Image, opt pipeline.Options) (*pipeline.Result, error) {
 	f.started.Add(1)
 	if f.block != nil {
 		select {
@@ -85,6 +103,9 @@ func (f *fakeEngine) FilterRegions(res *pipeline.Result, minScore float64) *pipe
 }
 
 func (f *fakeEngine) Warmup(ctx context.Context) error {
+	if f.warmErr != nil {
+		return f.warmErr
+	}
 	if f.warm != nil {
 		select {
 		case <-f.warm:

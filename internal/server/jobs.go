@@ -79,7 +79,7 @@ func (s *Server) handleJobSubmit(w http.ResponseWriter, r *http.Request) error {
 	defer s.adm.leave()
 	maxPhotos := s.jobs.Config().MaxJobPhotos
 	perFile := s.cfg.Server.MaxBodyBytes
-	r.Body = http.MaxBytesReader(w, r.Body, perFile*int64(maxPhotos)+64*1024)
+	r.Body = http.MaxBytesReader(w, r.Body, perFile*int64(maxPhotos)+formOverhead)
 	ct, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil {
 		return fmt.Errorf("%w: Content-Type: %v", ErrBadRequest, err)
@@ -171,6 +171,11 @@ func (s *Server) handleJobSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 		if err == nil {
 			err = sub.Add(ctx, name, data)
+		}
+		if x := exchangeOf(ctx); err == nil && x != nil {
+			// The photo is in the queue now: a job's body is streamed through, so only the
+			// photo being read counts against the body budget, not the whole job.
+			x.release()
 		}
 		if err == nil {
 			name, body, err = next()

@@ -3,7 +3,9 @@ package server
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -203,5 +205,32 @@ func TestJobsRejects(t *testing.T) {
 	rp = r.do(t, "DELETE", "/v2/jobs/"+j.ID, nil, "", nil)
 	if c := r.job(t, rp); rp.status != 200 || c.State != api.JobDone || c.Counts.Done != 1 {
 		t.Fatalf("cancel a finished job: %d %s", rp.status, rp.body)
+	}
+}
+
+// A job's photos are streamed into the queue: a job larger than the body budget (which bounds
+// bodies held in memory) is accepted, since only the photo being read is held.
+func TestJobUploadStreamsPastBodyBudget(t *testing.T) {
+	r := startWithJobs(t)
+	r.srv.xio.bodies = newBudget(300 << 10) // no request is in flight yet
+	photos := map[string][]byte{}
+	var order []string
+	for i := range 4 {
+		b := make([]byte, 150<<10)
+		rand.Read(b)
+		name := fmt.Sprintf("p%d.png", i)
+		photos[name] = b
+		order = append(order, name)
+	}
+	body, ct := api.JobForm(photos, order, nil)
+	rp := r.do(t, "POST", "/v2/jobs", body, ct, nil)
+	if rp.status != http.StatusAccepted || r.job(t, rp).Total != 4 {
+		t.Fatalf("600 KiB job through a 300 KiB body budget: %d %s", rp.status, rp.body)
+	}
+	// The request's last bytes are given back as its handler ends, just after the answer.
+	for deadline := time.Now().Add(2 * time.Second); r.srv.xio.bodies.inUse() != 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("body budget still holds %d bytes after the upload", r.srv.xio.bodies.inUse())
+		}
 	}
 }

@@ -55,9 +55,13 @@ func (s *Server) readRequest(r *http.Request, field string, maxFiles int) ([]upl
 	perFile := s.cfg.Server.MaxBodyBytes
 	switch {
 	case strings.HasPrefix(ct, "image/") || ct == "application/octet-stream":
-		data, err := io.ReadAll(r.Body)
+		// A raw body is the image alone: no form overhead on top of the per-file limit.
+		data, err := io.ReadAll(io.LimitReader(r.Body, perFile+1))
 		if err != nil {
-			return nil, opt, err
+			return nil, opt, maybeBodyErr(err)
+		}
+		if int64(len(data)) > perFile {
+			return nil, opt, withDetails(fmt.Errorf("%w: body is over %d bytes", imageio.ErrTooLarge, perFile), map[string]any{"max_bytes": perFile})
 		}
 		if err := opt.parse(r.URL.Query().Get); err != nil {
 			return nil, opt, err
@@ -125,11 +129,17 @@ func (s *Server) readRequest(r *http.Request, field string, maxFiles int) ([]upl
 	return files, opt, nil
 }
 
-// maybeBodyErr keeps a body-limit error recognisable (413) through the multipart reader.
+// maybeBodyErr keeps the body's own errors recognisable through the readers (413 for a body
+// limit, 408 for a body too slow, 503 for the body budget or shutdown); anything else is a
+// malformed or cut-short body, the client's fault (400), never a 500.
 func maybeBodyErr(err error) error {
 	var mb *http.MaxBytesError
-	if errors.As(err, &mb) {
+	var re *retryError
+	switch {
+	case errors.As(err, &mb), errors.As(err, &re), errors.Is(err, ErrBodyTimeout), errors.Is(err, errStopping):
 		return err
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return fmt.Errorf("%w: %w (%v)", ErrBadRequest, ErrBodyCut, err)
 	}
 	return fmt.Errorf("%w: reading form: %v", ErrBadRequest, err)
 }
@@ -141,7 +151,7 @@ func (o *options) parse(get func(string) string) error {
 			return 0, nil
 		}
 		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f < 0 || f > 1 {
+		if err != nil || !(f >= 0 && f <= 1) { // written so NaN fails too
 			return 0, withDetails(fmt.Errorf("%w: %s must be a number from 0 to 1, got %q", ErrBadRequest, key, v), map[string]any{"field": key})
 		}
 		return f, nil
@@ -202,30 +212,56 @@ func (s *Server) withTimeout(ctx context.Context) (context.Context, context.Canc
 	return context.WithCancel(ctx)
 }
 
-// admit applies readiness and admission before a body is read.
-func (s *Server) admit() error {
+// ready refuses image requests before the models are warm or once shutting down.
+func (s *Server) ready() error {
 	switch s.state.Load() {
 	case stateReady:
+		return nil
 	case stateStopping:
 		return withDetails(&retryError{err: ErrNotReady, after: 5 * time.Second}, map[string]any{"reason": "shutting_down"})
-	default:
-		return &retryError{err: ErrNotReady, after: 5 * time.Second}
 	}
-	return s.adm.enter()
+	return &retryError{err: ErrNotReady, after: 5 * time.Second}
+}
+
+// admitBody reads a request's body and admits it: a full server refuses before reading (the
+// rejection drains the body, so it arrives as an answer), and admission is taken only once
+// the body is in, so a client that uploads slowly never holds a place. The returned leave
+// must be called; it may be called early (before the answer is written) and again.
+func (s *Server) admitBody(w http.ResponseWriter, r *http.Request, field string, maxFiles int, maxBody int64) ([]upload, options, func(), error) {
+	if err := s.ready(); err != nil {
+		return nil, options{}, nil, err
+	}
+	if s.adm.full() {
+		return nil, options{}, nil, s.adm.busy()
+	}
+	if err := s.adm.tooLate(s.cfg.Server.RequestTimeout); err != nil {
+		return nil, options{}, nil, err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	files, opt, err := s.readRequest(r, field, maxFiles)
+	if x := exchangeOf(r.Context()); x != nil {
+		x.doneReading()
+	}
+	if err != nil {
+		return nil, opt, nil, err
+	}
+	if err := s.adm.tooLate(s.cfg.Server.RequestTimeout); err != nil {
+		return nil, opt, nil, err
+	}
+	if err := s.adm.enter(); err != nil {
+		return nil, opt, nil, err
+	}
+	return files, opt, sync.OnceFunc(s.adm.leave), nil
 }
 
 func (s *Server) handleProcess(w http.ResponseWriter, r *http.Request) error {
-	if err := s.admit(); err != nil {
-		return err
-	}
-	defer s.adm.leave()
-	ctx, cancel := s.withTimeout(r.Context())
-	defer cancel()
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.Server.MaxBodyBytes+64*1024) // form overhead
-	files, opt, err := s.readRequest(r, "file", 1)
+	files, opt, leave, err := s.admitBody(w, r, "file", 1, s.cfg.Server.MaxBodyBytes+formOverhead)
 	if err != nil {
 		return err
 	}
+	defer leave()
+	ctx, cancel := s.withTimeout(r.Context())
+	defer cancel()
 	resp, outcome, err := s.readOne(ctx, files[0].data, opt)
 	if h := xCache(outcome); h != "" {
 		w.Header().Set("X-Cache", h)
@@ -235,14 +271,38 @@ func (s *Server) handleProcess(w http.ResponseWriter, r *http.Request) error {
 	}
 	id := requestID(r.Context())
 	resp.RequestID = &id
+	leave() // writing the answer holds no place: a client that never reads it costs no capacity
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
 
-// readOne reads one image through the cache (a pipeline run takes an inference slot; a hit
-// takes none) and converts the result.
+// readOne reads one image through the cache and converts the result. A pipeline run takes
+// its decode memory and an inference slot (reserve); a cache hit takes neither. The image is
+// decoded once: when pictures are asked for, the server decodes the working image itself
+// (within the decode budget), the engine reads that image on a miss or re-cuts crops from it
+// on a hit, and the pictures are drawn on it, instead of decoding the upload a second time.
 func (s *Server) readOne(ctx context.Context, data []byte, opt options) (*api.ProcessImageResponse, engine.CacheOutcome, error) {
-	res, outcome, err := s.eng.ReadCached(ctx, data, pipeline.Options{KeepCrops: opt.images.CropImages}, s.adm.slot)
+	var (
+		res     *pipeline.Result
+		img     *imageio.Image
+		outcome engine.CacheOutcome
+		err     error
+	)
+	popt := pipeline.Options{KeepCrops: opt.images.CropImages}
+	if opt.images.Any() {
+		give, werr := s.weigh(ctx, data)
+		if werr != nil {
+			return nil, engine.CacheOutcome{}, werr
+		}
+		if img, err = imageio.Decode(data, s.decodeOptions()); err == nil {
+			res, outcome, err = s.eng.ReadCachedImage(ctx, data, img, popt, s.slot)
+		}
+		give()
+	} else {
+		res, outcome, err = s.eng.ReadCached(ctx, data, popt, func(ctx context.Context) (func(), error) {
+			return s.reserve(ctx, data)
+		})
+	}
 	if err != nil {
 		return nil, outcome, err
 	}
@@ -252,13 +312,7 @@ func (s *Server) readOne(ctx context.Context, data []byte, opt options) (*api.Pr
 	res = s.eng.FilterRegions(res, opt.minScore)
 	now := s.now()
 	resp := report.Response(res, dates.Today(now), now)
-	if opt.images.Any() {
-		// The photo is decoded again only when pictures are asked for; the read above never
-		// keeps it, so plain requests stay light.
-		img, err := imageio.Decode(data, imageio.Options{TargetLongSide: 1280, Limits: engine.DecodeLimits(s.cfg)})
-		if err != nil {
-			return nil, outcome, err
-		}
+	if img != nil {
 		if err := report.AddImages(&resp, img.RGBA, img.OrigW, res, opt.images); err != nil {
 			return nil, outcome, err
 		}
@@ -267,19 +321,15 @@ func (s *Server) readOne(ctx context.Context, data []byte, opt options) (*api.Pr
 }
 
 func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) error {
-	if err := s.admit(); err != nil {
-		return err
-	}
-	defer s.adm.leave()
 	t0 := time.Now()
-	ctx, cancel := s.withTimeout(r.Context())
-	defer cancel()
 	maxFiles := s.cfg.Server.MaxBatchFiles
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.Server.MaxBodyBytes*int64(maxFiles)+64*1024)
-	files, opt, err := s.readRequest(r, "files", maxFiles)
+	files, opt, leave, err := s.admitBody(w, r, "files", maxFiles, s.batchBodyLimit())
 	if err != nil {
 		return err
 	}
+	defer leave()
+	ctx, cancel := s.withTimeout(r.Context())
+	defer cancel()
 	out := api.BatchProcessResponse{Results: make([]api.BatchImageResult, len(files)), TotalImages: len(files)}
 	// Files share the inference slots with everyone else; a few run at once so one batch
 	// neither serialises behind itself nor takes every slot.
@@ -337,6 +387,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) error {
 	out.ProcessedAt = s.now().Format(time.RFC3339Nano)
 	id := requestID(r.Context())
 	out.RequestID = &id
+	leave()
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/datalid/datalid/internal/cache"
 	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/engine"
+	"github.com/datalid/datalid/internal/imageio"
 	"github.com/datalid/datalid/internal/jobs"
 	"github.com/datalid/datalid/internal/pipeline"
 )
@@ -27,6 +28,8 @@ import (
 // Engine is what the server needs from the engine (engine.Engine satisfies it; tests fake it).
 type Engine interface {
 	ReadCached(ctx context.Context, data []byte, opt pipeline.Options, gate engine.Gate) (*pipeline.Result, engine.CacheOutcome, error)
+	// ReadCachedImage is ReadCached for an upload the server decoded itself (to draw pictures).
+	ReadCachedImage(ctx context.Context, data []byte, img *imageio.Image, opt pipeline.Options, gate engine.Gate) (*pipeline.Result, engine.CacheOutcome, error)
 	CacheStats() []cache.TierStats // nil without a cache
 	FilterRegions(res *pipeline.Result, minScore float64) *pipeline.Result
 	Warmup(ctx context.Context) error
@@ -56,12 +59,14 @@ type Server struct {
 	now     func() time.Time
 	started time.Time
 
-	jobs    *jobs.Queue
-	jobsIn  prometheus.Counter // photos accepted on /v2/jobs (jobs.go)
-	adm     *admission
-	limiter *clientLimiter
-	metrics *metrics
-	handler http.Handler
+	jobs      *jobs.Queue
+	jobsIn    prometheus.Counter // photos accepted on /v2/jobs (jobs.go)
+	adm       *admission
+	xio       *exchanges // transfers in progress, their deadlines and body budget (limits.go)
+	decodeMem *budget    // decode memory of the images being read (memory.go)
+	limiter   *clientLimiter
+	metrics   *metrics
+	handler   http.Handler
 
 	state   atomic.Int32 // readiness, see the ready* constants
 	warmErr atomic.Pointer[string]
@@ -98,6 +103,11 @@ func New(o Options) (*Server, error) {
 	}
 	sc := s.cfg.Server
 	s.adm = newAdmission(max(1, sc.MaxInFlight), max(0, sc.MaxQueue))
+	// Bodies of admitted and queued requests at the per-file limit: what the old admission
+	// bounded, now held only by bytes that actually arrived.
+	// At least one whole batch body, or a batch at its limit could never be read.
+	s.xio = newExchanges(max(s.adm.capacity*max(1, sc.MaxBodyBytes+formOverhead), s.batchBodyLimit()+maxReadChunk))
+	s.decodeMem = newBudget(decodeBudget(s.decodeOptions()))
 	if sc.RateLimitPerMinute > 0 {
 		s.limiter = newClientLimiter(sc.RateLimitPerMinute)
 	}
@@ -117,6 +127,7 @@ func (s *Server) Registry() *prometheus.Registry { return s.reg }
 // request timeout plus a margin) and returns. The caller owns ln's address; Serve closes it.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go s.warmup(ctx)
+	go s.trimWhenIdle(ctx)
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -133,6 +144,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.state.Store(stateStopping)
+	s.xio.stop() // bodies still arriving end now; unread answers get stopCut
 	grace := s.cfg.Server.RequestTimeout + 5*time.Second
 	if s.cfg.Server.RequestTimeout <= 0 {
 		grace = time.Minute
@@ -215,5 +227,5 @@ func (s *Server) routes() http.Handler {
 		}
 		return ErrNotFound
 	})
-	return s.requestID(s.accessLog(s.cors(s.auth(mux))))
+	return s.limitIO(s.requestID(s.accessLog(s.cors(s.auth(mux)))))
 }

@@ -43,11 +43,8 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
 	case stateReady:
 		h.Components["pipeline"] = ok("warmed up")
 	case stateWarmFailed:
-		msg := "warm-up failed"
-		if e := s.warmErr.Load(); e != nil {
-			msg += ": " + *e
-		}
-		h.Components["pipeline"] = bad(msg)
+		// /health needs no key: the cause (paths, runtime errors) is in the server log only.
+		h.Components["pipeline"] = bad("warm-up failed (see the server log)")
 	case stateStopping:
 		h.Components["pipeline"] = bad("shutting down")
 	default:
@@ -56,8 +53,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
 	if st := s.eng.CacheStats(); st != nil {
 		h.Components["cache"] = cacheHealth(st)
 	}
-	h.Components["admission"] = ok(strconv.Itoa(s.adm.inFlight()) + " in flight, " +
-		strconv.FormatInt(s.adm.waiting.Load(), 10) + " waiting")
+	h.Components["admission"] = s.admissionStatus()
 	s.queueHealth(r.Context(), &h)
 	for _, c := range h.Components {
 		if c.Status != "healthy" {

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package imageio
+
+const openFlags = 0
