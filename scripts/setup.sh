@@ -41,19 +41,28 @@ install_debian_deps() {
   fi
 }
 
-# The cache tests start a real redis-server (internal/testredis); they fail without it.
-install_redis() {
-  command -v redis-server >/dev/null && return 0
+# install_tool CMD PACKAGE WHY: the Debian package that provides CMD, when root (apt-get);
+# otherwise the exact command to run.
+install_tool() {
+  local cmd=$1 pkg=$2 why=$3
+  command -v "$cmd" >/dev/null && return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-    log "installing redis-server (apt-get), for the cache tests"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null 2>&1 || {
+    log "installing $pkg (apt-get), for $why"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null 2>&1 || {
       apt-get update -qq >/dev/null 2>&1 || true
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null ||
-        log "warning: could not install redis-server; the cache tests will fail"
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null ||
+        log "warning: could not install $pkg; $why will fail"
     }
   else
-    log "warning: redis-server missing; the cache tests need it: sudo apt-get install -y redis-server"
+    log "warning: $cmd missing; $why needs it: sudo apt-get install -y $pkg"
   fi
+}
+
+# The cache tests start a real redis-server (internal/testredis); the web page tests drive a
+# real headless chromium. Both fail without them.
+install_test_tools() {
+  install_tool redis-server redis-server "the cache tests"
+  install_tool chromium chromium "the web page tests"
 }
 
 fetch_models() {
@@ -112,9 +121,9 @@ quantize_models() {
 }
 
 case "${1:-all}" in
-  deps) install_debian_deps; install_redis ;;
+  deps) install_debian_deps; install_test_tools ;;
   models) fetch_models ;;
   quantize) quantize_models ;;
-  all) install_debian_deps; install_redis; fetch_models; quantize_models ;;
+  all) install_debian_deps; install_test_tools; fetch_models; quantize_models ;;
   *) die "usage: $0 [all|deps|models|quantize]" ;;
 esac
