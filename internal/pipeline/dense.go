@@ -100,18 +100,7 @@ func (p *Pipeline) dense(l *look) error {
 			l.trace.discarded("dense", rs)
 			continue
 		}
-		// The area's old regions are the same print read worse: drop those the new ones cover.
-		drop := map[int]bool{}
-		for i, old := range l.res.Regions {
-			o := rectOf(old.Quad)
-			for _, n := range rs {
-				if overlapShare(o, rectOf(n.Quad)) > 0.5 {
-					drop[i] = true
-					break
-				}
-			}
-		}
-		l.replace(drop, rs)
+		l.supersede(rs)
 		p.findDates(l.res)
 		if p.confident(l.res) {
 			return nil

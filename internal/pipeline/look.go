@@ -108,6 +108,22 @@ func (l *look) replace(drop map[int]bool, added []Region) int {
 	return from
 }
 
+// supersede adds regions read anew over an area and drops the old regions they cover: the
+// same print, read worse.
+func (l *look) supersede(rs []Region) {
+	drop := map[int]bool{}
+	for i, old := range l.res.Regions {
+		o := rectOf(old.Quad)
+		for _, n := range rs {
+			if overlapShare(o, rectOf(n.Quad)) > 0.5 {
+				drop[i] = true
+				break
+			}
+		}
+	}
+	l.replace(drop, rs)
+}
+
 // workQuad is region r's quadrilateral in working pixels.
 func (l *look) workQuad(r Region) imgproc.Quad { return r.Quad.Scale(1/l.toOrig, 1/l.toOrig) }
 

@@ -53,17 +53,7 @@ func (p *Pipeline) sideways(l *look) error {
 		l.trace.discarded("sideways", rs)
 		return nil
 	}
-	drop := map[int]bool{}
-	for i, old := range l.res.Regions {
-		o := rectOf(old.Quad)
-		for _, n := range rs {
-			if overlapShare(o, rectOf(n.Quad)) > 0.5 {
-				drop[i] = true
-				break
-			}
-		}
-	}
-	l.replace(drop, rs)
+	l.supersede(rs)
 	return nil
 }
 
