@@ -91,6 +91,12 @@ func (e *Engine) Loaded() bool { return e.loaded.Load() }
 // Read decodes and reads one photo. A per-image timeout from the config applies when ctx has
 // no earlier deadline.
 func (e *Engine) Read(ctx context.Context, data []byte, opt pipeline.Options) (*pipeline.Result, error) {
+	return e.run(ctx, func(ctx context.Context) (*pipeline.Result, error) { return e.pipe.Read(ctx, data, opt) })
+}
+
+// run is every read's frame: models loaded, the per-image timeout, one core held, and the
+// best date withheld where it is not sure enough.
+func (e *Engine) run(ctx context.Context, read func(context.Context) (*pipeline.Result, error)) (*pipeline.Result, error) {
 	if err := e.load(); err != nil {
 		return nil, err
 	}
@@ -100,7 +106,7 @@ func (e *Engine) Read(ctx context.Context, data []byte, opt pipeline.Options) (*
 		defer cancel()
 	}
 	defer e.cores.Hold()()
-	res, err := e.pipe.Read(ctx, data, opt)
+	res, err := read(ctx)
 	e.withhold(res)
 	return res, err
 }
