@@ -30,6 +30,17 @@ type DotPattern struct {
 	Dots  int     // dot-like blobs found
 }
 
+// dotContrasts are the ink thresholds (least difference from the local mean) FindDots tries in
+// turn. Inkjet dots that bleed into their neighbours form one blob at the loosest threshold;
+// a dot's centre is darker than where it touches the next one, so a stricter threshold
+// parts them again. JPEG noise and paper texture stay under the loosest.
+var dotContrasts = []int{12, 36, 64, 96}
+
+// minPartedDot is the least dot diameter, in pixels, that a stricter threshold may find: a
+// dot that bleeds into its neighbours is large, while the specks of a broken solid stroke
+// at a strict threshold are one to three pixels.
+const minPartedDot = 4
+
 // FindDots reports whether the ink of img (a crop of one line) is dot-matrix print, and its
 // dots' pitch and size.
 func FindDots(img *image.RGBA) (DotPattern, bool) {
@@ -37,7 +48,21 @@ func FindDots(img *image.RGBA) (DotPattern, bool) {
 	if w < 8 || h < 8 {
 		return DotPattern{}, false
 	}
-	ink := inkMask(g, w, h)
+	mean := boxBlur(g, w, h, max(2, h/4))
+	dark := inkIsDark(g)
+	for k, c := range dotContrasts {
+		p, ok := dotsAt(inkMask(g, mean, dark, c), w, h)
+		// A strict threshold also breaks thin solid strokes into specks; only dots big
+		// enough to have bled into each other are parted there.
+		if ok && (k == 0 || p.Size >= minPartedDot) {
+			return p, true
+		}
+	}
+	return DotPattern{}, false
+}
+
+// dotsAt measures the dot pattern of one ink mask.
+func dotsAt(ink []bool, w, h int) (DotPattern, bool) {
 	blobs := blobsOf(ink, w, h)
 	if len(blobs) < minDots {
 		return DotPattern{}, false
@@ -86,8 +111,28 @@ func JoinDots(img *image.RGBA) *image.RGBA {
 	return JoinDotsAt(img, p)
 }
 
-// JoinDotsAt joins dots of the given pattern (see JoinDots).
+// JoinDotsAt joins dots of the given pattern (see JoinDots) across the gap between them.
 func JoinDotsAt(img *image.RGBA, p DotPattern) *image.RGBA {
+	return joinDots(img, max(1, int(math.Ceil((p.Pitch-p.Size)/2+0.5))))
+}
+
+// BoldDots joins the dots of the given pattern into strokes half a pitch wide whatever the
+// dots' own size: small or faint dots joined only across their gap stay thin, dotted-looking
+// strokes, and large dots that bled together measure small gaps they do not have.
+func BoldDots(img *image.RGBA, p DotPattern) *image.RGBA {
+	return joinDots(img, boldRadius(p))
+}
+
+func boldRadius(p DotPattern) int { return max(1, int(math.Ceil(p.Pitch/4+0.5))) }
+
+// Bolder reports whether BoldDots draws thicker strokes than JoinDotsAt: only then is it
+// another reading.
+func (p DotPattern) Bolder() bool {
+	return boldRadius(p) > max(1, int(math.Ceil((p.Pitch-p.Size)/2+0.5)))
+}
+
+// joinDots closes the ink over r pixels: grow, shrink back, then blur the joins round.
+func joinDots(img *image.RGBA, r int) *image.RGBA {
 	g, w, h := luma(img)
 	dark := inkIsDark(g)
 	if !dark {
@@ -95,7 +140,6 @@ func JoinDotsAt(img *image.RGBA, p DotPattern) *image.RGBA {
 			g[i] = 255 - g[i]
 		}
 	}
-	r := max(1, int(math.Ceil((p.Pitch-p.Size)/2+0.5)))
 	g = minFilter(g, w, h, r)
 	g = maxFilter(g, w, h, r)
 	g = boxBlur(g, w, h, max(1, r/2))
@@ -120,14 +164,9 @@ func inkIsDark(g []uint8) bool {
 	return dark <= len(g)/2
 }
 
-// inkMask marks pixels clearly darker (or, for light ink, lighter) than their neighbourhood:
-// a local threshold, since light falls unevenly across a printed line.
-func inkMask(g []uint8, w, h int) []bool {
-	mean := boxBlur(g, w, h, max(2, h/4))
-	dark := inkIsDark(g)
-	// contrast is the least difference from the local mean that counts as ink: JPEG noise
-	// and paper texture stay under it.
-	const contrast = 12
+// inkMask marks pixels at least contrast darker (or, for light ink, lighter) than their
+// neighbourhood's mean: a local threshold, since light falls unevenly across a printed line.
+func inkMask(g, mean []uint8, dark bool, contrast int) []bool {
 	m := make([]bool, len(g))
 	for i, v := range g {
 		if dark {

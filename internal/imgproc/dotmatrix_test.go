@@ -67,6 +67,30 @@ func TestFindDotsMeasuresThePitch(t *testing.T) {
 	}
 }
 
+// looseInk is FindDots' first ink mask.
+func looseInk(g []uint8, w, h int) []bool {
+	return inkMask(g, boxBlur(g, w, h, max(2, h/4)), inkIsDark(g), dotContrasts[0])
+}
+
+// Inkjet dots that bleed into each other touch at their rims: one blob each row at the loose
+// threshold, but their darker centres stand apart at a stricter one.
+func TestFindDotsPartsBleedingDots(t *testing.T) {
+	img := dotLine(8, 10, 9)
+	g, w, h := luma(img)
+	g = boxBlur(g, w, h, 1)
+	img = fromGray(g, w, h)
+	if p, ok := dotsAt(looseInk(g, w, h), w, h); ok {
+		t.Fatalf("test picture: the loose threshold already parts the dots (%+v)", p)
+	}
+	p, ok := FindDots(img)
+	if !ok {
+		t.Fatal("bleeding dots not found as dot-matrix")
+	}
+	if p.Pitch < 9.5 || p.Pitch > 10.5 {
+		t.Errorf("pitch measured %.1f, printed 10", p.Pitch)
+	}
+}
+
 func TestFindDotsIgnoresSolidStrokes(t *testing.T) {
 	if p, ok := FindDots(solidLine(8, 5)); ok {
 		t.Errorf("solid print taken for dot-matrix: %+v", p)
@@ -81,10 +105,10 @@ func TestFindDotsIgnoresSolidStrokes(t *testing.T) {
 func TestJoinDotsMakesStrokes(t *testing.T) {
 	img := dotLine(8, 8, 4)
 	g, w, h := luma(img)
-	before := len(blobsOf(inkMask(g, w, h), w, h))
+	before := len(blobsOf(looseInk(g, w, h), w, h))
 	j := JoinDots(img)
 	g, w, h = luma(j)
-	after := len(blobsOf(inkMask(g, w, h), w, h))
+	after := len(blobsOf(looseInk(g, w, h), w, h))
 	if after*4 > before {
 		t.Errorf("ink blobs %d before joining, %d after: dots not joined", before, after)
 	}

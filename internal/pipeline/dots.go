@@ -16,6 +16,7 @@ import (
 // they read as a date.
 func (p *Pipeline) dots(l *look) error {
 	merged := imgproc.MergeDots(l.work, l.mergeRadius())
+	l.trace.input("dots", merged)
 	boxes, _, err := p.st.Detector.Detect(l.ctx, merged)
 	if err != nil {
 		return fmt.Errorf("dot-matrix detection: %w", err)

@@ -214,14 +214,19 @@ func (p *Pipeline) readBoxes(l *look, f frame, boxes []detect.Box, tm *Timings) 
 			in[i] = p.profile.Apply(c)
 		}
 	}
-	// Dot-matrix crops are read twice, as printed and with their dots joined into strokes,
-	// in the same batch; the better reading is kept.
-	var dotted []int
+	// Dot-matrix crops are read again in the same batch with their dots joined into
+	// strokes: across their gap, and, where that is thinner, into bold strokes half a pitch
+	// wide. The best reading is kept.
+	var dotted []joined
 	if p.cfg.Preprocessing.JoinDots {
 		for i, c := range in {
 			if dp, ok := imgproc.FindDots(c); ok {
-				dotted = append(dotted, i)
+				dotted = append(dotted, joined{i, len(in)})
 				in = append(in, imgproc.JoinDotsAt(c, dp))
+				if dp.Bolder() {
+					dotted = append(dotted, joined{i, len(in)})
+					in = append(in, imgproc.BoldDots(c, dp))
+				}
 				if f.img.Rect.Size() == l.work.Rect.Size() && !f.turned {
 					l.dots = append(l.dots, dp)
 				}
@@ -238,15 +243,18 @@ func (p *Pipeline) readBoxes(l *look, f frame, boxes []detect.Box, tm *Timings) 
 	for i, b := range boxes {
 		regions[i] = Region{Quad: f.orig(b.Quad), Score: b.Score, Text: texts[i], Flipped: flipped[i], RecTime: recTimes[i], Crop: crops[i]}
 	}
-	for k, i := range dotted {
-		j := len(boxes) + k
+	for _, d := range dotted {
+		i, j := d.crop, d.reading
 		regions[i].RecTime += recTimes[j]
-		if p.better(texts[j], texts[i]) {
+		if p.better(texts[j], regions[i].Text) {
 			regions[i].Text, regions[i].Source = texts[j], joinedSource
 		}
 	}
 	return regions, nil
 }
+
+// joined pairs a dot-matrix crop with one extra reading of it (an index into the batch).
+type joined struct{ crop, reading int }
 
 // joinedSource marks a first-pass region whose text came from its crop with dots joined.
 const joinedSource = "joined"

@@ -32,6 +32,7 @@ func (p *Pipeline) sideways(l *look) error {
 		return nil
 	}
 	turned := imgproc.Rotate90CCW(l.work)
+	l.trace.input("sideways", turned)
 	boxes, _, err := p.st.Detector.Detect(l.ctx, turned)
 	if err != nil {
 		return fmt.Errorf("sideways detection: %w", err)

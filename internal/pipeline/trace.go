@@ -15,6 +15,23 @@ type Trace struct {
 	Scale float64     // working pixels per original pixel
 	Prob  detect.Map  // the first pass's probability map
 	Looks []LookTrace // the first pass ("first"), then each second look that ran
+	// Inputs are the pictures second looks gave the detector (an enlarged area, the photo
+	// with dots joined), in the order they ran: what a look saw when it found nothing.
+	Inputs []TraceImage
+}
+
+// TraceImage is one picture a look gave the detector.
+type TraceImage struct {
+	Look string
+	Img  *image.RGBA
+}
+
+// input keeps a picture a look is about to give the detector.
+func (t *Trace) input(look string, img *image.RGBA) {
+	if t == nil {
+		return
+	}
+	t.Inputs = append(t.Inputs, TraceImage{Look: look, Img: img})
 }
 
 // LookTrace is one look's share of a read.

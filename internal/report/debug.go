@@ -45,7 +45,8 @@ func lookColour(name string) color.RGBA {
 //   - boxes.png: the working image with the boxes of each look, coloured by look and
 //     numbered as in crops.tsv;
 //   - crops/NNN-LOOK.png: each crop a look read, with its text and confidence below it;
-//   - crops.tsv: number, look, source, confidence, detector score, text.
+//   - crops.tsv: number, look, source, confidence, detector score, text;
+//   - input-NN-LOOK.png: each picture a second look gave the detector.
 func WriteDebug(dir string, res *pipeline.Result) error {
 	tr := res.Trace
 	if tr == nil || tr.Work == nil {
@@ -81,6 +82,11 @@ func WriteDebug(dir string, res *pipeline.Result) error {
 			if err := writePNG(name, captioned(r.Crop, fmt.Sprintf("%.2f %s", r.Text.Confidence, text))); err != nil {
 				return err
 			}
+		}
+	}
+	for k, in := range tr.Inputs {
+		if err := writePNG(filepath.Join(dir, fmt.Sprintf("input-%02d-%s.png", k+1, in.Look)), in.Img); err != nil {
+			return err
 		}
 	}
 	if err := writePNG(filepath.Join(dir, "boxes.png"), boxes); err != nil {
