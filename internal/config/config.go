@@ -155,6 +155,7 @@ type DetectionConfig struct {
 	MaxCandidates int     `yaml:"max_candidates"` // contours considered per image
 	MinSize       float64 `yaml:"min_size"`       // shortest box side kept, in pixels
 	PolygonScore  bool    `yaml:"polygon_score"`  // rescore failing boxes over their outline
+	SplitLines    bool    `yaml:"split_lines"`    // part touching lines (eroded apart, regrown)
 	Dilate        bool    `yaml:"dilate"`         // grow the text mask 2×2 (dot-matrix specks join)
 }
 

@@ -1,5 +1,10 @@
 package dates
 
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
 // Confidence is how sure the best date is, from what can be measured of it: the shape's
 // strength and its keyword (Score), the OCR confidence of its line, whether a second look
 // produced the text, and how the choice among the candidates was made. Each factor below
@@ -23,7 +28,37 @@ const (
 	// Only a manufacture date was found: the expiry line was most likely misread, and
 	// the manufacture date is the wrong answer to "when does it expire".
 	manufactureFactor = 0.5
+	// weakCharSure and weakCharFloor shape weakFactor.
+	weakCharSure  = 0.8
+	weakCharFloor = 0.4
 )
+
+// weakFactor is the share of its confidence a date keeps when its least sure character had
+// probability p: how "2030" becomes "2038" is one digit read at 0.3 among sure ones, which the
+// line's mean confidence hides. Above weakCharSure a character counts as sure.
+func weakFactor(p float64) float64 {
+	if p >= weakCharSure {
+		return 1
+	}
+	return weakCharFloor + (1-weakCharFloor)*p/weakCharSure
+}
+
+// weakest is the least probability the recogniser gave a letter or digit of ln.Text[start:end],
+// or 1 when the line has no per-character probabilities.
+func weakest(ln Line, start, end int) float64 {
+	w := 1.0
+	if len(ln.CharProbs) != utf8.RuneCountInString(ln.Text) {
+		return w
+	}
+	k := utf8.RuneCountInString(ln.Text[:start])
+	for _, r := range ln.Text[start:end] {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			w = min(w, float64(ln.CharProbs[k]))
+		}
+		k++
+	}
+	return w
+}
 
 func ocrFactor(ln Line) float64 {
 	f := ocrFloor + (1-ocrFloor)*clamp01(ln.Confidence)

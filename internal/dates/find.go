@@ -23,6 +23,9 @@ type Line struct {
 	// Reread marks text that a second look produced (a beam re-decoding, a preprocessed or
 	// zoomed crop): it was read because the first reading failed, so its dates are less sure.
 	Reread bool
+	// CharProbs is the recogniser's probability of each rune of Text, when known (nil, or
+	// of another length, when not): a date's least sure character weighs on its confidence.
+	CharProbs []float32
 }
 
 // Candidate is one date read from the text.
@@ -36,7 +39,10 @@ type Candidate struct {
 	Start, End int     // byte offsets of Text in lines[Line].Text
 	Score      float64 // 0..1 parse score (format strength + keyword context), independent of today's date
 	Confidence float64 // Score combined with the line's OCR confidence, 0..1
-	Reason     string  // short why, e.g. "after keyword EXP", "later of manufacture/expiry pair"
+	// Weakest is the recogniser's probability of the least sure letter or digit of Text
+	// (1 when the line carries no per-character probabilities).
+	Weakest float64
+	Reason  string // short why, e.g. "after keyword EXP", "later of manufacture/expiry pair"
 	// Alternative is the other reading of an ambiguous numeric date (02/12/22 read day first
 	// has 2022-02-12 as its alternative); zero when the digits allow only one reading.
 	Alternative Date
@@ -108,7 +114,8 @@ func Find(lines []Line, opt Options) Result {
 			prevLast = m.last
 			c, f := s.candidate(m, kw, a, hint, opt)
 			c.Line = li
-			c.Confidence = c.Score * ocrFactor(ln)
+			c.Weakest = weakest(ln, c.Start, c.End)
+			c.Confidence = c.Score * ocrFactor(ln) * weakFactor(c.Weakest)
 			res.Candidates = append(res.Candidates, c)
 			meta = append(meta, f)
 		}
@@ -170,6 +177,9 @@ func (s *lineScan) dedupe(ms []match) []match {
 		if s.prefixHit(ms[i].first) != nil || s.suffixHit(ms[i].last) != nil {
 			rank[i] += 0.2
 		}
+		if s.orphansMonth(ms, i) {
+			rank[i] -= penOrphanMonth
+		}
 	}
 	idx := make([]int, len(ms))
 	for i := range idx {
@@ -199,6 +209,26 @@ func (s *lineScan) dedupe(ms []match) []match {
 	}
 	sort.Slice(kept, func(a, b int) bool { return kept[a].first < kept[b].first })
 	return kept
+}
+
+// penOrphanMonth ranks down a reading that takes the year of a month/year date before it as
+// its day: "MAR-23/SEP-24" read as 23 September 2024 leaves MAR with no date, while the two
+// month/year dates (made, expires) use every token.
+const penOrphanMonth = 0.4
+
+// orphansMonth reports whether ms[i] starts with a number that another match reads as the
+// year of the month name just before it.
+func (s *lineScan) orphansMonth(ms []match, i int) bool {
+	f := ms[i].first
+	if f == 0 || s.toks[f].kind != tokNum || s.toks[f-1].kind != tokWord || monthOf(s.toks[f-1].s) == 0 {
+		return false
+	}
+	for k := range ms {
+		if k != i && ms[k].first == f-1 && ms[k].last == f {
+			return true
+		}
+	}
+	return false
 }
 
 // baseScore is the match's strength less its penalties, before keyword context.

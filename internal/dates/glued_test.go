@@ -111,12 +111,24 @@ func TestSeparatorReadAsOne(t *testing.T) { runFindCases(t, separatorAsOneCases)
 func TestLotAfterMonthYear(t *testing.T)  { runFindCases(t, lotAfterMonthYearCases) }
 func TestSplitOverBoxes(t *testing.T)     { runFindCases(t, splitCases) }
 func TestYearFirstRange(t *testing.T)     { runFindCases(t, yearFirstRangeCases) }
+func TestMonthYearPair(t *testing.T)      { runFindCases(t, monthYearPairCases) }
+
+// monthYearPairCases: two month/year dates printed side by side, manufacture then expiry, as
+// Indian and other labels do: the first date's year must not be read as the second's day
+// ("MAR-23/SEP-24" is not 23 September 2024).
+var monthYearPairCases = []findCase{
+	{in: "MAR-23/SEP-24", want: "2024-09"},
+	{in: "JUN 25/DEC 26", want: "2026-12"},
+	{in: "OCT-24 APR-26 RS.45", want: "2026-04"},
+	// A day before a month name with no month of its own in front stays a day.
+	{in: "BEST BEFORE 24/FEB-26", want: "2026-02-24"},
+}
 
 // issue13Cases seeds the fuzzer with every table above.
 func issue13Cases() []findCase {
 	var all []findCase
 	for _, cs := range [][]findCase{gluedTailCases, gluedMarkerCases, separatorAsOneCases,
-		lotAfterMonthYearCases, splitCases, yearFirstRangeCases} {
+		lotAfterMonthYearCases, splitCases, yearFirstRangeCases, monthYearPairCases} {
 		all = append(all, cs...)
 	}
 	return all

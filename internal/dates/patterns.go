@@ -435,7 +435,7 @@ func (s *lineScan) monthFirst(i int, out []match) []match {
 	m := match{first: i, last: j, m: mon, y: year(b), fixes: b.fixes}
 	m.strength = pick(len(b.s) == 4, strNameMY4, strNameMY2)
 	m.lay = layout{[3]string{"MON", yearFmt(b)}, [2]byte{s1}}
-	if plausible(m.y, m.m, 1) && s.isolated(i, j, false) {
+	if plausible(m.y, m.m, 1) && (s.isolated(i, j, false) || s.afterMonthYear(i)) {
 		out = append(out, m)
 	}
 	return out
@@ -519,4 +519,14 @@ func (m *match) date() (Date, Precision) {
 		return endOfMonth(m.y, time.Month(m.m)), PrecisionMonth
 	}
 	return Date{Year: m.y, Month: time.Month(m.m), Day: m.d}, PrecisionDay
+}
+
+// afterMonthYear reports whether the month name at token i follows a month and year of its
+// own ("MAR-23/SEP-24"): the number before it is that date's year, not part of this one.
+func (s *lineScan) afterMonthYear(i int) bool {
+	if i < 2 {
+		return false
+	}
+	y, mon := s.toks[i-1], s.toks[i-2]
+	return y.num() && (len(y.s) == 2 || len(y.s) == 4) && mon.kind == tokWord && monthOf(mon.s) > 0
 }

@@ -35,6 +35,9 @@ type Config struct {
 	// Dilate grows the text mask by one pixel right and down (PaddleOCR's use_dilation, a
 	// 2×2 kernel) so that the specks of dot-matrix print join into one component.
 	Dilate bool
+	// SplitLines parts a component holding lines that touch into one box per line (see
+	// splitLines).
+	SplitLines bool
 }
 
 // DefaultConfig returns PaddleOCR's PP-OCRv4 inference defaults.
@@ -170,7 +173,7 @@ func Normalize(img *image.RGBA) []float32 {
 
 // boxes is DB post-processing on the probability map, scaled into an image of size imgW×imgH.
 func (d *Detector) boxes(m Map, imgW, imgH int) []Box {
-	prob, w, h, sx, sy := m.Prob, m.W, m.H, m.SX, m.SY
+	prob, w, h := m.Prob, m.W, m.H
 	mask := make([]bool, w*h)
 	th := float32(d.cfg.Thresh)
 	for i, p := range prob[:w*h] {
@@ -186,27 +189,46 @@ func (d *Detector) boxes(m Map, imgW, imgH int) []Box {
 		if r.ShortSide() < d.cfg.MinSize {
 			continue
 		}
-		score := imgproc.MeanInQuad(prob, w, h, r.Corners())
-		if score < d.cfg.BoxThresh && d.cfg.PolygonScore {
-			// A curved or slanted line fills little of its rectangle: score its own outline.
-			score = max(score, imgproc.MeanInPolygon(prob, w, h, hull))
+		var parts [][]imgproc.Point
+		if d.cfg.SplitLines {
+			parts = splitLines(mask, w, h, hull, r)
 		}
-		if score < d.cfg.BoxThresh {
+		if parts == nil {
+			outline := func() float64 { return componentMean(prob, mask, w, h, hull) }
+			out = d.box(out, m, imgW, imgH, r, outline)
 			continue
 		}
-		r = r.Expand(imgproc.UnclipDistance(r, d.cfg.UnclipRatio))
-		if r.ShortSide() < d.cfg.MinSize+2 {
-			continue
+		for _, pts := range parts {
+			if pr := imgproc.MinAreaRect(pts); pr.ShortSide() >= d.cfg.MinSize {
+				out = d.box(out, m, imgW, imgH, pr, func() float64 { return pixelMean(prob, w, pts) })
+			}
 		}
-		q := r.Corners().Scale(sx, sy)
-		for i := range q {
-			q[i].X = clamp(math.Round(q[i].X), 0, float64(imgW))
-			q[i].Y = clamp(math.Round(q[i].Y), 0, float64(imgH))
-		}
-		out = append(out, Box{Quad: q, Score: score})
 	}
 	SortReadingOrder(out)
 	return out
+}
+
+// box scores the component with rectangle r (outline scores its own pixels), grows it back out and appends it to out
+// in image coordinates, unless it is too faint or too small.
+func (d *Detector) box(out []Box, m Map, imgW, imgH int, r imgproc.RotatedRect, outline func() float64) []Box {
+	score := imgproc.MeanInQuad(m.Prob, m.W, m.H, r.Corners())
+	if score < d.cfg.BoxThresh && d.cfg.PolygonScore {
+		// A curved or slanted line fills little of its rectangle: score its own outline.
+		score = max(score, outline())
+	}
+	if score < d.cfg.BoxThresh {
+		return out
+	}
+	r = r.Expand(imgproc.UnclipDistance(r, d.cfg.UnclipRatio))
+	if r.ShortSide() < d.cfg.MinSize+2 {
+		return out
+	}
+	q := r.Corners().Scale(m.SX, m.SY)
+	for i := range q {
+		q[i].X = clamp(math.Round(q[i].X), 0, float64(imgW))
+		q[i].Y = clamp(math.Round(q[i].Y), 0, float64(imgH))
+	}
+	return append(out, Box{Quad: q, Score: score})
 }
 
 // SortReadingOrder sorts boxes top to bottom and, within about one text height, left to

@@ -167,7 +167,7 @@ func (e *Engine) build() error {
 	det, err := detect.New(detect.Config{
 		LimitSideLen: dc.LimitSideLen, Thresh: dc.Thresh, BoxThresh: dc.BoxThresh,
 		UnclipRatio: dc.UnclipRatio, MaxCandidates: dc.MaxCandidates, MinSize: dc.MinSize,
-		PolygonScore: dc.PolygonScore, Dilate: dc.Dilate,
+		PolygonScore: dc.PolygonScore, Dilate: dc.Dilate, SplitLines: dc.SplitLines,
 	}, e.batched("detector", detS, nil))
 	if err != nil {
 		return fail(err)

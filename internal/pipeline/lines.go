@@ -4,8 +4,10 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/datalid/datalid/internal/imgproc"
+	"github.com/datalid/datalid/internal/recognize"
 )
 
 // geom is a region's centre, reading direction (unit vector along its top edge), normal and
@@ -69,14 +71,53 @@ func GroupLines(rs []Region, minConf float64) []Line {
 	})
 	out := make([]Line, 0, len(lines))
 	for _, l := range lines {
-		parts := make([]string, len(l.Regions))
+		var text strings.Builder
+		var probs []float32
 		for k, i := range l.Regions {
-			parts[k] = rs[i].Text.Text
+			if k > 0 {
+				text.WriteByte(' ')
+				probs = append(probs, 1)
+			}
+			text.WriteString(rs[i].Text.Text)
+			probs = append(probs, runeProbs(rs[i].Text)...)
 		}
 		// A region read line by line (splitRead) holds several printed lines.
-		for _, t := range strings.Split(strings.Join(parts, " "), "\n") {
-			out = append(out, Line{Text: t, Regions: l.Regions})
+		t := text.String()
+		for {
+			cut := strings.IndexByte(t, '\n')
+			if cut < 0 {
+				out = append(out, Line{Text: t, Regions: l.Regions, probs: probs})
+				break
+			}
+			n := utf8.RuneCountInString(t[:cut])
+			out = append(out, Line{Text: t[:cut], Regions: l.Regions, probs: probs[:n]})
+			t, probs = t[cut+1:], probs[n+1:]
 		}
+	}
+	return out
+}
+
+// runeProbs is the recogniser's probability of each rune of t.Text: its CharProbs, which
+// leave out the line breaks a split reading joins lines with (those count as sure), or the
+// text's mean confidence for every rune when they do not match the text.
+func runeProbs(t recognize.Text) []float32 {
+	n := utf8.RuneCountInString(t.Text)
+	out := make([]float32, 0, n)
+	breaks := strings.Count(t.Text, "\n")
+	if len(t.CharProbs) != n && len(t.CharProbs) != n-breaks {
+		for range n {
+			out = append(out, float32(t.Confidence))
+		}
+		return out
+	}
+	k := 0
+	for _, r := range t.Text {
+		if r == '\n' && len(t.CharProbs) != n {
+			out = append(out, 1)
+			continue
+		}
+		out = append(out, t.CharProbs[k])
+		k++
 	}
 	return out
 }

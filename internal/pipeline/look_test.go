@@ -18,7 +18,7 @@ func TestSecondLooksRunCheapestFirstAndStopWhenConfident(t *testing.T) {
 		return step{name: name, on: func(r Recovery) bool { return name != "off" }, run: func(p *Pipeline, l *look) error {
 			ran = append(ran, name)
 			if readsDate {
-				l.res.Regions = append(l.res.Regions, Region{Quad: quad(0, 0, 100, 20), Text: recognize.Text{Text: "EXP 31/12/2027", Confidence: 0.99, CharProbs: make([]float32, 14)}})
+				l.res.Regions = append(l.res.Regions, Region{Quad: quad(0, 0, 100, 20), Text: recognize.Text{Text: "EXP 31/12/2027", Confidence: 0.99, CharProbs: charProbs("EXP 31/12/2027", 0.99)}})
 			}
 			return nil
 		}}

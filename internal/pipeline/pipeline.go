@@ -70,6 +70,7 @@ type Region struct {
 type Line struct {
 	Text    string
 	Regions []int // indices into Result.Regions
+	probs   []float32
 }
 
 // Timings are the per-stage wall times of one read.
@@ -276,7 +277,7 @@ func (p *Pipeline) findDates(res *Result) {
 	res.Lines = GroupLines(res.Regions, p.cfg.MinTextConfidence)
 	in := make([]dates.Line, len(res.Lines))
 	for i, l := range res.Lines {
-		in[i] = dates.Line{Text: l.Text, Confidence: lineConfidence(res.Regions, l), Reread: fromSecondLook(res.Regions, l)}
+		in[i] = dates.Line{Text: l.Text, Confidence: lineConfidence(res.Regions, l), Reread: fromSecondLook(res.Regions, l), CharProbs: l.probs}
 	}
 	res.Dates = dates.Find(in, p.cfg.Dates)
 	res.Timings.Dates += time.Since(t)

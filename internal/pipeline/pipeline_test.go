@@ -12,8 +12,17 @@ import (
 func region(x, y, w, h float64, text string, conf float64) Region {
 	return Region{
 		Quad: imgproc.Quad{{X: x, Y: y}, {X: x + w, Y: y}, {X: x + w, Y: y + h}, {X: x, Y: y + h}},
-		Text: recognize.Text{Text: text, Confidence: conf, CharProbs: make([]float32, len([]rune(text)))},
+		Text: recognize.Text{Text: text, Confidence: conf, CharProbs: charProbs(text, conf)},
 	}
+}
+
+// charProbs gives every rune of text the probability p, as a recogniser sure to p would.
+func charProbs(text string, p float64) []float32 {
+	out := make([]float32, len([]rune(text)))
+	for i := range out {
+		out[i] = float32(p)
+	}
+	return out
 }
 
 func TestGroupLines(t *testing.T) {
