@@ -90,3 +90,41 @@ func TestMinConfidenceThreshold(t *testing.T) {
 		t.Errorf("labelled date: %+v", res.Best)
 	}
 }
+
+// One digit of the date read unsure (how "2030" becomes "2038") lowers the confidence more
+// than the line's mean shows; unsure letters outside the date do not.
+func TestWeakestCharacterOfTheDate(t *testing.T) {
+	const text = "EXP 05/2038 LOT Q7"
+	probs := func(weak int, p float32) []float32 {
+		out := make([]float32, len(text))
+		for i := range out {
+			out[i] = 0.97
+		}
+		out[weak] = p
+		return out
+	}
+	find := func(cp []float32) *Candidate {
+		t.Helper()
+		r := Find([]Line{{Text: text, Confidence: 0.95, CharProbs: cp}}, Options{})
+		if r.Best == nil {
+			t.Fatal("no date")
+		}
+		return r.Best
+	}
+	sure, unknown := find(probs(0, 0.97)), find(nil)
+	inDate := find(probs(strings.Index(text, "8"), 0.2))
+	outside := find(probs(strings.Index(text, "Q"), 0.2))
+	if sure.Confidence != unknown.Confidence || sure.Weakest < 0.96 || unknown.Weakest != 1 {
+		t.Errorf("sure characters changed the confidence: %.3f vs %.3f (weakest %.2f, %.2f)", sure.Confidence, unknown.Confidence, sure.Weakest, unknown.Weakest)
+	}
+	if inDate.Confidence > 0.7*sure.Confidence || inDate.Weakest > 0.21 {
+		t.Errorf("a weak digit in the date: confidence %.3f vs %.3f sure (weakest %.2f)", inDate.Confidence, sure.Confidence, inDate.Weakest)
+	}
+	if outside.Confidence != sure.Confidence {
+		t.Errorf("a weak letter outside the date changed its confidence: %.3f vs %.3f", outside.Confidence, sure.Confidence)
+	}
+	// Probabilities that do not match the text are ignored, not misapplied.
+	if short := find(probs(0, 0.97)[:5]); short.Weakest != 1 {
+		t.Errorf("mismatched probabilities used: weakest %.2f", short.Weakest)
+	}
+}
