@@ -77,7 +77,11 @@ func runBench(cmd *cobra.Command, g *globalFlags, f benchFlags, args []string) e
 	if sw.Threads, err = parseInts("--threads", f.threads); err != nil {
 		return err
 	}
-	cfg, err := g.load()
+	load := g.loadModels
+	if f.server != "" {
+		load = g.load // the server has its own models
+	}
+	cfg, err := load()
 	if err != nil {
 		return err
 	}

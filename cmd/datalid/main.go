@@ -72,3 +72,15 @@ var subcommands []func(*globalFlags) *cobra.Command
 func (g *globalFlags) load() (config.Config, error) {
 	return config.Load(g.configFile, g.preset)
 }
+
+// loadModels is load for commands that run the models: it also finds them (config.ModelPlaces:
+// $DATALID_MODELS_DIR, ./models, beside the executable, the per-user directory), so a command
+// run from any folder works, and one that cannot find them fails at once naming every place.
+func (g *globalFlags) loadModels() (config.Config, error) {
+	c, err := g.load()
+	if err != nil {
+		return c, err
+	}
+	exe, _ := os.Executable() // "" when unknown: that place is left out
+	return c, config.LocateModels(&c, os.Environ(), exe)
+}

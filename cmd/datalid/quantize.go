@@ -48,7 +48,7 @@ photos give the same bytes; the SHA-256 of each file is printed and written to i
 			if method != string(quantize.MinMax) && method != string(quantize.Average) {
 				return fmt.Errorf("unknown --method %q (want minmax or average)", method)
 			}
-			cfg, err := g.load()
+			cfg, err := g.loadModels()
 			if err != nil {
 				return err
 			}

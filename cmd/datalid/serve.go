@@ -26,7 +26,7 @@ func newServeCmd(g *globalFlags) *cobra.Command {
 		Short: "Serve the Datalid-compatible HTTP API and web page",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := g.load()
+			cfg, err := g.loadModels()
 			if err != nil {
 				return err
 			}
