@@ -48,8 +48,33 @@ func (e *detailError) Unwrap() error { return e.err }
 
 func withDetails(err error, kv map[string]any) error { return &detailError{err: err, details: kv} }
 
+// datalidError marks an error answered on a Datalid-compatible route (/process and the batch
+// routes), where Datalid's status codes hold: a file that is not a supported image is 400 there
+// (Datalid's front end has text for 400, 413 and 500 only and shows anything else raw), 415
+// elsewhere. The code in the body is the same on every route.
+type datalidError struct{ err error }
+
+func (e *datalidError) Error() string { return e.err.Error() }
+func (e *datalidError) Unwrap() error { return e.err }
+
+// datalidStatus marks err (nil stays nil) for Datalid's status codes.
+func datalidStatus(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &datalidError{err: err}
+}
+
 // errorStatus is the one place an error becomes an HTTP status and a stable code.
 func errorStatus(err error) (int, string) {
+	var de *datalidError
+	if errors.As(err, &de) {
+		status, code := errorStatus(de.err)
+		if status == http.StatusUnsupportedMediaType {
+			status = http.StatusBadRequest
+		}
+		return status, code
+	}
 	var maxBytes *http.MaxBytesError
 	switch {
 	case errors.Is(err, ErrOverloaded):

@@ -113,7 +113,7 @@ func (s *Server) instrument(route string, h func(http.ResponseWriter, *http.Requ
 // page and spec, which hold no data.
 func exempt(path string) bool {
 	switch path {
-	case "/health", "/readiness", "/metrics", "/", "/openapi.json":
+	case "/health", "/readiness", "/metrics", "/", "/openapi.json", "/favicon.ico":
 		return true
 	}
 	return strings.HasPrefix(path, "/static/")
@@ -156,6 +156,11 @@ func (s *Server) auth(next http.Handler) http.Handler {
 	})
 }
 
+// corsAllowHeaders are the request headers a browser may send cross-origin: the form's
+// Content-Type, our key and request ID, and Cache-Control, which fetch(…, {cache: 'no-cache'})
+// in Datalid's front end may add.
+const corsAllowHeaders = "Content-Type, X-API-Key, X-Request-ID, Cache-Control"
+
 // cors answers preflights and sets Access-Control-* for the configured origins.
 func (s *Server) cors(next http.Handler) http.Handler {
 	origins := s.cfg.Server.CORSOrigins
@@ -176,7 +181,7 @@ func (s *Server) cors(next http.Handler) http.Handler {
 		h.Set("Access-Control-Expose-Headers", "X-Request-ID, Retry-After, X-RateLimit-Limit")
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 			h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-			h.Set("Access-Control-Allow-Headers", "Content-Type, X-API-Key, X-Request-ID")
+			h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
 			h.Set("Access-Control-Max-Age", "600")
 			w.WriteHeader(http.StatusNoContent)
 			return

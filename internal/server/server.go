@@ -198,20 +198,26 @@ func (s *Server) warmup(ctx context.Context) {
 // Ready reports whether the server accepts image requests.
 func (s *Server) Ready() bool { return s.state.Load() == stateReady }
 
+// datalidRoute answers h's errors with Datalid's status codes (see datalidError).
+func datalidRoute(h func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error { return datalidStatus(h(w, r)) }
+}
+
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	handle := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
 		mux.Handle(pattern, s.instrument(pattern, h))
 	}
-	handle("POST /process", s.handleProcess)
-	handle("POST /process/batch", s.handleBatch)
-	handle("POST /process_batch", s.handleBatch)
+	handle("POST /process", datalidRoute(s.handleProcess))
+	handle("POST /process/batch", datalidRoute(s.handleBatch))
+	handle("POST /process_batch", datalidRoute(s.handleBatch))
 	handle("GET /health", s.handleHealth)
 	handle("GET /readiness", s.handleReadiness)
 	handle("GET /info", s.handleInfo)
 	handle("GET /openapi.json", s.handleOpenAPI)
 	handle("GET /{$}", s.handleIndex)
 	handle("GET /static/{file}", s.handleStatic)
+	handle("GET /favicon.ico", s.handleFavicon)
 	s.jobRoutes(handle)
 	mux.Handle("GET /metrics", s.instrument("GET /metrics", func(w http.ResponseWriter, r *http.Request) error {
 		promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
