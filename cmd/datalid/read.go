@@ -105,7 +105,9 @@ func readAll(ctx context.Context, eng *engine.Engine, files []input, workers int
 				// A debug read needs the look-by-look trace, which no cached result has.
 				res, err = eng.Read(ctx, data, pipeline.Options{Debug: true})
 			} else {
-				res, _, err = eng.ReadCached(ctx, data, pipeline.Options{}, nil)
+				var a engine.Answer
+				a, err = eng.Answer(ctx, engine.Request{Data: data})
+				res = a.Result
 			}
 			if err == nil {
 				resp := report.Response(res, today, time.Now())

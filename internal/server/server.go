@@ -20,18 +20,15 @@ import (
 	"github.com/datalid/datalid/internal/cache"
 	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/engine"
-	"github.com/datalid/datalid/internal/imageio"
 	"github.com/datalid/datalid/internal/jobs"
-	"github.com/datalid/datalid/internal/pipeline"
 )
 
 // Engine is what the server needs from the engine (engine.Engine satisfies it; tests fake it).
 type Engine interface {
-	ReadCached(ctx context.Context, data []byte, opt pipeline.Options, gate engine.Gate) (*pipeline.Result, engine.CacheOutcome, error)
-	// ReadCachedImage is ReadCached for an upload the server decoded itself (to draw pictures).
-	ReadCachedImage(ctx context.Context, data []byte, img *imageio.Image, opt pipeline.Options, gate engine.Gate) (*pipeline.Result, engine.CacheOutcome, error)
+	// Answer reads one photo (through the cache) and returns the whole answer: the result
+	// filtered by the request's region score, and the photo when pictures are asked for.
+	Answer(ctx context.Context, req engine.Request) (engine.Answer, error)
 	CacheStats() []cache.TierStats // nil without a cache
-	FilterRegions(res *pipeline.Result, minScore float64) *pipeline.Result
 	Warmup(ctx context.Context) error
 	Loaded() bool
 	Info() (engine.Info, error)
