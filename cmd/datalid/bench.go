@@ -17,8 +17,6 @@ import (
 	"github.com/datalid/datalid/internal/bench"
 )
 
-func init() { subcommands = append(subcommands, newBenchCmd) }
-
 type benchFlags struct {
 	synthetic, iterations, warmup     int
 	server, apiKey                    string

@@ -18,8 +18,6 @@ import (
 	"github.com/datalid/datalid/internal/report"
 )
 
-func init() { subcommands = append(subcommands, newEvalCmd) }
-
 func newEvalCmd(g *globalFlags) *cobra.Command {
 	var (
 		labels, format string

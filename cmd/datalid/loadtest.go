@@ -19,8 +19,6 @@ import (
 	"github.com/datalid/datalid/internal/server"
 )
 
-func init() { subcommands = append(subcommands, newLoadtestCmd) }
-
 // newLoadtestCmd is a hidden measuring tool for docs/http.md: in one process and one run it
 // reads the photos in-process with N workers (what `datalid read --workers N` does), then
 // serves them over loopback HTTP to C concurrent clients with dynamic batching on and off.

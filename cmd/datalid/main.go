@@ -58,15 +58,16 @@ func newRoot() *cobra.Command {
 	pf.StringVar(&g.configFile, "config", os.Getenv("DATALID_CONFIG"), "YAML config file (env DATALID_CONFIG)")
 	pf.StringVar(&g.preset, "preset", os.Getenv("DATALID_PRESET"), "base preset: development, production, high_performance, memory_optimized (env DATALID_PRESET)")
 	pf.BoolVarP(&g.verbose, "verbose", "v", false, "debug logging on stderr")
-	for _, sub := range subcommands {
-		root.AddCommand(sub(g))
-	}
+	// Every command, in one list: what the binary can do is read here, not gathered from
+	// init functions across the files.
+	root.AddCommand(
+		newReadCmd(g), newParseCmd(), newEvalCmd(g), newSynthCmd(),
+		newServeCmd(g), newWorkerCmd(g), newSubmitCmd(g),
+		newBenchCmd(g), newLoadtestCmd(g), newProbeCmd(g), newQuantizeCmd(g),
+		newConfigCmd(g), newCacheCmd(g),
+	)
 	return root
 }
-
-// subcommands holds each subcommand's constructor; every command file registers its own in
-// init, so adding a command touches only its file.
-var subcommands []func(*globalFlags) *cobra.Command
 
 // load builds the configuration: preset, then file, then DATALID_* environment.
 func (g *globalFlags) load() (config.Config, error) {

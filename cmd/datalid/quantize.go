@@ -21,8 +21,6 @@ import (
 	pb "github.com/datalid/datalid/internal/quantize/onnxpb"
 )
 
-func init() { subcommands = append(subcommands, newQuantizeCmd) }
-
 func newQuantizeCmd(g *globalFlags) *cobra.Command {
 	var (
 		out, method, models string

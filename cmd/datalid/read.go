@@ -19,8 +19,6 @@ import (
 	"github.com/datalid/datalid/internal/report"
 )
 
-func init() { subcommands = append(subcommands, newReadCmd) }
-
 func newReadCmd(g *globalFlags) *cobra.Command {
 	var (
 		format  string

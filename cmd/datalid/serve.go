@@ -13,8 +13,6 @@ import (
 	"github.com/datalid/datalid/internal/server"
 )
 
-func init() { subcommands = append(subcommands, newServeCmd) }
-
 func newServeCmd(g *globalFlags) *cobra.Command {
 	var (
 		addr    string

@@ -20,8 +20,6 @@ import (
 	"github.com/datalid/datalid/internal/report"
 )
 
-func init() { subcommands = append(subcommands, newSubmitCmd) }
-
 // maxEventBytes bounds one server-sent event line: a photo's result with pictures asked for
 // can run to megabytes.
 const maxEventBytes = 64 << 20

@@ -13,8 +13,6 @@ import (
 	"github.com/datalid/datalid/internal/server"
 )
 
-func init() { subcommands = append(subcommands, newWorkerCmd) }
-
 func newWorkerCmd(g *globalFlags) *cobra.Command {
 	var (
 		natsURL     string
