@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/datalid/datalid/internal/cache"
 	"github.com/datalid/datalid/internal/config"
@@ -122,9 +123,9 @@ func (s *Server) Registry() *prometheus.Registry { return s.reg }
 // Serve warms the engine up in the background (readiness turns 200 when done) and serves on
 // ln until ctx ends; then it stops accepting, lets in-flight requests finish (up to the
 // request timeout plus a margin) and returns. The caller owns ln's address; Serve closes it.
+// One errgroup owns every goroutine Serve starts: none outlives it, and a listener that
+// fails ends the others.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	go s.warmup(ctx)
-	go s.trimWhenIdle(ctx)
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -133,27 +134,36 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		// Requests must outlive ctx (the signal), so that shutdown can let them finish.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	s.state.Store(stateStopping)
-	s.xio.stop() // bodies still arriving end now; unread answers get stopCut
-	grace := s.cfg.Server.RequestTimeout + 5*time.Second
-	if s.cfg.Server.RequestTimeout <= 0 {
-		grace = time.Minute
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), grace)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
-		err = e
-	}
-	return err
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { s.warmup(gctx); return nil })
+	g.Go(func() error { s.trimWhenIdle(gctx); return nil })
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done() // the signal, or the listener failed
+		s.state.Store(stateStopping)
+		s.xio.stop() // bodies still arriving end now; unread answers get stopCut
+		grace := s.cfg.Server.RequestTimeout + shutdownMargin
+		if s.cfg.Server.RequestTimeout <= 0 {
+			grace = shutdownWithoutTimeout
+		}
+		sctx, cancel := context.WithTimeout(context.Background(), grace)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	})
+	return g.Wait()
 }
+
+// Shutdown waits for in-flight requests: the request timeout bounds each, and the margin
+// lets the last one's answer be written; without a request timeout, a minute.
+const (
+	shutdownMargin         = 5 * time.Second
+	shutdownWithoutTimeout = time.Minute
+)
 
 // ServeAdmin serves pprof and metrics on a separate listener (server.admin_addr), so profiling
 // is never reachable on the public port.
@@ -166,10 +176,7 @@ func (s *Server) ServeAdmin(ctx context.Context, ln net.Listener) error {
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	mux.Handle("/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		srv.Close()
-	}()
+	defer context.AfterFunc(ctx, func() { srv.Close() })() // closing ends Serve; a returning Serve stops the watch
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
