@@ -1,4 +1,4 @@
-package server
+package bench
 
 import (
 	"context"
@@ -34,7 +34,7 @@ func (r LoadReport) Throughput() float64 {
 	return float64(len(r.Latencies)) / r.Elapsed.Seconds()
 }
 
-// Load runs the generator. It lives here because this is the package that speaks HTTP.
+// Load runs the generator (`datalid loadtest`); ServerTarget is the per-request measure.
 func Load(ctx context.Context, o LoadOptions) LoadReport {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.Clients}}
 	defer client.CloseIdleConnections()
