@@ -178,15 +178,6 @@ func (c *jobClient) submit(ctx context.Context, files []string, key string) (*ap
 	return &job, nil
 }
 
-func (c *jobClient) get(ctx context.Context, id string) (*api.JobResponse, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/v2/jobs/"+id, nil)
-	if err != nil {
-		return nil, err
-	}
-	var job api.JobResponse
-	return &job, c.do(req, &job, http.StatusOK)
-}
-
 // follow reads the job's event stream until its "end" event, calling progress on each
 // "progress" event; it returns the whole job.
 func (c *jobClient) follow(ctx context.Context, id string, progress func(*api.JobResponse)) (*api.JobResponse, error) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -158,8 +157,6 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	if err := json.NewEncoder(w).Encode(v); err != nil {
-		// The status is sent; all that is left is to stop writing.
-		_ = fmt.Errorf("writing response: %w", err)
-	}
+	// The status is sent: an encoding or write error (the client left) leaves nothing to do.
+	_ = json.NewEncoder(w).Encode(v)
 }

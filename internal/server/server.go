@@ -117,9 +117,6 @@ func New(o Options) (*Server, error) {
 // Handler is the whole API with its middleware (for tests and embedding).
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Registry is the metrics registry the server reports on.
-func (s *Server) Registry() *prometheus.Registry { return s.reg }
-
 // Serve warms the engine up in the background (readiness turns 200 when done) and serves on
 // ln until ctx ends; then it stops accepting, lets in-flight requests finish (up to the
 // request timeout plus a margin) and returns. The caller owns ln's address; Serve closes it.
