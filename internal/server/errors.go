@@ -122,7 +122,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		exchangeOf(r.Context()).drain() // so the answer is read, not reset
 	}
 	if errors.Is(err, errStopping) {
-		err = &retryError{err: err, after: 5 * time.Second}
+		err = &retryError{err: err, after: notReadyRetry}
 	}
 	msg := err.Error()
 	if status == http.StatusInternalServerError {

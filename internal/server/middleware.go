@@ -214,6 +214,14 @@ type clientBucket struct {
 	seen time.Time
 }
 
+// The client map is swept once a minute (a sweep walks it all, under the lock), dropping
+// clients unseen for two minutes: a bucket refills fully in one, so a forgotten client
+// starts again exactly where it would have been.
+const (
+	limiterSweepEvery  = time.Minute
+	limiterForgetAfter = 2 * time.Minute
+)
+
 func newClientLimiter(perMinute int) *clientLimiter {
 	return &clientLimiter{perMinute: perMinute, clients: map[string]*clientBucket{}}
 }
@@ -222,9 +230,9 @@ func newClientLimiter(perMinute int) *clientLimiter {
 func (l *clientLimiter) allow(client string, now time.Time) (time.Duration, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.Sub(l.swept) > time.Minute {
+	if now.Sub(l.swept) > limiterSweepEvery {
 		for k, b := range l.clients {
-			if now.Sub(b.seen) > 2*time.Minute { // a full bucket again: forgetting it changes nothing
+			if now.Sub(b.seen) > limiterForgetAfter {
 				delete(l.clients, k)
 			}
 		}

@@ -217,9 +217,9 @@ func (s *Server) ready() error {
 	case stateReady:
 		return nil
 	case stateStopping:
-		return withDetails(&retryError{err: ErrNotReady, after: 5 * time.Second}, map[string]any{"reason": "shutting_down"})
+		return withDetails(&retryError{err: ErrNotReady, after: notReadyRetry}, map[string]any{"reason": "shutting_down"})
 	}
-	return &retryError{err: ErrNotReady, after: 5 * time.Second}
+	return &retryError{err: ErrNotReady, after: notReadyRetry}
 }
 
 // admitBody reads a request's body and admits it: a full server refuses before reading (the

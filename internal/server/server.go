@@ -125,8 +125,8 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout:       idleConnTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		// Requests must outlive ctx (the signal), so that shutdown can let them finish.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
@@ -162,6 +162,20 @@ const (
 	shutdownWithoutTimeout = time.Minute
 )
 
+// Connection timeouts of both listeners. Headers are a few hundred bytes: 10 s is ample on
+// any link and frees a slot held by a client that never finishes them (slowloris); bodies
+// have their own transfer-rate floor (limits.go). Idle keep-alive connections close after
+// two minutes: a client sending photo after photo keeps its connection, one that went away
+// does not hold a descriptor for long.
+const (
+	readHeaderTimeout = 10 * time.Second
+	idleConnTimeout   = 2 * time.Minute
+)
+
+// notReadyRetry is the Retry-After of answers before warm-up ends or while shutting down:
+// warm-up is one read (a few seconds on 2 cores); a restart behind a proxy is as long.
+const notReadyRetry = 5 * time.Second
+
 // ServeAdmin serves pprof and metrics on a separate listener (server.admin_addr), so profiling
 // is never reachable on the public port.
 func (s *Server) ServeAdmin(ctx context.Context, ln net.Listener) error {
@@ -172,7 +186,7 @@ func (s *Server) ServeAdmin(ctx context.Context, ln net.Listener) error {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	mux.Handle("/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout}
 	defer context.AfterFunc(ctx, func() { srv.Close() })() // closing ends Serve; a returning Serve stops the watch
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err

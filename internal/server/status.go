@@ -81,7 +81,7 @@ func (s *Server) handleReadiness(w http.ResponseWriter, r *http.Request) error {
 			reason = "models_not_loaded"
 		}
 	}
-	w.Header().Set("Retry-After", "5")
+	w.Header().Set("Retry-After", strconv.Itoa(int(notReadyRetry/time.Second)))
 	writeJSON(w, http.StatusServiceUnavailable, api.ReadinessResponse{Status: "not_ready", Reason: reason})
 	return nil
 }
