@@ -24,12 +24,11 @@ func (t EngineTarget) Read(ctx context.Context, data []byte) (map[string]time.Du
 	if err != nil {
 		return nil, err
 	}
-	tm := res.Timings
-	return map[string]time.Duration{
-		StageDecode: tm.Decode, StageDetectPre: tm.DetectPre, StageDetectRun: tm.DetectRun,
-		StageDetectPost: tm.DetectPost, StageCrop: tm.Crop, StageClassify: tm.Classify,
-		StageRecognize: tm.Recognize, StageDates: tm.Dates,
-	}, nil
+	st := map[string]time.Duration{}
+	for _, s := range engine.Stages(res.Timings) {
+		st[s.Name] = s.Time
+	}
+	return st, nil
 }
 
 // RuntimeTime is the process's cumulative time inside ONNX Runtime's Run.
@@ -88,7 +87,8 @@ func (t ServerTarget) ReadCache(ctx context.Context, data []byte) (map[string]ti
 	m := r.Metrics
 	return map[string]time.Duration{
 		StageDecode: sec(m.DecodeTime), StageDetection: sec(m.DetectionTime),
-		StageClassify: sec(m.ClassificationTime), StageRecognize: sec(m.RecognitionTime),
-		StageDates: sec(m.ParsingTime),
+		// recognition_time includes the crops and the second looks (report.Response).
+		StageClassify: sec(m.ClassificationTime), StageRecognize: sec(m.RecognitionTime - m.SecondLookTime),
+		StageSecondLook: sec(m.SecondLookTime), StageDates: sec(m.ParsingTime),
 	}, xc, nil
 }

@@ -109,13 +109,8 @@ func (m *metrics) request(route, method string, status int, d time.Duration) {
 func (m *metrics) rejected(code string) { m.rejects.WithLabelValues(code).Inc() }
 
 func (m *metrics) timings(t engine.Timings) {
-	for _, st := range []struct {
-		name string
-		d    time.Duration
-	}{
-		{"decode", t.Decode}, {"detect", t.Detection()}, {"crop", t.Crop},
-		{"classify", t.Classify}, {"recognize", t.Recognize}, {"second_look", t.SecondLook}, {"dates", t.Dates}, {"total", t.Total},
-	} {
-		m.stages.WithLabelValues(st.name).Observe(st.d.Seconds())
+	for _, st := range engine.Stages(t) {
+		m.stages.WithLabelValues(st.Name).Observe(st.Time.Seconds())
 	}
+	m.stages.WithLabelValues("total").Observe(t.Total.Seconds())
 }

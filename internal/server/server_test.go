@@ -368,7 +368,7 @@ func TestCORSAndMetrics(t *testing.T) {
 	for _, want := range []string{
 		`datalid_http_requests_total{method="POST",route="POST /process",status="200"} 1`,
 		`datalid_http_rejected_requests_total{code="UNSUPPORTED_FORMAT"} 1`,
-		`datalid_pipeline_stage_duration_seconds_count{stage="detect"} 1`,
+		`datalid_pipeline_stage_duration_seconds_count{stage="detect_run"} 1`,
 		"datalid_admission_in_flight_images", "datalid_batch_queue_depth_items", "datalid_process_resident_memory_bytes",
 		"datalid_http_request_duration_seconds_bucket", "datalid_engine_model_load_seconds",
 	} {
