@@ -82,8 +82,14 @@ func TestMakeTestSetsUpTools(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(mk, "-n", "test")
+	cmd := exec.Command(mk, "-n", "--no-print-directory", "test")
 	cmd.Dir = testmodels.Root(t)
+	// Under `make test` itself, the outer make's variables would make this one a sub-make.
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); k != "MAKEFLAGS" && k != "MAKELEVEL" && k != "MFLAGS" {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("make -n test: %v", err)
