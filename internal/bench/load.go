@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"slices"
 	"sync"
@@ -71,17 +70,9 @@ func Load(ctx context.Context, o LoadOptions) LoadReport {
 }
 
 func postPhoto(ctx context.Context, c *http.Client, url string, data []byte, fields map[string]string) int {
-	body, ctype := api.ProcessForm(data, fields)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"/process", body)
+	reply, err := api.PostProcess(ctx, c, url, "", data, fields)
 	if err != nil {
 		return -1
 	}
-	req.Header.Set("Content-Type", ctype)
-	resp, err := c.Do(req)
-	if err != nil {
-		return -1
-	}
-	defer resp.Body.Close()
-	io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode
+	return reply.Status
 }

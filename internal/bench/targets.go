@@ -2,11 +2,8 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/datalid/datalid/api"
@@ -53,35 +50,14 @@ func (t ServerTarget) Read(ctx context.Context, data []byte) (map[string]time.Du
 
 // ReadCache is Read that also returns the response's X-Cache header ("" when absent).
 func (t ServerTarget) ReadCache(ctx context.Context, data []byte) (map[string]time.Duration, string, error) {
-	body, ctype := api.ProcessForm(data, nil)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(t.URL, "/")+"/process", body)
-	if err != nil {
-		return nil, "", err
-	}
-	req.Header.Set("Content-Type", ctype)
-	if t.APIKey != "" {
-		req.Header.Set("X-API-Key", t.APIKey)
-	}
-	c := t.Client
-	if c == nil {
-		c = http.DefaultClient
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, "", err
-	}
-	defer resp.Body.Close()
-	xc := resp.Header.Get("X-Cache")
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	reply, err := api.PostProcess(ctx, t.Client, t.URL, t.APIKey, data, nil)
+	xc := reply.Header.Get("X-Cache")
 	if err != nil {
 		return nil, xc, err
 	}
-	if resp.StatusCode/100 != 2 {
-		return nil, xc, fmt.Errorf("bench: server answered %s: %.200s", resp.Status, raw)
-	}
-	var r api.ProcessImageResponse
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, xc, fmt.Errorf("bench: server response: %w", err)
+	r, err := reply.Response()
+	if err != nil {
+		return nil, xc, fmt.Errorf("bench: %w", err)
 	}
 	sec := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 	m := r.Metrics
