@@ -13,12 +13,21 @@ FUZZTIME_CONFIG ?= 30000x
 MODEL_PKGS := ./internal/onnx ./internal/engine ./internal/quantize ./internal/server/e2e ./cmd/datalid
 RACE_PKGS = $(filter-out $(MODEL_PKGS:./%=github.com/datalid/datalid/%),$(shell $(GO) list ./...))
 
-.PHONY: all setup deps models build run samples test check unit race fuzz bench-smoke eval eval-synth eval-synth-hard jobs-overhead hostile clean
+.PHONY: all setup setup-test user-models deps models build run samples test check unit race fuzz bench-smoke eval eval-synth eval-synth-hard jobs-overhead hostile clean
 
 all: build
 
 setup: ## fetch runtime + models (verified) and Debian build deps; idempotent
 	@scripts/setup.sh all
+
+setup-test: ## setup, plus what the tests drive (redis-server, chromium): installed as root, else the command to run
+	@scripts/setup.sh test
+
+# The per-user models directory, the last place datalid looks (docs/config.md, "Finding the
+# models"), so ./bin/datalid works from any folder and any checkout.
+USER_MODELS_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/datalid/models
+user-models: ## fetch and verify the models into the per-user directory
+	@DATALID_MODELS_DIR=$(USER_MODELS_DIR) scripts/setup.sh all
 
 build: setup
 	$(GO) build -o $(BIN) ./cmd/datalid
@@ -40,7 +49,7 @@ eval-synth-hard: build ## accuracy per hard layout family, on 180 photos of thos
 	./$(BIN) eval /tmp/datalid-synth-hard > /tmp/datalid-synth-hard/eval.txt; \
 	awk -f scripts/synth-by-layout.awk /tmp/datalid-synth-hard/labels.csv /tmp/datalid-synth-hard/eval.txt
 
-test: setup check unit race fuzz bench-smoke ## set up and run the whole suite
+test: setup-test check unit race fuzz bench-smoke ## set up and run the whole suite
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -66,11 +66,14 @@ type Metrics struct {
 	DecodeTime         float64 `json:"decode_time"`
 	DetectionTime      float64 `json:"detection_time"`
 	ClassificationTime float64 `json:"classification_time"`
-	RecognitionTime    float64 `json:"recognition_time"`
-	OCRTime            float64 `json:"ocr_time"` // classification + recognition (Datalid's name)
+	RecognitionTime    float64 `json:"recognition_time"` // first pass and second looks
+	OCRTime            float64 `json:"ocr_time"`         // classification + recognition (Datalid's name)
 	ParsingTime        float64 `json:"parsing_time"`
-	NumDetections      int     `json:"num_detections"`
-	NumDatesFound      int     `json:"num_dates_found"`
+	// SecondLookTime is the part of recognition_time spent in second looks (re-reading
+	// doubtful lines, tiles, zoom; tiles and zoom also run the detector on their crops).
+	SecondLookTime float64 `json:"second_look_time"`
+	NumDetections  int     `json:"num_detections"`
+	NumDatesFound  int     `json:"num_dates_found"`
 }
 
 // ProcessImageResponse is the result of reading one photo (Datalid's /process shape).

@@ -41,28 +41,33 @@ install_debian_deps() {
   fi
 }
 
-# install_tool CMD PACKAGE WHY: the Debian package that provides CMD, when root (apt-get);
-# otherwise the exact command to run.
-install_tool() {
-  local cmd=$1 pkg=$2 why=$3
-  command -v "$cmd" >/dev/null && return 0
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-    log "installing $pkg (apt-get), for $why"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null 2>&1 || {
-      apt-get update -qq >/dev/null 2>&1 || true
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null ||
-        log "warning: could not install $pkg; $why will fail"
-    }
-  else
-    log "warning: $cmd missing; $why needs it: sudo apt-get install -y $pkg"
-  fi
-}
+# What the tests drive for real, as "command package why" lines: the cache tests start a real
+# redis-server (internal/testredis), the web page tests a real headless chromium. One list,
+# read by need_tools and by .ci/run's comment.
+TEST_TOOLS="
+redis-server redis-server the cache tests
+chromium chromium the web page tests
+"
 
-# The cache tests start a real redis-server (internal/testredis); the web page tests drive a
-# real headless chromium. Both fail without them.
-install_test_tools() {
-  install_tool redis-server redis-server "the cache tests"
-  install_tool chromium chromium "the web page tests"
+# need_tools installs the Debian packages whose commands are missing, when root (apt-get);
+# otherwise it stops at once with the exact command to run, before any download, so
+# `make test` never runs for minutes and then fails for want of a browser.
+need_tools() {
+  local missing=() cmd pkg why
+  while read -r cmd pkg why; do
+    [ -z "$cmd" ] && continue
+    command -v "$cmd" >/dev/null || missing+=("$pkg")
+  done <<<"$TEST_TOOLS"
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+    die "the tests need ${missing[*]}; install with: sudo apt-get install -y --no-install-recommends ${missing[*]}"
+  fi
+  log "installing ${missing[*]} (apt-get), for the tests"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
+    apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+      die "apt-get could not install ${missing[*]}"
+  }
 }
 
 fetch_models() {
@@ -121,9 +126,11 @@ quantize_models() {
 }
 
 case "${1:-all}" in
-  deps) install_debian_deps; install_test_tools ;;
+  deps) install_debian_deps ;;
+  tools) need_tools ;;
   models) fetch_models ;;
   quantize) quantize_models ;;
-  all) install_debian_deps; install_test_tools; fetch_models; quantize_models ;;
-  *) die "usage: $0 [all|deps|models|quantize]" ;;
+  all) install_debian_deps; fetch_models; quantize_models ;;
+  test) need_tools; install_debian_deps; fetch_models; quantize_models ;;
+  *) die "usage: $0 [all|test|deps|tools|models|quantize]" ;;
 esac

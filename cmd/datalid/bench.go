@@ -17,8 +17,6 @@ import (
 	"github.com/datalid/datalid/internal/bench"
 )
 
-func init() { subcommands = append(subcommands, newBenchCmd) }
-
 type benchFlags struct {
 	synthetic, iterations, warmup     int
 	server, apiKey                    string
@@ -77,7 +75,11 @@ func runBench(cmd *cobra.Command, g *globalFlags, f benchFlags, args []string) e
 	if sw.Threads, err = parseInts("--threads", f.threads); err != nil {
 		return err
 	}
-	cfg, err := g.load()
+	load := g.loadModels
+	if f.server != "" {
+		load = g.load // the server has its own models
+	}
+	cfg, err := load()
 	if err != nil {
 		return err
 	}

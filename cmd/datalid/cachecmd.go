@@ -12,8 +12,6 @@ import (
 	"github.com/datalid/datalid/internal/engine"
 )
 
-func init() { subcommands = append(subcommands, newCacheCmd) }
-
 func newCacheCmd(g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cache stats|clear",

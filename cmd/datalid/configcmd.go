@@ -8,8 +8,6 @@ import (
 	"github.com/datalid/datalid/internal/config"
 )
 
-func init() { subcommands = append(subcommands, newConfigCmd) }
-
 func newConfigCmd(g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{Use: "config", Short: "Show or check configuration"}
 	show := &cobra.Command{

@@ -18,8 +18,6 @@ import (
 	"github.com/datalid/datalid/internal/report"
 )
 
-func init() { subcommands = append(subcommands, newEvalCmd) }
-
 func newEvalCmd(g *globalFlags) *cobra.Command {
 	var (
 		labels, format string
@@ -42,7 +40,7 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cfg, err := g.load()
+			cfg, err := g.loadModels()
 			if err != nil {
 				return err
 			}

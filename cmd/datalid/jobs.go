@@ -14,9 +14,7 @@ import (
 
 	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/engine"
-	"github.com/datalid/datalid/internal/imageio"
 	"github.com/datalid/datalid/internal/jobs"
-	"github.com/datalid/datalid/internal/pipeline"
 	"github.com/datalid/datalid/internal/server"
 )
 
@@ -63,16 +61,12 @@ var errGateway = fmt.Errorf("%w: this server is a gateway (no local engine); sub
 // server is ready at once because there is nothing to warm up.
 type gatewayEngine struct{}
 
-func (gatewayEngine) ReadCached(context.Context, []byte, pipeline.Options, engine.Gate) (*pipeline.Result, engine.CacheOutcome, error) {
-	return nil, engine.CacheOutcome{Status: "off"}, errGateway
+func (gatewayEngine) Answer(context.Context, engine.Request) (engine.Answer, error) {
+	return engine.Answer{Outcome: engine.CacheOutcome{Status: "off"}}, errGateway
 }
-func (gatewayEngine) ReadCachedImage(context.Context, []byte, *imageio.Image, pipeline.Options, engine.Gate) (*pipeline.Result, engine.CacheOutcome, error) {
-	return nil, engine.CacheOutcome{Status: "off"}, errGateway
-}
-func (gatewayEngine) CacheStats() []cache.TierStats                                { return nil }
-func (gatewayEngine) FilterRegions(r *pipeline.Result, _ float64) *pipeline.Result { return r }
-func (gatewayEngine) Warmup(context.Context) error                                 { return nil }
-func (gatewayEngine) Loaded() bool                                                 { return false }
+func (gatewayEngine) CacheStats() []cache.TierStats { return nil }
+func (gatewayEngine) Warmup(context.Context) error  { return nil }
+func (gatewayEngine) Loaded() bool                  { return false }
 func (gatewayEngine) Info() (engine.Info, error) {
 	return engine.Info{}, errors.New("gateway: no engine")
 }

@@ -19,8 +19,6 @@ import (
 	"github.com/datalid/datalid/internal/server"
 )
 
-func init() { subcommands = append(subcommands, newLoadtestCmd) }
-
 // newLoadtestCmd is a hidden measuring tool for docs/http.md: in one process and one run it
 // reads the photos in-process with N workers (what `datalid read --workers N` does), then
 // serves them over loopback HTTP to C concurrent clients with dynamic batching on and off.
@@ -32,7 +30,7 @@ func newLoadtestCmd(g *globalFlags) *cobra.Command {
 		Hidden: true,
 		Args:   cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := g.load()
+			cfg, err := g.loadModels()
 			if err != nil {
 				return err
 			}
@@ -53,7 +51,7 @@ func newLoadtestCmd(g *globalFlags) *cobra.Command {
 			ctx := cmd.Context()
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			fmt.Fprintf(tw, "mode\trequests\tok\timg/s\tp50\tp95\tp99\tother statuses\n")
-			row := func(name string, r server.LoadReport) {
+			row := func(name string, r bench.LoadReport) {
 				other := map[int]int{}
 				for s, c := range r.Statuses {
 					if s != 200 {
@@ -91,16 +89,16 @@ func newLoadtestCmd(g *globalFlags) *cobra.Command {
 	return cmd
 }
 
-func loadInProcess(ctx context.Context, cfg config.Config, photos [][]byte, workers, n int) (server.LoadReport, error) {
+func loadInProcess(ctx context.Context, cfg config.Config, photos [][]byte, workers, n int) (bench.LoadReport, error) {
 	eng, err := engine.New(cfg)
 	if err != nil {
-		return server.LoadReport{}, err
+		return bench.LoadReport{}, err
 	}
 	defer eng.Close()
 	if err := eng.Warmup(ctx); err != nil {
-		return server.LoadReport{}, err
+		return bench.LoadReport{}, err
 	}
-	rep := server.LoadReport{Statuses: map[int]int{}}
+	rep := bench.LoadReport{Statuses: map[int]int{}}
 	t0 := time.Now()
 	forEachOrdered(ctx, workers, n, func(ctx context.Context, i int) time.Duration {
 		s := time.Now()
@@ -121,21 +119,21 @@ func loadInProcess(ctx context.Context, cfg config.Config, photos [][]byte, work
 	return rep, nil
 }
 
-func loadServer(ctx context.Context, cfg config.Config, photos [][]byte, clients, n int) (server.LoadReport, error) {
+func loadServer(ctx context.Context, cfg config.Config, photos [][]byte, clients, n int) (bench.LoadReport, error) {
 	reg := prometheus.NewRegistry()
 	bm := server.NewBatchMetrics(reg)
 	eng, err := engine.New(cfg, engine.WithBatchObserver(bm.Observe))
 	if err != nil {
-		return server.LoadReport{}, err
+		return bench.LoadReport{}, err
 	}
 	defer eng.Close()
 	srv, err := server.New(server.Options{Config: cfg, Engine: eng, Registry: reg, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
-		return server.LoadReport{}, err
+		return bench.LoadReport{}, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return server.LoadReport{}, err
+		return bench.LoadReport{}, err
 	}
 	sctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
@@ -143,9 +141,9 @@ func loadServer(ctx context.Context, cfg config.Config, photos [][]byte, clients
 	defer func() { stop(); <-done }()
 	for !srv.Ready() {
 		if sctx.Err() != nil {
-			return server.LoadReport{}, sctx.Err()
+			return bench.LoadReport{}, sctx.Err()
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	return server.Load(ctx, server.LoadOptions{URL: "http://" + ln.Addr().String(), Photos: photos, Clients: clients, Requests: n}), nil
+	return bench.Load(ctx, bench.LoadOptions{URL: "http://" + ln.Addr().String(), Photos: photos, Clients: clients, Requests: n}), nil
 }

@@ -58,17 +58,30 @@ func newRoot() *cobra.Command {
 	pf.StringVar(&g.configFile, "config", os.Getenv("DATALID_CONFIG"), "YAML config file (env DATALID_CONFIG)")
 	pf.StringVar(&g.preset, "preset", os.Getenv("DATALID_PRESET"), "base preset: development, production, high_performance, memory_optimized (env DATALID_PRESET)")
 	pf.BoolVarP(&g.verbose, "verbose", "v", false, "debug logging on stderr")
-	for _, sub := range subcommands {
-		root.AddCommand(sub(g))
-	}
+	// Every command, in one list: what the binary can do is read here, not gathered from
+	// init functions across the files.
+	root.AddCommand(
+		newReadCmd(g), newParseCmd(), newEvalCmd(g), newSynthCmd(),
+		newServeCmd(g), newWorkerCmd(g), newSubmitCmd(g),
+		newBenchCmd(g), newLoadtestCmd(g), newProbeCmd(g), newQuantizeCmd(g),
+		newConfigCmd(g), newCacheCmd(g),
+	)
 	return root
 }
-
-// subcommands holds each subcommand's constructor; every command file registers its own in
-// init, so adding a command touches only its file.
-var subcommands []func(*globalFlags) *cobra.Command
 
 // load builds the configuration: preset, then file, then DATALID_* environment.
 func (g *globalFlags) load() (config.Config, error) {
 	return config.Load(g.configFile, g.preset)
+}
+
+// loadModels is load for commands that run the models: it also finds them (config.ModelPlaces:
+// $DATALID_MODELS_DIR, ./models, beside the executable, the per-user directory), so a command
+// run from any folder works, and one that cannot find them fails at once naming every place.
+func (g *globalFlags) loadModels() (config.Config, error) {
+	c, err := g.load()
+	if err != nil {
+		return c, err
+	}
+	exe, _ := os.Executable() // "" when unknown: that place is left out
+	return c, config.LocateModels(&c, os.Environ(), exe)
 }

@@ -21,10 +21,6 @@ type parseOutput struct {
 	Dates    []api.DateInfo `json:"dates"`
 }
 
-func init() {
-	subcommands = append(subcommands, func(*globalFlags) *cobra.Command { return newParseCmd() })
-}
-
 func newParseCmd() *cobra.Command {
 	var format, today string
 	var monthFirst bool

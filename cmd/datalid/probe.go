@@ -29,8 +29,6 @@ import (
 	"github.com/datalid/datalid/internal/synth"
 )
 
-func init() { subcommands = append(subcommands, newProbeCmd) }
-
 // newProbeCmd is the hostile-client probe of issue 9 at full scale, run by `make hostile`: it
 // starts `datalid serve` (production preset) as a child process, attacks it the way the
 // original probe did, and prints each Done-when figure. Too long for `make test`; the same

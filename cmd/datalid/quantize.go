@@ -21,8 +21,6 @@ import (
 	pb "github.com/datalid/datalid/internal/quantize/onnxpb"
 )
 
-func init() { subcommands = append(subcommands, newQuantizeCmd) }
-
 func newQuantizeCmd(g *globalFlags) *cobra.Command {
 	var (
 		out, method, models string
@@ -48,7 +46,7 @@ photos give the same bytes; the SHA-256 of each file is printed and written to i
 			if method != string(quantize.MinMax) && method != string(quantize.Average) {
 				return fmt.Errorf("unknown --method %q (want minmax or average)", method)
 			}
-			cfg, err := g.load()
+			cfg, err := g.loadModels()
 			if err != nil {
 				return err
 			}

@@ -19,8 +19,6 @@ import (
 	"github.com/datalid/datalid/internal/report"
 )
 
-func init() { subcommands = append(subcommands, newReadCmd) }
-
 func newReadCmd(g *globalFlags) *cobra.Command {
 	var (
 		format  string
@@ -42,7 +40,7 @@ func newReadCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cfg, err := g.load()
+			cfg, err := g.loadModels()
 			if err != nil {
 				return err
 			}
@@ -105,7 +103,9 @@ func readAll(ctx context.Context, eng *engine.Engine, files []input, workers int
 				// A debug read needs the look-by-look trace, which no cached result has.
 				res, err = eng.Read(ctx, data, pipeline.Options{Debug: true})
 			} else {
-				res, _, err = eng.ReadCached(ctx, data, pipeline.Options{}, nil)
+				var a engine.Answer
+				a, err = eng.Answer(ctx, engine.Request{Data: data})
+				res = a.Result
 			}
 			if err == nil {
 				resp := report.Response(res, today, time.Now())

@@ -8,12 +8,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/datalid/datalid/internal/engine"
 	"github.com/datalid/datalid/internal/server"
 )
-
-func init() { subcommands = append(subcommands, newServeCmd) }
 
 func newServeCmd(g *globalFlags) *cobra.Command {
 	var (
@@ -26,7 +25,7 @@ func newServeCmd(g *globalFlags) *cobra.Command {
 		Short: "Serve the Datalid-compatible HTTP API and web page",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := g.load()
+			cfg, err := g.loadModels()
 			if err != nil {
 				return err
 			}
@@ -64,22 +63,21 @@ func newServeCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
+			// One group owns both listeners: either failing stops the other, and serve returns
+			// only when both are done.
+			grp, ctx := errgroup.WithContext(cmd.Context())
 			if cfg.Server.AdminAddr != "" {
 				aln, err := net.Listen("tcp", cfg.Server.AdminAddr)
 				if err != nil {
 					ln.Close()
 					return err
 				}
-				go func() {
-					if err := srv.ServeAdmin(ctx, aln); err != nil {
-						log.Error("admin listener", "err", err)
-					}
-				}()
+				grp.Go(func() error { return srv.ServeAdmin(ctx, aln) })
 				log.Info("admin (pprof, metrics)", "addr", "http://"+aln.Addr().String())
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "datalid serving on http://%s (preset %s)\n", ln.Addr(), cfg.Preset)
-			return srv.Serve(ctx, ln)
+			grp.Go(func() error { return srv.Serve(ctx, ln) })
+			return grp.Wait()
 		},
 	}
 	cmd.Flags().StringVar(&natsURL, "nats", "", "join an external NATS cluster for /v2/jobs instead of the embedded server (nats.url)")

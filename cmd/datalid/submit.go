@@ -20,8 +20,6 @@ import (
 	"github.com/datalid/datalid/internal/report"
 )
 
-func init() { subcommands = append(subcommands, newSubmitCmd) }
-
 // maxEventBytes bounds one server-sent event line: a photo's result with pictures asked for
 // can run to megabytes.
 const maxEventBytes = 64 << 20
@@ -178,15 +176,6 @@ func (c *jobClient) submit(ctx context.Context, files []string, key string) (*ap
 		return nil, err
 	}
 	return &job, nil
-}
-
-func (c *jobClient) get(ctx context.Context, id string) (*api.JobResponse, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/v2/jobs/"+id, nil)
-	if err != nil {
-		return nil, err
-	}
-	var job api.JobResponse
-	return &job, c.do(req, &job, http.StatusOK)
 }
 
 // follow reads the job's event stream until its "end" event, calling progress on each

@@ -9,10 +9,6 @@ import (
 	"github.com/datalid/datalid/internal/synth"
 )
 
-func init() {
-	subcommands = append(subcommands, func(*globalFlags) *cobra.Command { return newSynthCmd() })
-}
-
 func newSynthCmd() *cobra.Command {
 	var (
 		out           string

@@ -13,8 +13,6 @@ import (
 	"github.com/datalid/datalid/internal/server"
 )
 
-func init() { subcommands = append(subcommands, newWorkerCmd) }
-
 func newWorkerCmd(g *globalFlags) *cobra.Command {
 	var (
 		natsURL     string
@@ -26,7 +24,7 @@ func newWorkerCmd(g *globalFlags) *cobra.Command {
 		Short: "Read queued photos from a NATS JetStream job queue (scale out: run one per machine)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := g.load()
+			cfg, err := g.loadModels()
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/datalid/datalid/internal/engine"
 )
 
 // Input is one photo to read.
@@ -17,15 +19,17 @@ type Input struct {
 }
 
 // Stage names, in pipeline order; Target implementations report their times under these.
+// The pipeline's own are the engine's (engine.Stages), named here for the reports.
 const (
-	StageDecode     = "decode"
-	StageDetectPre  = "detect_pre"
-	StageDetectRun  = "detect_run"
-	StageDetectPost = "detect_post"
-	StageCrop       = "crop"
-	StageClassify   = "classify"
-	StageRecognize  = "recognize"
-	StageDates      = "dates"
+	StageDecode     = engine.StageDecode
+	StageDetectPre  = engine.StageDetectPre
+	StageDetectRun  = engine.StageDetectRun
+	StageDetectPost = engine.StageDetectPost
+	StageCrop       = engine.StageCrop
+	StageClassify   = engine.StageClassify
+	StageRecognize  = engine.StageRecognize
+	StageSecondLook = engine.StageSecondLook
+	StageDates      = engine.StageDates
 	// StageDetection is the whole detector (pre + run + post), for targets that report only
 	// the total (a server's metrics).
 	StageDetection = "detection"
@@ -35,7 +39,7 @@ const (
 )
 
 // StageOrder lists stage names in the order reports print them.
-var StageOrder = []string{StageDecode, StageDetection, StageDetectPre, StageDetectRun, StageDetectPost, StageCrop, StageClassify, StageRecognize, StageDates, StageORTRun}
+var StageOrder = []string{StageDecode, StageDetection, StageDetectPre, StageDetectRun, StageDetectPost, StageCrop, StageClassify, StageRecognize, StageSecondLook, StageDates, StageORTRun}
 
 // Target reads one photo and reports its per-stage times (nil when unknown). It must be safe
 // for concurrent use: the harness calls it from Options.Concurrency goroutines.

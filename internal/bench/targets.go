@@ -2,11 +2,8 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/datalid/datalid/api"
@@ -24,12 +21,11 @@ func (t EngineTarget) Read(ctx context.Context, data []byte) (map[string]time.Du
 	if err != nil {
 		return nil, err
 	}
-	tm := res.Timings
-	return map[string]time.Duration{
-		StageDecode: tm.Decode, StageDetectPre: tm.DetectPre, StageDetectRun: tm.DetectRun,
-		StageDetectPost: tm.DetectPost, StageCrop: tm.Crop, StageClassify: tm.Classify,
-		StageRecognize: tm.Recognize, StageDates: tm.Dates,
-	}, nil
+	st := map[string]time.Duration{}
+	for _, s := range engine.Stages(res.Timings) {
+		st[s.Name] = s.Time
+	}
+	return st, nil
 }
 
 // RuntimeTime is the process's cumulative time inside ONNX Runtime's Run.
@@ -54,41 +50,21 @@ func (t ServerTarget) Read(ctx context.Context, data []byte) (map[string]time.Du
 
 // ReadCache is Read that also returns the response's X-Cache header ("" when absent).
 func (t ServerTarget) ReadCache(ctx context.Context, data []byte) (map[string]time.Duration, string, error) {
-	body, ctype := api.ProcessForm(data, nil)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(t.URL, "/")+"/process", body)
-	if err != nil {
-		return nil, "", err
-	}
-	req.Header.Set("Content-Type", ctype)
-	if t.APIKey != "" {
-		req.Header.Set("X-API-Key", t.APIKey)
-	}
-	c := t.Client
-	if c == nil {
-		c = http.DefaultClient
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, "", err
-	}
-	defer resp.Body.Close()
-	xc := resp.Header.Get("X-Cache")
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	reply, err := api.PostProcess(ctx, t.Client, t.URL, t.APIKey, data, nil)
+	xc := reply.Header.Get("X-Cache")
 	if err != nil {
 		return nil, xc, err
 	}
-	if resp.StatusCode/100 != 2 {
-		return nil, xc, fmt.Errorf("bench: server answered %s: %.200s", resp.Status, raw)
-	}
-	var r api.ProcessImageResponse
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, xc, fmt.Errorf("bench: server response: %w", err)
+	r, err := reply.Response()
+	if err != nil {
+		return nil, xc, fmt.Errorf("bench: %w", err)
 	}
 	sec := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 	m := r.Metrics
 	return map[string]time.Duration{
 		StageDecode: sec(m.DecodeTime), StageDetection: sec(m.DetectionTime),
-		StageClassify: sec(m.ClassificationTime), StageRecognize: sec(m.RecognitionTime),
-		StageDates: sec(m.ParsingTime),
+		// recognition_time includes the crops and the second looks (report.Response).
+		StageClassify: sec(m.ClassificationTime), StageRecognize: sec(m.RecognitionTime - m.SecondLookTime),
+		StageSecondLook: sec(m.SecondLookTime), StageDates: sec(m.ParsingTime),
 	}, xc, nil
 }

@@ -41,6 +41,7 @@ func TestApplyEnvKinds(t *testing.T) {
 	want.Cache.TTL = 0
 	want.Models.Dir = "/x"
 	want.Server.APIKeys = []string{"a", "b", "c"}
+	want.Server.CORSOrigins = nil
 	want.Log.Level = "debug=x"
 	assertEqual(t, c, want)
 }
@@ -115,8 +116,14 @@ func envValue(t *testing.T, c Config, l leaf) string {
 	rest := string(data)[strings.Index(string(data), section)+len(section):]
 	for line := range strings.SplitSeq(rest, "\n") {
 		if v, ok := strings.CutPrefix(line, "  "+l.path[1]+": "); ok {
-			v = strings.Trim(v, `"[]'`)
-			return v
+			if list, ok := strings.CutPrefix(v, "["); ok { // a flow list: its items, comma-joined
+				items := strings.Split(strings.TrimSuffix(list, "]"), ", ")
+				for i, it := range items {
+					items[i] = strings.Trim(it, `"'`)
+				}
+				return strings.Join(items, ",")
+			}
+			return strings.Trim(v, `"'`)
 		}
 	}
 	t.Fatalf("no line for %s", l.Key())

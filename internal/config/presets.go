@@ -84,6 +84,10 @@ func defaults() Config {
 			MaxBatchFiles:  50,
 			RequestTimeout: 60 * time.Second,
 			MaxBodyBytes:   10 * MiB,
+			// Datalid's own front end (Next.js) runs on port 3000 in development and calls this
+			// server from the browser; its server allowed any origin, so the page worked out of
+			// the box. Only those two origins are allowed here; docs/config.md says how to add more.
+			CORSOrigins: []string{"http://localhost:3000", "http://127.0.0.1:3000"},
 		},
 		// AckWait is far above a read's p99 (under 2 s here; the pipeline's own timeout is 30 s)
 		// and heartbeats keep long reads alive; 3 tries tell a poison photo from a dead worker.

@@ -168,21 +168,12 @@ func (e *Engine) CacheStats() []cache.TierStats {
 // Cache hits and reads shared with an identical request in flight never pass the gate.
 type Gate func(context.Context) (release func(), err error)
 
-// ReadCached is Read through the result cache: a hit costs hashing the bytes and a lookup;
-// concurrent identical reads run the pipeline once. A failing cache is only ever a miss.
-// The result is the full read: callers apply FilterRegions and pictures per request. gate
-// (nil = none) is passed only by the read that runs the pipeline.
-func (e *Engine) ReadCached(ctx context.Context, data []byte, opt pipeline.Options, gate Gate) (*pipeline.Result, CacheOutcome, error) {
-	return e.readCached(ctx, data, nil, opt, gate)
-}
-
-// ReadCachedImage is ReadCached for a caller that has already decoded the upload (img, decoded
-// with DecodeLimits and the working size) because it draws pictures on it: a miss reads img
-// (ReadImage) and a hit re-cuts crops from it, so the upload is decoded once either way.
-func (e *Engine) ReadCachedImage(ctx context.Context, data []byte, img *imageio.Image, opt pipeline.Options, gate Gate) (*pipeline.Result, CacheOutcome, error) {
-	return e.readCached(ctx, data, img, opt, gate)
-}
-
+// readCached reads data through the result cache: a hit costs hashing the bytes and a lookup;
+// concurrent identical reads run the pipeline once. A failing cache is only ever a miss. The
+// result is the full read; Answer applies the per-request region score. gate (nil = none) is
+// passed only by the read that runs the pipeline. img, when not nil, is data already decoded (by
+// Answer, with DecodeLimits and the working size): a miss reads it and a hit cuts crops from
+// it, so the upload is decoded once either way.
 func (e *Engine) readCached(ctx context.Context, data []byte, img *imageio.Image, opt pipeline.Options, gate Gate) (*pipeline.Result, CacheOutcome, error) {
 	run := func(ctx context.Context, opt pipeline.Options) (*pipeline.Result, error) {
 		if gate != nil {

@@ -56,7 +56,7 @@ func TestReadCachedHitEqualsMiss(t *testing.T) {
 	results := make([]*pipeline.Result, 50)
 	for i := range 50 {
 		wg.Go(func() {
-			res, out, err := e.ReadCached(ctx, data, pipeline.Options{}, gate)
+			res, out, err := readCached(e, ctx, data, pipeline.Options{}, gate)
 			if err != nil {
 				t.Error(err)
 			}
@@ -83,7 +83,7 @@ func TestReadCachedHitEqualsMiss(t *testing.T) {
 		t.Fatalf("miss read %+v", miss.Dates.Best)
 	}
 
-	hit, out, err := e.ReadCached(ctx, data, pipeline.Options{KeepCrops: true}, gate)
+	hit, out, err := readCached(e, ctx, data, pipeline.Options{KeepCrops: true}, gate)
 	if err != nil || out != (CacheOutcome{"hit", "memory"}) {
 		t.Fatalf("second read: %+v %v", out, err)
 	}
@@ -109,7 +109,7 @@ func TestReadCachedHitEqualsMiss(t *testing.T) {
 		t.Fatalf("hit timings %+v: want the lookup only", hit.Timings)
 	}
 	// detection_confidence is applied to the stored full read, on a hit as on a miss.
-	if got, want := len(e.FilterRegions(hit, 0.99).Regions), len(e.FilterRegions(miss, 0.99).Regions); got != want {
+	if got, want := len(e.filterRegions(hit, 0.99).Regions), len(e.filterRegions(miss, 0.99).Regions); got != want {
 		t.Fatalf("filtered hit has %d regions, filtered miss %d", got, want)
 	}
 }
@@ -133,7 +133,7 @@ func TestCacheKeySplitsOnConfigAndModels(t *testing.T) {
 	read := func(c config.Config) CacheOutcome {
 		e := open(t, c)
 		defer e.Close()
-		_, out, err := e.ReadCached(ctx, data, pipeline.Options{}, nil)
+		_, out, err := readCached(e, ctx, data, pipeline.Options{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,4 +200,10 @@ func TestFingerprintHashesModelContents(t *testing.T) {
 	if c2, _ := Fingerprint(c); c2 == b {
 		t.Fatal("detection.thresh left the fingerprint unchanged")
 	}
+}
+
+// readCached is one plain read through Answer: the result, before pictures.
+func readCached(e *Engine, ctx context.Context, data []byte, opt pipeline.Options, gate Gate) (*pipeline.Result, CacheOutcome, error) {
+	a, err := e.Answer(ctx, Request{Data: data, KeepCrops: opt.KeepCrops, Gate: gate})
+	return a.Result, a.Outcome, err
 }

@@ -16,9 +16,6 @@ import (
 // Engine is the name reported in ocr_results[].engine: the model, not a class name.
 const Engine = "pp-ocrv4"
 
-// ClassName labels detections: the default detector finds text, not dates.
-const ClassName = "text"
-
 // Response converts one pipeline result. today is the reference day for is_expired and
 // days_until_expiry; it never influences which date is chosen.
 func Response(res *pipeline.Result, today dates.Date, now time.Time) api.ProcessImageResponse {
@@ -30,17 +27,23 @@ func Response(res *pipeline.Result, today dates.Date, now time.Time) api.Process
 		ImageHeight: res.Height,
 		ProcessedAt: now.Format(time.RFC3339Nano),
 	}
-	for i, reg := range res.Regions {
+	order, dated := Order(res)
+	for k, i := range order {
+		reg := res.Regions[i]
 		x0, y0, x1, y1 := reg.Quad.Bounds()
 		seg := make([][2]int, 4)
 		for k, p := range reg.Quad {
 			seg[k] = [2]int{int(math.Round(p.X)), int(math.Round(p.Y))}
 		}
-		r.Detections[i] = api.Detection{
-			BBox:       api.BBox{X1: round2(x0), Y1: round2(y0), X2: round2(x1), Y2: round2(y1), Width: round2(x1 - x0), Height: round2(y1 - y0)},
-			Confidence: round4(reg.Score), ClassID: 0, ClassName: ClassName, HasMask: true, Segmentation: seg,
+		class, classID := ClassText, ClassTextID
+		if dated[k] {
+			class, classID = ClassDate, ClassDateID
 		}
-		r.OCRResults[i] = api.OCRResult{
+		r.Detections[k] = api.Detection{
+			BBox:       api.BBox{X1: round2(x0), Y1: round2(y0), X2: round2(x1), Y2: round2(y1), Width: round2(x1 - x0), Height: round2(y1 - y0)},
+			Confidence: round4(reg.Score), ClassID: classID, ClassName: class, HasMask: true, Segmentation: seg,
+		}
+		r.OCRResults[k] = api.OCRResult{
 			Text: reg.Text.Text, Confidence: round4(reg.Text.Confidence), Engine: Engine,
 			ProcessingTime: seconds(reg.RecTime), Source: reg.Source,
 		}
@@ -53,10 +56,15 @@ func Response(res *pipeline.Result, today dates.Date, now time.Time) api.Process
 		r.BestDate = &d
 	}
 	t := res.Timings
+	// The pipeline times the second looks as one stage (pipeline.Timings.SecondLook), outside
+	// the first pass's crop/classify/recognize. They are re-reading, so recognition_time and
+	// ocr_time include them: when the date came from a second look, a recognition time of
+	// the first pass alone would read ≈ 0. second_look_time reports their share.
+	rec := t.Recognize + t.Crop + t.SecondLook
 	r.Metrics = api.Metrics{
 		TotalTime: seconds(t.Total), DecodeTime: seconds(t.Decode), DetectionTime: seconds(t.Detection()),
-		ClassificationTime: seconds(t.Classify), RecognitionTime: seconds(t.Recognize + t.Crop),
-		OCRTime: seconds(t.Classify + t.Recognize + t.Crop), ParsingTime: seconds(t.Dates),
+		ClassificationTime: seconds(t.Classify), RecognitionTime: seconds(rec),
+		OCRTime: seconds(t.Classify + rec), ParsingTime: seconds(t.Dates), SecondLookTime: seconds(t.SecondLook),
 		NumDetections: len(res.Regions), NumDatesFound: len(r.Dates),
 	}
 	switch {

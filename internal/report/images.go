@@ -43,7 +43,9 @@ func AddImages(r *api.ProcessImageResponse, photo *image.RGBA, origW int, res *p
 	if o.Crops {
 		r.CropsBase64 = make([]string, 0, len(res.Regions))
 	}
-	for i, reg := range res.Regions {
+	order, _ := Order(res) // the response's order (Response)
+	for i, ri := range order {
+		reg := res.Regions[ri]
 		x0, y0, x1, y1 := reg.Quad.Bounds()
 		rect := image.Rect(int(x0*s), int(y0*s), int(math.Ceil(x1*s)), int(math.Ceil(y1*s))).Intersect(photo.Rect)
 		if o.Crops || o.CropImages {

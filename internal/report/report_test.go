@@ -135,3 +135,36 @@ func TestBadge(t *testing.T) {
 		}
 	}
 }
+
+// Datalid's front end shows the first detection's crop as the date: the date line comes
+// first as exp_date, the rest follow as text, and ocr_results and crops keep that order.
+func TestDateRegionsFirst(t *testing.T) {
+	today, _ := dates.ParseISO("2026-06-17")
+	res := result("LOTE 12A", "FAB 17.06.24", "", "VAL 17.06.26")
+	r := Response(res, today, time.Now())
+	if len(r.Detections) != 4 || len(r.OCRResults) != 4 {
+		t.Fatalf("%d detections, %d ocr results: every region must stay listed", len(r.Detections), len(r.OCRResults))
+	}
+	want := []struct{ text, class string }{{"VAL 17.06.26", ClassDate}, {"LOTE 12A", ClassText}, {"FAB 17.06.24", ClassText}, {"", ClassText}}
+	for i, w := range want {
+		if r.OCRResults[i].Text != w.text || r.Detections[i].ClassName != w.class {
+			t.Errorf("#%d: %q %s, want %q %s", i, r.OCRResults[i].Text, r.Detections[i].ClassName, w.text, w.class)
+		}
+	}
+	if r.Detections[0].ClassID != ClassDateID || r.Detections[1].ClassID != ClassTextID {
+		t.Errorf("class ids %d %d", r.Detections[0].ClassID, r.Detections[1].ClassID)
+	}
+	if r.Detections[0].BBox.Y1 != 130 { // the fourth region's box (y = 10 + 40*3) moved with it
+		t.Errorf("first box y1 %v, want 130", r.Detections[0].BBox.Y1)
+	}
+}
+
+// A date found by a second look was recognised there: recognition and OCR time include it.
+func TestSecondLookTimes(t *testing.T) {
+	res := result("VAL 17.06.26")
+	res.Timings.Recognize, res.Timings.Crop, res.Timings.SecondLook = time.Millisecond, time.Millisecond, 300*time.Millisecond
+	m := Response(res, dates.Date{}, time.Now()).Metrics
+	if m.SecondLookTime != 0.3 || m.RecognitionTime != 0.302 || m.OCRTime != 0.302 {
+		t.Errorf("second_look %v recognition %v ocr %v", m.SecondLookTime, m.RecognitionTime, m.OCRTime)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -48,8 +47,33 @@ func (e *detailError) Unwrap() error { return e.err }
 
 func withDetails(err error, kv map[string]any) error { return &detailError{err: err, details: kv} }
 
+// datalidError marks an error answered on a Datalid-compatible route (/process and the batch
+// routes), where Datalid's status codes hold: a file that is not a supported image is 400 there
+// (Datalid's front end has text for 400, 413 and 500 only and shows anything else raw), 415
+// elsewhere. The code in the body is the same on every route.
+type datalidError struct{ err error }
+
+func (e *datalidError) Error() string { return e.err.Error() }
+func (e *datalidError) Unwrap() error { return e.err }
+
+// datalidStatus marks err (nil stays nil) for Datalid's status codes.
+func datalidStatus(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &datalidError{err: err}
+}
+
 // errorStatus is the one place an error becomes an HTTP status and a stable code.
 func errorStatus(err error) (int, string) {
+	var de *datalidError
+	if errors.As(err, &de) {
+		status, code := errorStatus(de.err)
+		if status == http.StatusUnsupportedMediaType {
+			status = http.StatusBadRequest
+		}
+		return status, code
+	}
 	var maxBytes *http.MaxBytesError
 	switch {
 	case errors.Is(err, ErrOverloaded):
@@ -98,7 +122,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		exchangeOf(r.Context()).drain() // so the answer is read, not reset
 	}
 	if errors.Is(err, errStopping) {
-		err = &retryError{err: err, after: 5 * time.Second}
+		err = &retryError{err: err, after: notReadyRetry}
 	}
 	msg := err.Error()
 	if status == http.StatusInternalServerError {
@@ -133,8 +157,6 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	if err := json.NewEncoder(w).Encode(v); err != nil {
-		// The status is sent; all that is left is to stop writing.
-		_ = fmt.Errorf("writing response: %w", err)
-	}
+	// The status is sent: an encoding or write error (the client left) leaves nothing to do.
+	_ = json.NewEncoder(w).Encode(v)
 }

@@ -26,31 +26,47 @@ type fakeEngine struct {
 	block   chan struct{} // when set, reads wait for it (or their context)
 	warm    chan struct{} // when set, Warmup waits for it
 	started atomic.Int64
-	decodes atomic.Int64 // decodes done by Read (ReadImage gets a decoded image)
+	decodes atomic.Int64 // decodes of an upload, for the read or the photo
 	loaded  atomic.Bool
 	warmErr error // when set, Warmup fails with it
 }
 
-// ReadCached has no cache: it passes the gate and reads.
-func (f *fakeEngine) ReadCached(ctx context.Context, data []byte, opt pipeline.Options, gate engine.Gate) (*pipeline.Result, engine.CacheOutcome, error) {
-	release, err := gate(ctx)
+// Answer has no cache. With a photo it weighs and decodes once, then passes the gate and
+// reads that decode, as the engine does; without, it passes the gate and reads the bytes.
+func (f *fakeEngine) Answer(ctx context.Context, req engine.Request) (engine.Answer, error) {
+	off := engine.CacheOutcome{Status: "off"}
+	opt := pipeline.Options{KeepCrops: req.KeepCrops}
+	var img *imageio.Image
+	if req.PhotoLongSide > 0 {
+		release, err := req.Weigh(ctx)
+		if err != nil {
+			return engine.Answer{Outcome: off}, err
+		}
+		defer release()
+		f.decodes.Add(1)
+		if img, err = imageio.Decode(req.Data, imageio.Options{}); err != nil {
+			return engine.Answer{Outcome: off}, err
+		}
+	}
+	release, err := req.Gate(ctx)
 	if err != nil {
-		return nil, engine.CacheOutcome{Status: "off"}, err
+		return engine.Answer{Outcome: off}, err
 	}
 	defer release()
-	res, err := f.read(ctx, data, opt)
-	return res, engine.CacheOutcome{Status: "off"}, err
-}
-
-// ReadCachedImage has no cache: it passes the gate and reads the given image.
-func (f *fakeEngine) ReadCachedImage(ctx context.Context, data []byte, img *imageio.Image, opt pipeline.Options, gate engine.Gate) (*pipeline.Result, engine.CacheOutcome, error) {
-	release, err := gate(ctx)
-	if err != nil {
-		return nil, engine.CacheOutcome{Status: "off"}, err
+	var res *pipeline.Result
+	if img != nil {
+		res, err = f.ReadImage(ctx, img, opt)
+	} else {
+		res, err = f.read(ctx, req.Data, opt)
 	}
-	defer release()
-	res, err := f.ReadImage(ctx, img, opt)
-	return res, engine.CacheOutcome{Status: "off"}, err
+	if err != nil {
+		return engine.Answer{Outcome: off}, err
+	}
+	a := engine.Answer{Result: f.filterRegions(res, req.MinRegionScore), Outcome: off}
+	if img != nil {
+		a.Photo = img.RGBA
+	}
+	return a, nil
 }
 
 func (f *fakeEngine) CacheStats() []cache.TierStats { return nil }
@@ -93,7 +109,7 @@ func (f *fakeEngine) ReadImage(ctx context.Context, img *imageio.Image, opt pipe
 	return res, nil
 }
 
-func (f *fakeEngine) FilterRegions(res *pipeline.Result, minScore float64) *pipeline.Result {
+func (f *fakeEngine) filterRegions(res *pipeline.Result, minScore float64) *pipeline.Result {
 	if minScore <= 0.8 {
 		return res
 	}

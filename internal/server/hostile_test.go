@@ -387,7 +387,7 @@ func TestHealthHidesInternals(t *testing.T) {
 }
 
 // Finding 2: with return_visualization the photo was decoded a second time at full size. Now
-// one decode serves the read and the pictures.
+// the server asks the engine for the photo with the answer, and one decode serves both.
 func TestOneDecodePerRequest(t *testing.T) {
 	eng := &fakeEngine{}
 	r := startTuned(t, testConfig(t), eng, nil)
@@ -395,8 +395,8 @@ func TestOneDecodePerRequest(t *testing.T) {
 	if rp.status != 200 {
 		t.Fatalf("%d %s", rp.status, rp.body)
 	}
-	if eng.started.Load() != 1 || eng.decodes.Load() != 0 {
-		t.Errorf("reads %d, engine decodes %d: want the server's single decode handed over", eng.started.Load(), eng.decodes.Load())
+	if eng.started.Load() != 1 || eng.decodes.Load() != 1 {
+		t.Errorf("reads %d, decodes %d: want one decode for the read and the pictures", eng.started.Load(), eng.decodes.Load())
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/datalid/datalid/internal/pipeline"
+	"github.com/datalid/datalid/internal/engine"
 )
 
 // metrics are the server's Prometheus collectors, registered on an injected registry (never
@@ -108,14 +108,9 @@ func (m *metrics) request(route, method string, status int, d time.Duration) {
 
 func (m *metrics) rejected(code string) { m.rejects.WithLabelValues(code).Inc() }
 
-func (m *metrics) timings(t pipeline.Timings) {
-	for _, st := range []struct {
-		name string
-		d    time.Duration
-	}{
-		{"decode", t.Decode}, {"detect", t.Detection()}, {"crop", t.Crop},
-		{"classify", t.Classify}, {"recognize", t.Recognize}, {"dates", t.Dates}, {"total", t.Total},
-	} {
-		m.stages.WithLabelValues(st.name).Observe(st.d.Seconds())
+func (m *metrics) timings(t engine.Timings) {
+	for _, st := range engine.Stages(t) {
+		m.stages.WithLabelValues(st.Name).Observe(st.Time.Seconds())
 	}
+	m.stages.WithLabelValues("total").Observe(t.Total.Seconds())
 }

@@ -113,7 +113,7 @@ func (s *Server) instrument(route string, h func(http.ResponseWriter, *http.Requ
 // page and spec, which hold no data.
 func exempt(path string) bool {
 	switch path {
-	case "/health", "/readiness", "/metrics", "/", "/openapi.json":
+	case "/health", "/readiness", "/metrics", "/", "/openapi.json", "/favicon.ico":
 		return true
 	}
 	return strings.HasPrefix(path, "/static/")
@@ -156,6 +156,11 @@ func (s *Server) auth(next http.Handler) http.Handler {
 	})
 }
 
+// corsAllowHeaders are the request headers a browser may send cross-origin: the form's
+// Content-Type, our key and request ID, and Cache-Control, which fetch(…, {cache: 'no-cache'})
+// in Datalid's front end may add.
+const corsAllowHeaders = "Content-Type, X-API-Key, X-Request-ID, Cache-Control"
+
 // cors answers preflights and sets Access-Control-* for the configured origins.
 func (s *Server) cors(next http.Handler) http.Handler {
 	origins := s.cfg.Server.CORSOrigins
@@ -176,7 +181,7 @@ func (s *Server) cors(next http.Handler) http.Handler {
 		h.Set("Access-Control-Expose-Headers", "X-Request-ID, Retry-After, X-RateLimit-Limit")
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 			h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-			h.Set("Access-Control-Allow-Headers", "Content-Type, X-API-Key, X-Request-ID")
+			h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
 			h.Set("Access-Control-Max-Age", "600")
 			w.WriteHeader(http.StatusNoContent)
 			return
@@ -209,6 +214,14 @@ type clientBucket struct {
 	seen time.Time
 }
 
+// The client map is swept once a minute (a sweep walks it all, under the lock), dropping
+// clients unseen for two minutes: a bucket refills fully in one, so a forgotten client
+// starts again exactly where it would have been.
+const (
+	limiterSweepEvery  = time.Minute
+	limiterForgetAfter = 2 * time.Minute
+)
+
 func newClientLimiter(perMinute int) *clientLimiter {
 	return &clientLimiter{perMinute: perMinute, clients: map[string]*clientBucket{}}
 }
@@ -217,9 +230,9 @@ func newClientLimiter(perMinute int) *clientLimiter {
 func (l *clientLimiter) allow(client string, now time.Time) (time.Duration, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.Sub(l.swept) > time.Minute {
+	if now.Sub(l.swept) > limiterSweepEvery {
 		for k, b := range l.clients {
-			if now.Sub(b.seen) > 2*time.Minute { // a full bucket again: forgetting it changes nothing
+			if now.Sub(b.seen) > limiterForgetAfter {
 				delete(l.clients, k)
 			}
 		}

@@ -20,7 +20,6 @@ import (
 	"github.com/datalid/datalid/internal/dates"
 	"github.com/datalid/datalid/internal/engine"
 	"github.com/datalid/datalid/internal/imageio"
-	"github.com/datalid/datalid/internal/pipeline"
 	"github.com/datalid/datalid/internal/report"
 )
 
@@ -218,9 +217,9 @@ func (s *Server) ready() error {
 	case stateReady:
 		return nil
 	case stateStopping:
-		return withDetails(&retryError{err: ErrNotReady, after: 5 * time.Second}, map[string]any{"reason": "shutting_down"})
+		return withDetails(&retryError{err: ErrNotReady, after: notReadyRetry}, map[string]any{"reason": "shutting_down"})
 	}
-	return &retryError{err: ErrNotReady, after: 5 * time.Second}
+	return &retryError{err: ErrNotReady, after: notReadyRetry}
 }
 
 // admitBody reads a request's body and admits it: a full server refuses before reading (the
@@ -276,48 +275,40 @@ func (s *Server) handleProcess(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// readOne reads one image through the cache and converts the result. A pipeline run takes
-// its decode memory and an inference slot (reserve); a cache hit takes neither. The image is
-// decoded once: when pictures are asked for, the server decodes the working image itself
-// (within the decode budget), the engine reads that image on a miss or re-cuts crops from it
-// on a hit, and the pictures are drawn on it, instead of decoding the upload a second time.
+// pictureLongSide bounds the photo the pictures are drawn on and cut from (visualization and
+// crops_base64): Datalid's front end shows them scaled into a page column well under 1280 px,
+// so more pixels would only cost JPEG encoding and transfer. The rectified crops the
+// recogniser read (crop_processed_base64) are the pipeline's own, at full size.
+const pictureLongSide = 1280
+
+// readOne reads one image and converts the answer. A pipeline run takes its decode memory and
+// an inference slot (reserve); a cache hit takes neither. With pictures, the engine decodes
+// the upload once (within the decode budget, weigh) and hands back the photo it read.
 func (s *Server) readOne(ctx context.Context, data []byte, opt options) (*api.ProcessImageResponse, engine.CacheOutcome, error) {
-	var (
-		res     *pipeline.Result
-		img     *imageio.Image
-		outcome engine.CacheOutcome
-		err     error
-	)
-	popt := pipeline.Options{KeepCrops: opt.images.CropImages}
+	req := engine.Request{Data: data, MinRegionScore: opt.minScore, KeepCrops: opt.images.CropImages}
 	if opt.images.Any() {
-		give, werr := s.weigh(ctx, data)
-		if werr != nil {
-			return nil, engine.CacheOutcome{}, werr
-		}
-		if img, err = imageio.Decode(data, s.decodeOptions()); err == nil {
-			res, outcome, err = s.eng.ReadCachedImage(ctx, data, img, popt, s.slot)
-		}
-		give()
+		req.PhotoLongSide = pictureLongSide
+		req.Weigh = func(ctx context.Context) (func(), error) { return s.weigh(ctx, data) }
+		req.Gate = s.slot
 	} else {
-		res, outcome, err = s.eng.ReadCached(ctx, data, popt, func(ctx context.Context) (func(), error) {
-			return s.reserve(ctx, data)
-		})
+		req.Gate = func(ctx context.Context) (func(), error) { return s.reserve(ctx, data) }
 	}
+	a, err := s.eng.Answer(ctx, req)
 	if err != nil {
-		return nil, outcome, err
+		return nil, a.Outcome, err
 	}
-	if outcome.Status != "hit" {
+	res := a.Result
+	if a.Outcome.Status != "hit" {
 		s.metrics.timings(res.Timings) // a hit's timings are its lookup, not the stages
 	}
-	res = s.eng.FilterRegions(res, opt.minScore)
 	now := s.now()
 	resp := report.Response(res, dates.Today(now), now)
-	if img != nil {
-		if err := report.AddImages(&resp, img.RGBA, img.OrigW, res, opt.images); err != nil {
-			return nil, outcome, err
+	if a.Photo != nil {
+		if err := report.AddImages(&resp, a.Photo, res.Width, res, opt.images); err != nil {
+			return nil, a.Outcome, err
 		}
 	}
-	return &resp, outcome, nil
+	return &resp, a.Outcome, nil
 }
 
 func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) error {

@@ -16,22 +16,20 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/datalid/datalid/internal/cache"
 	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/engine"
-	"github.com/datalid/datalid/internal/imageio"
 	"github.com/datalid/datalid/internal/jobs"
-	"github.com/datalid/datalid/internal/pipeline"
 )
 
 // Engine is what the server needs from the engine (engine.Engine satisfies it; tests fake it).
 type Engine interface {
-	ReadCached(ctx context.Context, data []byte, opt pipeline.Options, gate engine.Gate) (*pipeline.Result, engine.CacheOutcome, error)
-	// ReadCachedImage is ReadCached for an upload the server decoded itself (to draw pictures).
-	ReadCachedImage(ctx context.Context, data []byte, img *imageio.Image, opt pipeline.Options, gate engine.Gate) (*pipeline.Result, engine.CacheOutcome, error)
+	// Answer reads one photo (through the cache) and returns the whole answer: the result
+	// filtered by the request's region score, and the photo when pictures are asked for.
+	Answer(ctx context.Context, req engine.Request) (engine.Answer, error)
 	CacheStats() []cache.TierStats // nil without a cache
-	FilterRegions(res *pipeline.Result, minScore float64) *pipeline.Result
 	Warmup(ctx context.Context) error
 	Loaded() bool
 	Info() (engine.Info, error)
@@ -119,44 +117,64 @@ func New(o Options) (*Server, error) {
 // Handler is the whole API with its middleware (for tests and embedding).
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Registry is the metrics registry the server reports on.
-func (s *Server) Registry() *prometheus.Registry { return s.reg }
-
 // Serve warms the engine up in the background (readiness turns 200 when done) and serves on
 // ln until ctx ends; then it stops accepting, lets in-flight requests finish (up to the
 // request timeout plus a margin) and returns. The caller owns ln's address; Serve closes it.
+// One errgroup owns every goroutine Serve starts: none outlives it, and a listener that
+// fails ends the others.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	go s.warmup(ctx)
-	go s.trimWhenIdle(ctx)
 	srv := &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout:       idleConnTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		// Requests must outlive ctx (the signal), so that shutdown can let them finish.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	s.state.Store(stateStopping)
-	s.xio.stop() // bodies still arriving end now; unread answers get stopCut
-	grace := s.cfg.Server.RequestTimeout + 5*time.Second
-	if s.cfg.Server.RequestTimeout <= 0 {
-		grace = time.Minute
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), grace)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
-		err = e
-	}
-	return err
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { s.warmup(gctx); return nil })
+	g.Go(func() error { s.trimWhenIdle(gctx); return nil })
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done() // the signal, or the listener failed
+		s.state.Store(stateStopping)
+		s.xio.stop() // bodies still arriving end now; unread answers get stopCut
+		grace := s.cfg.Server.RequestTimeout + shutdownMargin
+		if s.cfg.Server.RequestTimeout <= 0 {
+			grace = shutdownWithoutTimeout
+		}
+		sctx, cancel := context.WithTimeout(context.Background(), grace)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	})
+	return g.Wait()
 }
+
+// Shutdown waits for in-flight requests: the request timeout bounds each, and the margin
+// lets the last one's answer be written; without a request timeout, a minute.
+const (
+	shutdownMargin         = 5 * time.Second
+	shutdownWithoutTimeout = time.Minute
+)
+
+// Connection timeouts of both listeners. Headers are a few hundred bytes: 10 s is ample on
+// any link and frees a slot held by a client that never finishes them (slowloris); bodies
+// have their own transfer-rate floor (limits.go). Idle keep-alive connections close after
+// two minutes: a client sending photo after photo keeps its connection, one that went away
+// does not hold a descriptor for long.
+const (
+	readHeaderTimeout = 10 * time.Second
+	idleConnTimeout   = 2 * time.Minute
+)
+
+// notReadyRetry is the Retry-After of answers before warm-up ends or while shutting down:
+// warm-up is one read (a few seconds on 2 cores); a restart behind a proxy is as long.
+const notReadyRetry = 5 * time.Second
 
 // ServeAdmin serves pprof and metrics on a separate listener (server.admin_addr), so profiling
 // is never reachable on the public port.
@@ -168,11 +186,8 @@ func (s *Server) ServeAdmin(ctx context.Context, ln net.Listener) error {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	mux.Handle("/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		srv.Close()
-	}()
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout}
+	defer context.AfterFunc(ctx, func() { srv.Close() })() // closing ends Serve; a returning Serve stops the watch
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -198,20 +213,26 @@ func (s *Server) warmup(ctx context.Context) {
 // Ready reports whether the server accepts image requests.
 func (s *Server) Ready() bool { return s.state.Load() == stateReady }
 
+// datalidRoute answers h's errors with Datalid's status codes (see datalidError).
+func datalidRoute(h func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error { return datalidStatus(h(w, r)) }
+}
+
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	handle := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
 		mux.Handle(pattern, s.instrument(pattern, h))
 	}
-	handle("POST /process", s.handleProcess)
-	handle("POST /process/batch", s.handleBatch)
-	handle("POST /process_batch", s.handleBatch)
+	handle("POST /process", datalidRoute(s.handleProcess))
+	handle("POST /process/batch", datalidRoute(s.handleBatch))
+	handle("POST /process_batch", datalidRoute(s.handleBatch))
 	handle("GET /health", s.handleHealth)
 	handle("GET /readiness", s.handleReadiness)
 	handle("GET /info", s.handleInfo)
 	handle("GET /openapi.json", s.handleOpenAPI)
 	handle("GET /{$}", s.handleIndex)
 	handle("GET /static/{file}", s.handleStatic)
+	handle("GET /favicon.ico", s.handleFavicon)
 	s.jobRoutes(handle)
 	mux.Handle("GET /metrics", s.instrument("GET /metrics", func(w http.ResponseWriter, r *http.Request) error {
 		promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)

@@ -185,8 +185,10 @@ func TestErrorPaths(t *testing.T) {
 		{"wrong key", func() reply {
 			return r.post(t, "/process", [][]byte{img}, nil, map[string]string{"X-API-Key": "secreT"})
 		}, 401, api.CodeUnauthorized},
-		{"not an image type", func() reply { return r.do(t, "POST", "/process", strings.NewReader("hi"), "text/plain", key) }, 415, api.CodeUnsupported},
-		{"unknown image bytes", func() reply { return r.post(t, "/process", [][]byte{[]byte("GIF89a not really")}, nil, key) }, 415, api.CodeUnsupported},
+		// Datalid answered a file that is not an image with 400 on its routes; the code says which.
+		{"not an image type", func() reply { return r.do(t, "POST", "/process", strings.NewReader("hi"), "text/plain", key) }, 400, api.CodeUnsupported},
+		{"unknown image bytes", func() reply { return r.post(t, "/process", [][]byte{[]byte("GIF89a not really")}, nil, key) }, 400, api.CodeUnsupported},
+		{"not an image type, batch", func() reply { return r.do(t, "POST", "/process_batch", strings.NewReader("hi"), "text/plain", key) }, 400, api.CodeUnsupported},
 		{"corrupt image", func() reply { return r.post(t, "/process", [][]byte{img[:40]}, nil, key) }, 400, api.CodeInvalidImage},
 		{"too big", func() reply { return r.post(t, "/process", [][]byte{big}, nil, key) }, 413, api.CodeTooLarge},
 		{"bad option", func() reply {
@@ -357,13 +359,16 @@ func TestCORSAndMetrics(t *testing.T) {
 	if rp.header.Get("Access-Control-Allow-Origin") != "" {
 		t.Error("CORS allowed an unlisted origin")
 	}
+	if rp = r.do(t, "GET", "/health", nil, "", map[string]string{"Origin": "http://localhost:3000"}); rp.header.Get("Access-Control-Allow-Origin") != "" {
+		t.Error("a configured list still allowed the default origins")
+	}
 	r.post(t, "/process", [][]byte{pngBytes(t, 8, 8)}, nil, nil)
 	r.post(t, "/process", [][]byte{[]byte("junk")}, nil, nil)
 	m := string(r.do(t, "GET", "/metrics", nil, "", nil).body)
 	for _, want := range []string{
 		`datalid_http_requests_total{method="POST",route="POST /process",status="200"} 1`,
 		`datalid_http_rejected_requests_total{code="UNSUPPORTED_FORMAT"} 1`,
-		`datalid_pipeline_stage_duration_seconds_count{stage="detect"} 1`,
+		`datalid_pipeline_stage_duration_seconds_count{stage="detect_run"} 1`,
 		"datalid_admission_in_flight_images", "datalid_batch_queue_depth_items", "datalid_process_resident_memory_bytes",
 		"datalid_http_request_duration_seconds_bucket", "datalid_engine_model_load_seconds",
 	} {
@@ -379,10 +384,13 @@ func TestWebPageServed(t *testing.T) {
 	if rp.status != 200 || !strings.Contains(string(rp.body), `capture="environment"`) {
 		t.Fatalf("/: %d", rp.status)
 	}
-	for _, f := range []string{"/static/app.js", "/static/style.css", "/openapi.json"} {
+	for _, f := range []string{"/static/app.js", "/static/style.css", "/openapi.json", "/favicon.ico"} {
 		if rp := r.do(t, "GET", f, nil, "", nil); rp.status != 200 {
 			t.Errorf("%s: %d", f, rp.status)
 		}
+	}
+	if rp := r.do(t, "GET", "/favicon.ico", nil, "", nil); rp.header.Get("Content-Type") != "image/svg+xml" || !bytes.HasPrefix(rp.body, []byte("<svg")) {
+		t.Errorf("/favicon.ico: %s %.40q", rp.header.Get("Content-Type"), rp.body)
 	}
 }
 

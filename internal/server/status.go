@@ -81,7 +81,7 @@ func (s *Server) handleReadiness(w http.ResponseWriter, r *http.Request) error {
 			reason = "models_not_loaded"
 		}
 	}
-	w.Header().Set("Retry-After", "5")
+	w.Header().Set("Retry-After", strconv.Itoa(int(notReadyRetry/time.Second)))
 	writeJSON(w, http.StatusServiceUnavailable, api.ReadinessResponse{Status: "not_ready", Reason: reason})
 	return nil
 }
@@ -145,8 +145,15 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) error {
 	return s.serveWeb(w, r.PathValue("file"))
 }
 
+// handleFavicon answers the icon browsers ask for at /favicon.ico (an SVG; index.html names
+// it with its type), so page loads log no 404.
+func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) error {
+	return s.serveWeb(w, "favicon.svg")
+}
+
 var contentTypes = map[string]string{
 	".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+	".svg": "image/svg+xml",
 }
 
 func (s *Server) serveWeb(w http.ResponseWriter, name string) error {

@@ -77,6 +77,9 @@ func TestWebPageInChromium(t *testing.T) {
 	if got := text("#best-days"); !strings.Contains(got, "day(s) left") {
 		t.Errorf("days line %q", got)
 	}
+	if got := text("#texts"); got == "" || strings.Contains(got, "“”") {
+		t.Errorf("text list %q: empty or with an empty row", got)
+	}
 	if got := text("#timings"); !strings.Contains(got, "Detection") {
 		t.Errorf("timings %q", got)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"image/jpeg"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -87,12 +86,6 @@ func photo(t testing.TB, seed int64, expiry time.Time, w, h int) []byte {
 
 // postFile sends one multipart /process request.
 func postFile(client *http.Client, url string, data []byte, fields map[string]string) (int, http.Header, []byte, error) {
-	body, ctype := api.ProcessForm(data, fields)
-	resp, err := client.Post(url+"/process", ctype, body)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, b, err
+	r, err := api.PostProcess(context.Background(), client, url, "", data, fields)
+	return r.Status, r.Header, r.Body, err
 }

@@ -77,8 +77,11 @@ async function render(file, r) {
     ", " + Math.round(d.confidence * 100) + "% — “" + (d.text || "") + "”")));
   $("dates-count").textContent = r.dates.length;
   const tl = $("texts");
-  tl.replaceChildren(...r.ocr_results.map((o) => li("“" + o.text + "” (" + Math.round(o.confidence * 100) + "%)")));
-  $("texts-count").textContent = r.ocr_results.length;
+  // Regions where nothing legible was read carry no information for a reader; the picture
+  // still outlines them.
+  const read = r.ocr_results.filter((o) => o.text.trim() !== "");
+  tl.replaceChildren(...read.map((o) => li("“" + o.text + "” (" + Math.round(o.confidence * 100) + "%)")));
+  $("texts-count").textContent = read.length;
   const m = r.metrics;
   const rows = [["Total", m.total_time], ["Decode", m.decode_time], ["Detection", m.detection_time],
     ["Orientation", m.classification_time], ["Recognition", m.recognition_time], ["Date parsing", m.parsing_time]];

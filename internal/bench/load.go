@@ -1,8 +1,7 @@
-package server
+package bench
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"slices"
 	"sync"
@@ -34,7 +33,7 @@ func (r LoadReport) Throughput() float64 {
 	return float64(len(r.Latencies)) / r.Elapsed.Seconds()
 }
 
-// Load runs the generator. It lives here because this is the package that speaks HTTP.
+// Load runs the generator (`datalid loadtest`); ServerTarget is the per-request measure.
 func Load(ctx context.Context, o LoadOptions) LoadReport {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.Clients}}
 	defer client.CloseIdleConnections()
@@ -71,17 +70,9 @@ func Load(ctx context.Context, o LoadOptions) LoadReport {
 }
 
 func postPhoto(ctx context.Context, c *http.Client, url string, data []byte, fields map[string]string) int {
-	body, ctype := api.ProcessForm(data, fields)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"/process", body)
+	reply, err := api.PostProcess(ctx, c, url, "", data, fields)
 	if err != nil {
 		return -1
 	}
-	req.Header.Set("Content-Type", ctype)
-	resp, err := c.Do(req)
-	if err != nil {
-		return -1
-	}
-	defer resp.Body.Close()
-	io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode
+	return reply.Status
 }

@@ -2,7 +2,7 @@
 # Side by side with the peer @gutenye/ocr-node (same models, same ONNX Runtime), same photos,
 # same run: accuracy and throughput of both. Not part of CI; needs node + npm.
 #
-#   bench/peer.sh [PHOTOS_DIR [LABELS_CSV]]     (default ../shared/data/photos)
+#   scripts/peer.sh [PHOTOS_DIR [LABELS_CSV]]     (default ../shared/data/photos)
 #
 # The peer is installed into a temporary folder with ONNXRUNTIME_NODE_INSTALL=skip: its
 # runtime's install script would try to download CUDA files; the CPU library ships inside
@@ -20,7 +20,7 @@ if [ ! -d "$work/node_modules/@gutenye/ocr-node" ]; then
   (cd "$work" && echo '{"name":"peer","private":true,"type":"module"}' > package.json &&
     ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --silent @gutenye/ocr-node@1.4.8 >&2)
 fi
-cp "$root/bench/peer.mjs" "$work/peer.mjs"
+cp "$root/scripts/peer.mjs" "$work/peer.mjs"
 
 echo "== peer: @gutenye/ocr-node, one photo at a time"
 peer_time=$( { /usr/bin/time -f '%M' node "$work/peer.mjs" "$photos" "$labels" "$datalid" > "$work/peer.out"; } 2>&1 | tail -1)

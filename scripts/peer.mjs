@@ -1,7 +1,7 @@
 // Runs the peer @gutenye/ocr-node (same PP-OCRv4 models, same ONNX Runtime) over a folder of
 // labelled photos, one at a time, and reports its throughput, latency, peak RSS and accuracy.
 // The peer's text goes through `datalid parse`, so the comparison is of the OCR stages only:
-// both sides use the same date logic. Started by bench/peer.sh; not part of CI.
+// both sides use the same date logic. Started by scripts/peer.sh; not part of CI.
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
