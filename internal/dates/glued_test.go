@@ -112,6 +112,19 @@ func TestLotAfterMonthYear(t *testing.T)  { runFindCases(t, lotAfterMonthYearCas
 func TestSplitOverBoxes(t *testing.T)     { runFindCases(t, splitCases) }
 func TestYearFirstRange(t *testing.T)     { runFindCases(t, yearFirstRangeCases) }
 func TestMonthYearPair(t *testing.T)      { runFindCases(t, monthYearPairCases) }
+func TestMisreadMonthName(t *testing.T)   { runFindCases(t, misreadMonthCases) }
+
+// misreadMonthCases: a month abbreviation with one letter misread the way date-coder print
+// is (round letters, N and V losing a stroke) still names its month beside date digits; a
+// word one letter from two months names none.
+var misreadMonthCases = []findCase{
+	{in: "BEST BY GCT 14 2027", want: "2027-10-14"},
+	{in: "EXP 09 NOU 2028", want: "2028-11-09"},
+	{in: "VAL: HOV/27", want: "2027-11"},
+	{in: "USE BY 21 AUC 26", want: "2026-08-21"},
+	// No one-letter misreading of "MAN" is a month: the digits alone decide.
+	{in: "MAN 12 2027", want: "2027-12"},
+}
 
 // monthYearPairCases: two month/year dates printed side by side, manufacture then expiry, as
 // Indian and other labels do: the first date's year must not be read as the second's day
@@ -128,7 +141,7 @@ var monthYearPairCases = []findCase{
 func issue13Cases() []findCase {
 	var all []findCase
 	for _, cs := range [][]findCase{gluedTailCases, gluedMarkerCases, separatorAsOneCases,
-		lotAfterMonthYearCases, splitCases, yearFirstRangeCases, monthYearPairCases} {
+		lotAfterMonthYearCases, splitCases, yearFirstRangeCases, monthYearPairCases, misreadMonthCases} {
 		all = append(all, cs...)
 	}
 	return all

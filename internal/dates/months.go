@@ -36,6 +36,40 @@ func monthOf(word string) int {
 	return monthNames[word]
 }
 
+// misreadAs lists, for a letter OCR read, the letters of a month abbreviation it often stands
+// for in date-coder print: round letters lose or gain a stroke (O as G, D, Q or C), N and V
+// lose one (H, M; U, Y).
+var misreadAs = map[byte]string{
+	'G': "OC", 'D': "O", 'Q': "O", 'C': "OG", 'O': "C",
+	'H': "N", 'M': "N", 'N': "M",
+	'U': "V", 'V': "U", 'Y': "V",
+	'E': "F", 'F': "E", 'I': "J", 'L': "J",
+}
+
+// misreadMonth returns the month a three-letter word names with one letter misread
+// ("GCT", "NOU", "HOV"), or 0 when it names none or more than one, or is a month or a
+// keyword as it stands.
+func misreadMonth(word string) int {
+	if len(word) != 3 || monthOf(word) > 0 || lookupWord(word) != nil {
+		return 0
+	}
+	found := 0
+	b := []byte(word)
+	for i, c := range b {
+		for _, alt := range []byte(misreadAs[c]) {
+			b[i] = alt
+			if m := monthOf(string(b)); m > 0 {
+				if found != 0 && found != m {
+					return 0
+				}
+				found = m
+			}
+		}
+		b[i] = c
+	}
+	return found
+}
+
 // monthSuffix finds a month name glued after a validity keyword in one letter run, as in
 // "VALSET25" or "EXPJAN26", and returns where the month starts (0 when there is none).
 func monthSuffix(word string) int {

@@ -127,6 +127,12 @@ func (s *lineScan) matches() []match {
 			out = s.dayMonthName(i, out)
 		case tk.kind == tokWord && monthOf(tk.s) > 0:
 			out = s.monthFirst(i, out)
+		case tk.kind == tokWord && misreadMonth(tk.s) > 0:
+			n := len(out)
+			out = s.monthFirst(i, out)
+			for k := n; k < len(out); k++ {
+				out[k].fixes++
+			}
 		}
 	}
 	return out
@@ -355,7 +361,10 @@ func (s *lineScan) dayMonthName(i int, out []match) []match {
 	if !ok || s.toks[j].kind != tokWord {
 		return out
 	}
-	mon := monthOf(s.toks[j].s)
+	mon, fix := monthOf(s.toks[j].s), 0
+	if mon == 0 {
+		mon, fix = misreadMonth(s.toks[j].s), 1
+	}
 	if mon == 0 {
 		return out
 	}
@@ -364,7 +373,7 @@ func (s *lineScan) dayMonthName(i int, out []match) []match {
 		return out
 	}
 	c := s.toks[k]
-	m := match{first: i, last: k, m: mon, fixes: a.fixes + c.fixes}
+	m := match{first: i, last: k, m: mon, fixes: a.fixes + c.fixes + fix}
 	switch {
 	case len(a.s) <= 2 && (len(c.s) == 2 || len(c.s) == 4):
 		m.d, m.y = a.val(), year(c)
@@ -386,7 +395,7 @@ func (s *lineScan) dayMonthName(i int, out []match) []match {
 // monthFirst reads MON D Y (FEB/21/21, FEB 21, 2021) and MON Y (NOV2021, SET25, ABR/27)
 // starting at month token i.
 func (s *lineScan) monthFirst(i int, out []match) []match {
-	mon := monthOf(s.toks[i].s)
+	mon := max(monthOf(s.toks[i].s), misreadMonth(s.toks[i].s))
 	j, s1, ok := s.next(i)
 	if !ok || !s.toks[j].num() {
 		return out
