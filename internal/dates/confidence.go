@@ -1,6 +1,7 @@
 package dates
 
 import (
+	"fmt"
 	"unicode"
 	"unicode/utf8"
 )
@@ -28,6 +29,11 @@ const (
 	// Only a manufacture date was found: the expiry line was most likely misread, and
 	// the manufacture date is the wrong answer to "when does it expire".
 	manufactureFactor = 0.5
+	// An expiry more than maxShelfYears after the manufacture date beside it: food keeps
+	// up to two or three years and medicine five, so one of the two was most likely misread
+	// ("2030" as "2038", "15/01/29" as "02/10/51").
+	maxShelfYears   = 6
+	longShelfFactor = 0.5
 	// weakCharSure and weakCharFloor shape weakFactor.
 	weakCharSure  = 0.8
 	weakCharFloor = 0.4
@@ -84,6 +90,9 @@ func calibrate(cs []Candidate, meta []found, i int) {
 	case laterManufacture(cs, b):
 		f *= beforeManufactureFactor
 		why = append(why, "earlier than a manufacture date")
+	case longAfterManufacture(cs, b):
+		f *= longShelfFactor
+		why = append(why, fmt.Sprintf("over %d years after the manufacture date", maxShelfYears))
 	}
 	if !(b.Kind == KindExpiry && meta[i].assoc.explicit()) && crowded(cs, meta, i) {
 		f *= crowdedFactor
@@ -113,6 +122,21 @@ func (r *Result) Withhold(min float64) {
 		return
 	}
 	r.Best, r.Withheld = nil, b
+}
+
+// longAfterManufacture reports a date more than maxShelfYears after every manufacture date
+// read beside it (there is at least one).
+func longAfterManufacture(cs []Candidate, b *Candidate) bool {
+	seen := false
+	for k := range cs {
+		if cs[k].Kind == KindManufacture {
+			if !b.Date.After(cs[k].Date.addYears(maxShelfYears)) {
+				return false
+			}
+			seen = true
+		}
+	}
+	return seen
 }
 
 func laterManufacture(cs []Candidate, b *Candidate) bool {

@@ -128,3 +128,19 @@ func TestWeakestCharacterOfTheDate(t *testing.T) {
 		t.Errorf("mismatched probabilities used: weakest %.2f", short.Weakest)
 	}
 }
+
+// An expiry many years after the manufacture date beside it is most likely misread; a usual
+// shelf life is not touched.
+func TestLongAfterManufactureIsUnsure(t *testing.T) {
+	far := Find(linesOf("MFG 05/05/2027\nEXP 02/10/2051"), Options{})
+	usual := Find(linesOf("MFG 05/05/2027\nEXP 02/10/2029"), Options{})
+	if far.Best == nil || usual.Best == nil {
+		t.Fatalf("no date: %+v %+v", far.Best, usual.Best)
+	}
+	if far.Best.Confidence > 0.6*usual.Best.Confidence || !strings.Contains(far.Best.Reason, "after the manufacture date") {
+		t.Errorf("24 years of shelf life: %.2f (%s) vs %.2f", far.Best.Confidence, far.Best.Reason, usual.Best.Confidence)
+	}
+	if strings.Contains(usual.Best.Reason, "after the manufacture date") {
+		t.Errorf("two years of shelf life called unsure: %s", usual.Best.Reason)
+	}
+}
