@@ -71,7 +71,8 @@ func TestRunDuration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Images < 5 || r.WallSeconds < 0.03 {
+	// One input read for 30 ms: more than once, whatever the machine's load.
+	if r.Images < 2 || r.WallSeconds < 0.03 {
 		t.Errorf("%d images in %vs", r.Images, r.WallSeconds)
 	}
 	if _, err := Run(context.Background(), ft, nil, Options{}); !errors.Is(err, ErrNoInputs) {

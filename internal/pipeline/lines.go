@@ -37,6 +37,13 @@ func geometry(q imgproc.Quad) geom {
 // lines of a slanted label apart.
 // Regions with no text or below minConf are left out.
 func GroupLines(rs []Region, minConf float64) []Line {
+	lines, _ := groupLines(rs, minConf)
+	return lines
+}
+
+// groupLines is GroupLines with, for each line, the recogniser's probability of each of its
+// runes (see runeProbs), which the date parser weighs.
+func groupLines(rs []Region, minConf float64) ([]Line, [][]float32) {
 	var idx []int
 	g := make([]geom, len(rs))
 	for i, r := range rs {
@@ -70,6 +77,7 @@ func GroupLines(rs []Region, minConf float64) []Line {
 		return g[lines[a].Regions[0]].c.Y < g[lines[b].Regions[0]].c.Y
 	})
 	out := make([]Line, 0, len(lines))
+	var probsOut [][]float32
 	for _, l := range lines {
 		var text strings.Builder
 		var probs []float32
@@ -86,15 +94,17 @@ func GroupLines(rs []Region, minConf float64) []Line {
 		for {
 			cut := strings.IndexByte(t, '\n')
 			if cut < 0 {
-				out = append(out, Line{Text: t, Regions: l.Regions, probs: probs})
+				out = append(out, Line{Text: t, Regions: l.Regions})
+				probsOut = append(probsOut, probs)
 				break
 			}
 			n := utf8.RuneCountInString(t[:cut])
-			out = append(out, Line{Text: t[:cut], Regions: l.Regions, probs: probs[:n]})
+			out = append(out, Line{Text: t[:cut], Regions: l.Regions})
+			probsOut = append(probsOut, probs[:n])
 			t, probs = t[cut+1:], probs[n+1:]
 		}
 	}
-	return out
+	return out, probsOut
 }
 
 // runeProbs is the recogniser's probability of each rune of t.Text: its CharProbs, which

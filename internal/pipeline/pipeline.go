@@ -70,7 +70,6 @@ type Region struct {
 type Line struct {
 	Text    string
 	Regions []int // indices into Result.Regions
-	probs   []float32
 }
 
 // Timings are the per-stage wall times of one read.
@@ -274,10 +273,11 @@ func (p *Pipeline) better(a, b recognize.Text) bool {
 // findDates groups the regions into lines and reads their dates.
 func (p *Pipeline) findDates(res *Result) {
 	t := time.Now()
-	res.Lines = GroupLines(res.Regions, p.cfg.MinTextConfidence)
+	var probs [][]float32
+	res.Lines, probs = groupLines(res.Regions, p.cfg.MinTextConfidence)
 	in := make([]dates.Line, len(res.Lines))
 	for i, l := range res.Lines {
-		in[i] = dates.Line{Text: l.Text, Confidence: lineConfidence(res.Regions, l), Reread: fromSecondLook(res.Regions, l), CharProbs: l.probs}
+		in[i] = dates.Line{Text: l.Text, Confidence: lineConfidence(res.Regions, l), Reread: fromSecondLook(res.Regions, l), CharProbs: probs[i]}
 	}
 	res.Dates = dates.Find(in, p.cfg.Dates)
 	res.Timings.Dates += time.Since(t)

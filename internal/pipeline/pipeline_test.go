@@ -61,17 +61,17 @@ func TestGroupLinesCarriesCharacterProbabilities(t *testing.T) {
 	split := region(10, 100, 200, 60, "F 03/24\nV 03/26", 0.9)
 	split.Text.CharProbs = []float32{0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.2}
 	rs := []Region{split, region(230, 100, 60, 30, "L7", 0.8)}
-	lines := GroupLines(rs, 0.5)
+	lines, probs := groupLines(rs, 0.5)
 	if len(lines) != 2 || lines[1].Text != "V 03/26 L7" {
 		t.Fatalf("lines %+v", lines)
 	}
-	for _, l := range lines {
-		if len(l.probs) != len([]rune(l.Text)) {
-			t.Fatalf("%q: %d probabilities", l.Text, len(l.probs))
+	for i, l := range lines {
+		if len(probs[i]) != len([]rune(l.Text)) {
+			t.Fatalf("%q: %d probabilities", l.Text, len(probs[i]))
 		}
 	}
-	if p := lines[1].probs[strings.Index(lines[1].Text, "6")]; p != 0.2 {
-		t.Errorf("the last digit of %q has probability %v, want 0.2: %v", lines[1].Text, p, lines[1].probs)
+	if p := probs[1][strings.Index(lines[1].Text, "6")]; p != 0.2 {
+		t.Errorf("the last digit of %q has probability %v, want 0.2: %v", lines[1].Text, p, probs[1])
 	}
 }
 
