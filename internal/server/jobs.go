@@ -72,11 +72,16 @@ func jobErr(err error) error {
 // handleJobSubmit queues a job: one photo (an image body, or field "file") or many (fields
 // "files"). Photos are queued as they arrive, so memory holds one photo at a time; options
 // come from the query string or from form fields before the first photo.
+//
+// Admission as for /process (admitBody): a full server refuses before reading (the refusal
+// drains the body, so it arrives as an answer), and a place is held only while the queue is
+// written (queueWrite: the job's start, each photo once it is all in, the commit), never while
+// bytes arrive: a slow uploader holds its bytes in the body budget and is cut by the minimum
+// upload rate, not a place.
 func (s *Server) handleJobSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := s.adm.enter(); err != nil {
-		return err
+	if s.adm.full() {
+		return s.adm.busy()
 	}
-	defer s.adm.leave()
 	maxPhotos := s.jobs.Config().MaxJobPhotos
 	perFile := s.cfg.Server.MaxBodyBytes
 	r.Body = http.MaxBytesReader(w, r.Body, perFile*int64(maxPhotos)+formOverhead)
@@ -152,8 +157,14 @@ func (s *Server) handleJobSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	ctx := r.Context()
-	sub, replay, err := s.jobs.Begin(ctx, r.Header.Get(api.IdempotencyHeader), jobFields)
-	if err != nil {
+	var (
+		sub    *jobs.Submission
+		replay *jobs.Job
+	)
+	if err := s.queueWrite(func() (e error) {
+		sub, replay, e = s.jobs.Begin(ctx, r.Header.Get(api.IdempotencyHeader), jobFields)
+		return e
+	}); err != nil {
 		return jobErr(err)
 	}
 	if replay != nil {
@@ -170,7 +181,7 @@ func (s *Server) handleJobSubmit(w http.ResponseWriter, r *http.Request) error {
 			err = fmt.Errorf("%w: %s is empty", imageio.ErrEmpty, name)
 		}
 		if err == nil {
-			err = sub.Add(ctx, name, data)
+			err = s.queueWrite(func() error { return sub.Add(ctx, name, data) })
 		}
 		if x := exchangeOf(ctx); err == nil && x != nil {
 			// The photo is in the queue now: a job's body is streamed through, so only the
@@ -192,14 +203,25 @@ func (s *Server) handleJobSubmit(w http.ResponseWriter, r *http.Request) error {
 			return jobErr(err)
 		}
 	}
-	job, err := sub.Commit(ctx)
-	if err != nil {
+	var job *jobs.Job
+	if err := s.queueWrite(func() (e error) { job, e = sub.Commit(ctx); return e }); err != nil {
+		sub.Abort(ctx, err)
 		return err
 	}
 	s.jobsIn.Add(float64(job.Total))
 	w.Header().Set("Location", "/v2/jobs/"+job.ID)
 	s.writeJob(w, r, http.StatusAccepted, job, false)
 	return nil
+}
+
+// queueWrite holds an admission place while a job's photo (or its start or end) is written to
+// the queue; a server at capacity refuses it with 503 + Retry-After and the job is abandoned.
+func (s *Server) queueWrite(write func() error) error {
+	if err := s.adm.enter(); err != nil {
+		return err
+	}
+	defer s.adm.leave()
+	return write()
 }
 
 func (s *Server) handleJobGet(w http.ResponseWriter, r *http.Request) error {
