@@ -74,10 +74,11 @@ func jobErr(err error) error {
 // come from the query string or from form fields before the first photo.
 //
 // Admission as for /process (admitBody): a full server refuses before reading (the refusal
-// drains the body, so it arrives as an answer), and a place is held only while the queue is
-// written (queueWrite: the job's start, each photo once it is all in, the commit), never while
-// bytes arrive: a slow uploader holds its bytes in the body budget and is cut by the minimum
-// upload rate, not a place.
+// drains the body, so it arrives as an answer), and no place is held while bytes arrive: a
+// slow uploader holds its bytes in the body budget and is cut by the minimum upload rate, not
+// a place. Admission decides whether a new job begins (admitJob); a job begun is taken to its
+// end, so a server that fills up meanwhile never leaves half a job under a used
+// Idempotency-Key.
 func (s *Server) handleJobSubmit(w http.ResponseWriter, r *http.Request) error {
 	if s.adm.full() {
 		return s.adm.busy()
@@ -161,7 +162,7 @@ func (s *Server) handleJobSubmit(w http.ResponseWriter, r *http.Request) error {
 		sub    *jobs.Submission
 		replay *jobs.Job
 	)
-	if err := s.queueWrite(func() (e error) {
+	if err := s.admitJob(func() (e error) {
 		sub, replay, e = s.jobs.Begin(ctx, r.Header.Get(api.IdempotencyHeader), jobFields)
 		return e
 	}); err != nil {
@@ -181,7 +182,7 @@ func (s *Server) handleJobSubmit(w http.ResponseWriter, r *http.Request) error {
 			err = fmt.Errorf("%w: %s is empty", imageio.ErrEmpty, name)
 		}
 		if err == nil {
-			err = s.queueWrite(func() error { return sub.Add(ctx, name, data) })
+			err = sub.Add(ctx, name, data)
 		}
 		if x := exchangeOf(ctx); err == nil && x != nil {
 			// The photo is in the queue now: a job's body is streamed through, so only the
@@ -203,9 +204,8 @@ func (s *Server) handleJobSubmit(w http.ResponseWriter, r *http.Request) error {
 			return jobErr(err)
 		}
 	}
-	var job *jobs.Job
-	if err := s.queueWrite(func() (e error) { job, e = sub.Commit(ctx); return e }); err != nil {
-		sub.Abort(ctx, err)
+	job, err := sub.Commit(ctx)
+	if err != nil {
 		return err
 	}
 	s.jobsIn.Add(float64(job.Total))
@@ -214,14 +214,15 @@ func (s *Server) handleJobSubmit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// queueWrite holds an admission place while a job's photo (or its start or end) is written to
-// the queue; a server at capacity refuses it with 503 + Retry-After and the job is abandoned.
-func (s *Server) queueWrite(write func() error) error {
+// admitJob holds an admission place while a new job is begun in the queue (its Idempotency-Key
+// claimed, its record written); a server at capacity refuses it with 503 + Retry-After before
+// anything is written.
+func (s *Server) admitJob(begin func() error) error {
 	if err := s.adm.enter(); err != nil {
 		return err
 	}
 	defer s.adm.leave()
-	return write()
+	return begin()
 }
 
 func (s *Server) handleJobGet(w http.ResponseWriter, r *http.Request) error {

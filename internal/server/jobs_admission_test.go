@@ -33,7 +33,9 @@ func TestSlowJobUploadsHoldNoPlace(t *testing.T) {
 	head = head[:len(head)-len(full)+len(full)/2]
 	const slow = 6 // 1.5 × the 4 places
 	var conns []net.Conn
-	for range slow {
+	// One after another: each holds a place for the moment its job is begun in the queue, so
+	// six beginning at once on a slow machine could find the 4 places taken, rightly.
+	for i := range slow {
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
@@ -43,16 +45,18 @@ func TestSlowJobUploadsHoldNoPlace(t *testing.T) {
 			t.Fatal(err)
 		}
 		conns = append(conns, c)
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for r.srv.xio.reading.Load() < slow {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d slow job uploads being read", r.srv.xio.reading.Load(), slow)
+		deadline := time.Now().Add(5 * time.Second)
+		for r.srv.xio.reading.Load() < int64(i+1) || r.srv.adm.admitted.Load() != 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("slow job upload %d: %d being read, %d places held", i+1, r.srv.xio.reading.Load(), r.srv.adm.admitted.Load())
+			}
+			time.Sleep(time.Millisecond)
 		}
-		time.Sleep(time.Millisecond)
 	}
-	if got := r.srv.adm.admitted.Load(); got != 0 {
-		t.Fatalf("%d places held by job uploads still arriving", got)
+	// All six are still arriving, and they hold no place.
+	time.Sleep(100 * time.Millisecond)
+	if got, held := r.srv.xio.reading.Load(), r.srv.adm.admitted.Load(); got != slow || held != 0 {
+		t.Fatalf("%d of %d slow job uploads being read, %d places held", got, slow, held)
 	}
 	for range 4 {
 		if rp := r.post(t, "/process", [][]byte{img}, nil, nil); rp.status != http.StatusOK {
