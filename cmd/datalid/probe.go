@@ -26,6 +26,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/datalid/datalid/api"
+	"github.com/datalid/datalid/internal/bench"
 	"github.com/datalid/datalid/internal/synth"
 )
 
@@ -34,7 +35,7 @@ import (
 // original probe did, and prints each Done-when figure. Too long for `make test`; the same
 // findings at small scale are tests in internal/server and cmd/datalid.
 func newProbeCmd(g *globalFlags) *cobra.Command {
-	var only string
+	var only, serverBin, arenas string
 	var loadFor time.Duration
 	cmd := &cobra.Command{
 		Use:    "probe",
@@ -50,7 +51,7 @@ func newProbeCmd(g *globalFlags) *cobra.Command {
 			if err := synth.WriteSet(dir, 4, 11, 1280, 960); err != nil {
 				return err
 			}
-			p := &prober{dir: dir, out: cmd.OutOrStdout(), loadFor: loadFor}
+			p := &prober{dir: dir, out: cmd.OutOrStdout(), loadFor: loadFor, serverBin: serverBin, arenas: strings.Split(arenas, ",")}
 			scen := map[string]func(context.Context) error{
 				"slow": p.slow, "bomb": p.bomb, "plain": p.plain, "recover": p.recover, "cli": p.cli,
 			}
@@ -68,13 +69,17 @@ func newProbeCmd(g *globalFlags) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&only, "only", "", "comma-separated scenarios: cli, slow, bomb, plain, recover")
 	cmd.Flags().DurationVar(&loadFor, "load-for", 60*time.Second, "length of the 2x load in the recover scenario")
+	cmd.Flags().StringVar(&serverBin, "server-bin", "", "datalid binary to serve with (default: this one), to compare two builds under the same probe")
+	cmd.Flags().StringVar(&arenas, "arenas", "true,false", "runtime.cpu_mem_arena settings the recover scenario runs with")
 	return cmd
 }
 
 type prober struct {
-	dir     string
-	out     io.Writer
-	loadFor time.Duration
+	dir       string
+	out       io.Writer
+	loadFor   time.Duration
+	serverBin string
+	arenas    []string
 }
 
 func (p *prober) photo() []byte {
@@ -99,6 +104,9 @@ func (p *prober) serve(ctx context.Context, env ...string) (*child, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
+	}
+	if p.serverBin != "" {
+		exe = p.serverBin
 	}
 	c := &child{cmd: exec.Command(exe, "serve", "--preset", "production", "--addr", addr), addr: addr, done: make(chan error, 1)}
 	c.cmd.Env = append(append(os.Environ(), "DATALID_LOG_LEVEL=warn"), env...)
@@ -404,7 +412,7 @@ func netKind(op string, err error) string {
 // recover: warm baseline, 2× load for loadFor, then RSS 30 s later; with ORT's CPU arena on
 // (the production preset) and off, side by side, to show what the arena keeps.
 func (p *prober) recover(ctx context.Context) error {
-	for _, arena := range []string{"true", "false"} {
+	for _, arena := range p.arenas {
 		fmt.Fprintf(p.out, "runtime.cpu_mem_arena=%s: ", arena)
 		if err := p.recoverOnce(ctx, "DATALID_RUNTIME_CPU_MEM_ARENA="+arena); err != nil {
 			return err
@@ -449,8 +457,11 @@ func (p *prober) recoverOnce(ctx context.Context, env string) error {
 		b, _ := os.ReadFile(filepath.Join(p.dir, fmt.Sprintf("synth_%04d.jpg", i)))
 		photos = append(photos, b)
 	}
+	// Each post carries fresh trailing bytes: the production preset's result cache would
+	// otherwise answer all but the first four, and the load would never reach the runtime.
+	fresh := func(ph []byte) []byte { return bench.Fresh([]bench.Input{{Data: ph}})[0].Data }
 	for _, ph := range photos {
-		c.post(client, ph, nil)
+		c.post(client, fresh(ph), nil)
 	}
 	time.Sleep(7 * time.Second)
 	base, _ := c.rss()
@@ -462,7 +473,7 @@ func (p *prober) recoverOnce(ctx context.Context, env string) error {
 	for i := range 80 {
 		wg.Go(func() {
 			for n := i; time.Now().Before(stop); n++ {
-				st, err := c.post(client, photos[n%len(photos)], map[string]string{"return_visualization": strconv.FormatBool(n%3 == 0)})
+				st, err := c.post(client, fresh(photos[n%len(photos)]), map[string]string{"return_visualization": strconv.FormatBool(n%3 == 0)})
 				k := strconv.Itoa(st)
 				if err != nil {
 					k = "error"

@@ -53,3 +53,6 @@ func (p *Probe) Run(shape []int64, data []float32) ([][]float32, error) { return
 
 // Close does nothing without cgo.
 func (p *Probe) Close() error { return nil }
+
+// ShrinkArena does nothing useful without cgo: there is no runtime.
+func ShrinkArena() error { return errNoCgo }

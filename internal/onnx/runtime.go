@@ -4,6 +4,7 @@ package onnx
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"sync"
 
@@ -45,6 +46,10 @@ func Init(path string) (version string, err error) {
 	if e := registerSharedArena(); e != nil {
 		env.err = fmt.Errorf("%w: shared CPU arena: %v", ErrLibrary, e)
 		return "", env.err
+	}
+	if e := initRunConfig(path); e != nil {
+		// Reads work without it; only the arena's memory is not handed back after a burst.
+		slog.Warn("ONNX Runtime arena shrinkage unavailable", "err", e)
 	}
 	env.version = ort.GetVersion()
 	return env.version, nil

@@ -52,3 +52,26 @@ func (a *admission) tooLate(timeout time.Duration) error {
 	}
 	return nil
 }
+
+// Before the first image has held a slot there is no average, so the predicted wait was 0 and
+// the first wave of a burst filled every place; on a slowed machine those requests then timed
+// out (504) instead of being refused. The average therefore starts from a prior measured on
+// this machine at start-up: the warm-up read, run alone, scaled by how many images share the
+// cores once every slot is busy.
+
+// slotPrior is the slot time assumed until images have been observed: warmRead (one read
+// alone, model loading excluded) times the number of reads each core serves when all slots
+// run at once (slots × threads per read / cores, at least 1). The warm-up read is a first read
+// (runtime set-up included), so the prior errs on the long side; observations replace it
+// within about ten images (holdWeight).
+func slotPrior(warmRead time.Duration, slots, threadsPerRead, cores int) time.Duration {
+	share := float64(slots*max(1, threadsPerRead)) / float64(max(1, cores))
+	return time.Duration(float64(warmRead) * max(1, share))
+}
+
+// prime seeds the slot-time average with d unless an image has already been observed.
+func (a *admission) prime(d time.Duration) {
+	if d > 0 {
+		a.hold.CompareAndSwap(0, int64(d))
+	}
+}

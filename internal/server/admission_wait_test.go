@@ -32,3 +32,62 @@ func TestAdmissionRefusesHopelessWaits(t *testing.T) {
 		t.Error("no request_timeout, yet refused")
 	}
 }
+
+// The plain scenario's first wave: with no slot time observed yet the prediction was 0 and a
+// burst filled every place. The prior from the warm-up read refuses it from the first request.
+func TestSlotPriorRefusesFirstWave(t *testing.T) {
+	// production: 8 slots, 1 thread per read, 2 cores; a warm-up read of 3 s (a loaded machine).
+	prior := slotPrior(3*time.Second, 8, 1, 2)
+	if prior != 12*time.Second {
+		t.Fatalf("prior %v, want 12 s (8 reads on 2 cores, 3 s each)", prior)
+	}
+	if got := slotPrior(3*time.Second, 1, 1, 2); got != 3*time.Second {
+		t.Errorf("one slot on 2 cores: prior %v, want the read itself", got)
+	}
+	fill := func(a *admission) {
+		for range 8 {
+			a.slots <- struct{}{}
+		}
+		a.waiting.Store(8) // 2 rounds ahead
+	}
+	cold := newAdmission(8, 32)
+	fill(cold)
+	if err := cold.tooLate(30 * time.Second); err != nil {
+		t.Fatalf("without a prior the first wave should be admitted (the old behaviour): %v", err)
+	}
+	primed := newAdmission(8, 32)
+	primed.prime(prior)
+	fill(primed)
+	err := primed.tooLate(30 * time.Second)
+	var re *retryError
+	if !errors.Is(err, ErrOverloaded) || !errors.As(err, &re) || re.after < time.Second {
+		t.Fatalf("24 s predicted against 30 s: %v, want 503 with Retry-After", err)
+	}
+	// An observation already made is not overwritten by a late prior.
+	seen := newAdmission(8, 32)
+	seen.observe(time.Second)
+	seen.prime(prior)
+	if got := time.Duration(seen.hold.Load()); got != time.Second {
+		t.Errorf("prime overwrote an observation: %v", got)
+	}
+}
+
+// The server primes admission from its own warm-up: a warm-up that took 300 ms (no loading)
+// leaves a slot-time prior of at least that.
+func TestServerPrimesFromWarmup(t *testing.T) {
+	if warmRead(5*time.Second, 4*time.Second) != time.Second || warmRead(time.Second, 0) != time.Second ||
+		warmRead(time.Second, 3*time.Second) != time.Second {
+		t.Fatal("warmRead does not subtract loading only when it was part of the warm-up")
+	}
+	eng := &fakeEngine{warm: make(chan struct{})}
+	r := start(t, testConfig(t), eng, false)
+	time.Sleep(300 * time.Millisecond)
+	close(eng.warm)
+	deadline := time.Now().Add(time.Minute)
+	for !r.srv.Ready() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := time.Duration(r.srv.adm.hold.Load()); got < 300*time.Millisecond {
+		t.Fatalf("slot-time prior %v after a 300 ms warm-up", got)
+	}
+}

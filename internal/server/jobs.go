@@ -72,11 +72,17 @@ func jobErr(err error) error {
 // handleJobSubmit queues a job: one photo (an image body, or field "file") or many (fields
 // "files"). Photos are queued as they arrive, so memory holds one photo at a time; options
 // come from the query string or from form fields before the first photo.
+//
+// Admission as for /process (admitBody): a full server refuses before reading (the refusal
+// drains the body, so it arrives as an answer), and no place is held while bytes arrive: a
+// slow uploader holds its bytes in the body budget and is cut by the minimum upload rate, not
+// a place. Admission decides whether a new job begins (admitJob); a job begun is taken to its
+// end, so a server that fills up meanwhile never leaves half a job under a used
+// Idempotency-Key.
 func (s *Server) handleJobSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := s.adm.enter(); err != nil {
-		return err
+	if s.adm.full() {
+		return s.adm.busy()
 	}
-	defer s.adm.leave()
 	maxPhotos := s.jobs.Config().MaxJobPhotos
 	perFile := s.cfg.Server.MaxBodyBytes
 	r.Body = http.MaxBytesReader(w, r.Body, perFile*int64(maxPhotos)+formOverhead)
@@ -152,8 +158,14 @@ func (s *Server) handleJobSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	ctx := r.Context()
-	sub, replay, err := s.jobs.Begin(ctx, r.Header.Get(api.IdempotencyHeader), jobFields)
-	if err != nil {
+	var (
+		sub    *jobs.Submission
+		replay *jobs.Job
+	)
+	if err := s.admitJob(func() (e error) {
+		sub, replay, e = s.jobs.Begin(ctx, r.Header.Get(api.IdempotencyHeader), jobFields)
+		return e
+	}); err != nil {
 		return jobErr(err)
 	}
 	if replay != nil {
@@ -200,6 +212,17 @@ func (s *Server) handleJobSubmit(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Location", "/v2/jobs/"+job.ID)
 	s.writeJob(w, r, http.StatusAccepted, job, false)
 	return nil
+}
+
+// admitJob holds an admission place while a new job is begun in the queue (its Idempotency-Key
+// claimed, its record written); a server at capacity refuses it with 503 + Retry-After before
+// anything is written.
+func (s *Server) admitJob(begin func() error) error {
+	if err := s.adm.enter(); err != nil {
+		return err
+	}
+	defer s.adm.leave()
+	return begin()
 }
 
 func (s *Server) handleJobGet(w http.ResponseWriter, r *http.Request) error {

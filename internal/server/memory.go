@@ -11,6 +11,7 @@ import (
 	"github.com/datalid/datalid/internal/engine"
 	"github.com/datalid/datalid/internal/imageio"
 	"github.com/datalid/datalid/internal/memtrim"
+	"github.com/datalid/datalid/internal/onnx"
 )
 
 // decodeOptions are the engine's: its limits (with imageio's decode budget) and working size.
@@ -82,8 +83,9 @@ func (s *Server) batchBodyLimit() int64 {
 // after a burst falls back before anyone wonders.
 const idleTrimAfter = 5 * time.Second
 
-// trimWhenIdle returns the Go heap's free pages and the C allocator's free memory (ORT's
-// buffers outside its arena) to the system once a burst is over. It ends with ctx.
+// trimWhenIdle returns the Go heap's free pages, ONNX Runtime's arena regions and the C
+// allocator's free memory to the system once a burst is over. The arena goes first: its
+// regions are malloc'd, so trimming the C heap before it would leave them. It ends with ctx.
 func (s *Server) trimWhenIdle(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
@@ -100,6 +102,9 @@ func (s *Server) trimWhenIdle(ctx context.Context) {
 			}
 			if dirty && now.Sub(lastBusy) >= idleTrimAfter {
 				debug.FreeOSMemory()
+				if err := onnx.ShrinkArena(); err != nil {
+					s.log.Debug("ONNX Runtime arena not shrunk", "err", err)
+				}
 				memtrim.Trim()
 				dirty = false
 			}

@@ -203,9 +203,12 @@ func (s *Server) warmup(ctx context.Context) {
 		s.log.Error("warm-up failed", "err", err)
 		return
 	}
+	warm := time.Since(t0)
 	if info, err := s.eng.Info(); err == nil {
 		s.metrics.load.Set(info.LoadTime.Seconds())
+		warm = warmRead(warm, info.LoadTime)
 	}
+	s.primeAdmission(warm)
 	s.state.CompareAndSwap(stateWarming, stateReady)
 	s.log.Info("ready", "warmup", time.Since(t0).Round(time.Millisecond))
 }
