@@ -80,7 +80,14 @@ func hullBounds(hull []imgproc.Point) image.Rectangle {
 func component(mask []bool, w int, box image.Rectangle, seed imgproc.Point) []bool {
 	bw, bh := box.Dx(), box.Dy()
 	sx, sy := int(seed.X)-box.Min.X, int(seed.Y)-box.Min.Y
-	if sx < 0 || sy < 0 || sx >= bw || sy >= bh || !mask[(sy+box.Min.Y)*w+sx+box.Min.X] {
+	if sx < 0 || sy < 0 || sx >= bw || sy >= bh {
+		return nil
+	}
+	in := make([]bool, bw*bh)
+	for y := range bh {
+		copy(in[y*bw:(y+1)*bw], mask[(y+box.Min.Y)*w+box.Min.X:])
+	}
+	if !in[sy*bw+sx] {
 		return nil
 	}
 	out := make([]bool, bw*bh)
@@ -89,44 +96,46 @@ func component(mask []bool, w int, box image.Rectangle, seed imgproc.Point) []bo
 	for len(stack) > 0 {
 		k := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		x, y := k%bw, k/bw
-		for dy := -1; dy <= 1; dy++ {
-			for dx := -1; dx <= 1; dx++ {
-				nx, ny := x+dx, y+dy
-				if nx < 0 || ny < 0 || nx >= bw || ny >= bh || out[ny*bw+nx] {
-					continue
-				}
-				if mask[(ny+box.Min.Y)*w+nx+box.Min.X] {
-					out[ny*bw+nx] = true
-					stack = append(stack, ny*bw+nx)
-				}
+		around(k, bw, bh, func(n int) {
+			if in[n] && !out[n] {
+				out[n] = true
+				stack = append(stack, n)
 			}
-		}
+		})
 	}
 	return out
 }
 
-// erode keeps the pixels of m whose (2r+1)² square lies wholly in m (a row pass, then a
-// column pass).
-func erode(m []bool, w, h, r int) []bool {
-	row := make([]bool, len(m))
-	for y := range h {
-		for x := range w {
-			ok := true
-			for k := max(0, x-r); k <= min(w-1, x+r) && ok; k++ {
-				ok = m[y*w+k]
+// around calls f with each of pixel k's 8 neighbours inside a w×h grid.
+func around(k, w, h int, f func(int)) {
+	x, y := k%w, k/w
+	for dy := -1; dy <= 1; dy++ {
+		for dx := -1; dx <= 1; dx++ {
+			nx, ny := x+dx, y+dy
+			if (dx != 0 || dy != 0) && nx >= 0 && ny >= 0 && nx < w && ny < h {
+				f(ny*w + nx)
 			}
-			row[y*w+x] = ok && x >= r && x < w-r
 		}
 	}
+}
+
+// erode keeps the pixels of m whose (2r+1)² square lies wholly in m: a pass along the rows,
+// then one along the columns.
+func erode(m []bool, w, h, r int) []bool {
+	return erodePass(erodePass(m, w, h, r, 1, w), h, w, r, w, 1)
+}
+
+// erodePass keeps the pixels whose 2r+1 neighbours along one axis all lie in m: count lines
+// of n pixels, step apart along a line and next apart from one line to the next.
+func erodePass(m []bool, n, count, r, step, next int) []bool {
 	out := make([]bool, len(m))
-	for y := range h {
-		for x := range w {
+	for l := range count {
+		for i := r; i < n-r; i++ {
 			ok := true
-			for k := max(0, y-r); k <= min(h-1, y+r) && ok; k++ {
-				ok = row[k*w+x]
+			for k := i - r; k <= i+r && ok; k++ {
+				ok = m[l*next+k*step]
 			}
-			out[y*w+x] = ok && y >= r && y < h-r
+			out[l*next+i*step] = ok
 		}
 	}
 	return out
@@ -147,16 +156,12 @@ func label(m []bool, w, h int) ([]int32, int) {
 		for len(stack) > 0 {
 			k := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			x, y := k%w, k/w
-			for dy := -1; dy <= 1; dy++ {
-				for dx := -1; dx <= 1; dx++ {
-					nx, ny := x+dx, y+dy
-					if nx >= 0 && ny >= 0 && nx < w && ny < h && m[ny*w+nx] && out[ny*w+nx] == 0 {
-						out[ny*w+nx] = n
-						stack = append(stack, ny*w+nx)
-					}
+			around(k, w, h, func(j int) {
+				if m[j] && out[j] == 0 {
+					out[j] = n
+					stack = append(stack, j)
 				}
-			}
+			})
 		}
 	}
 	return out, int(n)
@@ -190,16 +195,12 @@ func grow(comp []bool, labels []int32, lines []int32, w, h int, off image.Point)
 	}
 	for q := 0; q < len(queue); q++ {
 		i := queue[q]
-		x, y := i%w, i/w
-		for dy := -1; dy <= 1; dy++ {
-			for dx := -1; dx <= 1; dx++ {
-				nx, ny := x+dx, y+dy
-				if nx >= 0 && ny >= 0 && nx < w && ny < h && comp[ny*w+nx] && owner[ny*w+nx] == 0 {
-					owner[ny*w+nx] = owner[i]
-					queue = append(queue, ny*w+nx)
-				}
+		around(i, w, h, func(j int) {
+			if comp[j] && owner[j] == 0 {
+				owner[j] = owner[i]
+				queue = append(queue, j)
 			}
-		}
+		})
 	}
 	parts := make([][]imgproc.Point, len(lines))
 	for i, o := range owner {
