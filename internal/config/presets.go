@@ -50,7 +50,6 @@ func defaults() Config {
 			MaxCandidates: 1000,
 			MinSize:       3,
 			PolygonScore:  true,
-			SplitLines:    true,
 		},
 		Classifier:  ClassifierConfig{Enabled: true, Thresh: 0.9, BatchSize: 8},
 		Recognition: RecognitionConfig{Height: 48, MaxWidth: 1600, BatchSize: 6, MinConfidence: 0.5},
