@@ -103,7 +103,7 @@ func Find(lines []Line, opt Options) Result {
 		s := scanLine(ln.Text)
 		scans[li], kept[li] = s, s.dedupe(s.matches())
 	}
-	yearFirstRanges(kept)
+	yearFirstRanges(kept, scans)
 	hint := blockOrder(kept)
 	for li, ln := range lines {
 		s, ms := scans[li], kept[li]

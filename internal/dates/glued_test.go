@@ -72,6 +72,10 @@ var (
 		{in: "14.03.24 14.09.24", want: "2024-09-14"}, // day first already runs forward
 		{in: "21.01.28 28.01.22", want: "2028-01-21"}, // year first would span 7 years: day first stays
 		{in: "24.03.05", want: "2024-03-05"},          // 05.03.2024 would be 2005: year first
+		// Labelled expiry first, manufacture second: no "from ... until" range, and read year
+		// first the product would be made after it expires.
+		{in: "VAL 19.05.20\nFAB 24.01.20", want: "2020-05-19"},
+		{in: "EXP 12.08.21 MFG 14.02.21", want: "2021-08-12"},
 	}
 )
 

@@ -60,7 +60,7 @@ func (s *lineScan) splitYear(i int, out []match) []match {
 // print "from ... until". Consecutive dates (same or next line) of the DD.MM.YY shape whose
 // day-first reading goes back in time while the year-first one goes forward by at most
 // maxRangeYears are both switched; the later is then the expiry by the usual pair rule.
-func yearFirstRanges(kept [][]match) {
+func yearFirstRanges(kept [][]match, scans []*lineScan) {
 	type at struct{ line, k int }
 	var prev *at
 	for li := range kept {
@@ -68,7 +68,10 @@ func yearFirstRanges(kept [][]match) {
 			cur := at{li, k}
 			if prev != nil && cur.line-prev.line <= 1 {
 				a, b := &kept[prev.line][prev.k], &kept[li][k]
-				if a.yf.Valid() && b.yf.Valid() && !a.dayFirst().Before(b.dayFirst()) &&
+				// An expiry labelled before a manufacture date is no "from ... until" range:
+				// the labels, not the print order, say which date comes first.
+				labelled := scans[prev.line].label(a) == KindExpiry && scans[li].label(b) == KindManufacture
+				if !labelled && a.yf.Valid() && b.yf.Valid() && !a.dayFirst().Before(b.dayFirst()) &&
 					a.yf.Before(b.yf) && !b.yf.After(a.yf.addYears(maxRangeYears)) {
 					a.toYearFirst()
 					b.toYearFirst()
@@ -77,6 +80,16 @@ func yearFirstRanges(kept [][]match) {
 			prev = &cur
 		}
 	}
+}
+
+// label is the kind of the keyword printed right before or after m, or KindUnknown.
+func (s *lineScan) label(m *match) Kind {
+	for _, h := range []*kwHit{s.prefixHit(m.first), s.suffixHit(m.last)} {
+		if h != nil && !h.kw.lot {
+			return h.kw.kind
+		}
+	}
+	return KindUnknown
 }
 
 // dayFirst is the match's date with an undecided day/month order read day first.
