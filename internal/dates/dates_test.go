@@ -278,34 +278,7 @@ func linesOf(in string) []Line {
 	return lines
 }
 
-func TestFind(t *testing.T) {
-	for _, tc := range findCases {
-		t.Run(tc.in, func(t *testing.T) {
-			res := Find(linesOf(tc.in), tc.opt)
-			if tc.want == "" {
-				if res.Best != nil {
-					t.Fatalf("want no date, got %s from %q (%s)", res.Best.Date, res.Best.Text, res.Best.Reason)
-				}
-				return
-			}
-			want, prec, err := ParseLabel(tc.want)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Best == nil {
-				t.Fatalf("want %s, got no date", tc.want)
-			}
-			b := res.Best
-			if b.Date != want || b.Precision != prec {
-				t.Fatalf("want %s (%s), got %s (%s) from %q (%s)", want, prec, b.Date, b.Precision, b.Text, b.Reason)
-			}
-			if tc.kind != "" && b.Kind != tc.kind {
-				t.Errorf("kind = %s, want %s", b.Kind, tc.kind)
-			}
-			checkResult(t, linesOf(tc.in), res)
-		})
-	}
-}
+func TestFind(t *testing.T) { runFindCases(t, findCases) }
 
 // checkResult asserts what must hold for any input; the fuzzer calls it too.
 func checkResult(t *testing.T, lines []Line, res Result) {

@@ -113,8 +113,11 @@ func JoinDots(img *image.RGBA) *image.RGBA {
 
 // JoinDotsAt joins dots of the given pattern (see JoinDots) across the gap between them.
 func JoinDotsAt(img *image.RGBA, p DotPattern) *image.RGBA {
-	return joinDots(img, max(1, int(math.Ceil((p.Pitch-p.Size)/2+0.5))))
+	return joinDots(img, gapRadius(p))
 }
+
+// gapRadius closes the gap between neighbouring dots: half of it, rounded up.
+func gapRadius(p DotPattern) int { return max(1, int(math.Ceil((p.Pitch-p.Size)/2+0.5))) }
 
 // BoldDots joins the dots of the given pattern into strokes half a pitch wide whatever the
 // dots' own size: small or faint dots joined only across their gap stay thin, dotted-looking
@@ -128,7 +131,7 @@ func boldRadius(p DotPattern) int { return max(1, int(math.Ceil(p.Pitch/4+0.5)))
 // Bolder reports whether BoldDots draws thicker strokes than JoinDotsAt: only then is it
 // another reading.
 func (p DotPattern) Bolder() bool {
-	return boldRadius(p) > max(1, int(math.Ceil((p.Pitch-p.Size)/2+0.5)))
+	return boldRadius(p) > gapRadius(p)
 }
 
 // joinDots closes the ink over r pixels: grow, shrink back, then blur the joins round.
