@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -10,11 +11,12 @@ import (
 	"github.com/datalid/datalid/internal/recognize"
 )
 
-// geom is a region's centre, reading direction (unit vector along its top edge), normal and
-// text height, taken from its quadrilateral so slanted photos group by their own text lines.
+// geom is a region's centre, reading direction (unit vector along its top edge), normal,
+// text height and length, taken from its quadrilateral so slanted photos group by their own
+// text lines.
 type geom struct {
 	c, u, n imgproc.Point
-	h       float64
+	h, w    float64
 }
 
 func geometry(q imgproc.Quad) geom {
@@ -26,16 +28,13 @@ func geometry(q imgproc.Quad) geom {
 		u = imgproc.Point{X: dx / l, Y: dy / l}
 	}
 	h := (imgproc.Dist(q[0], q[3]) + imgproc.Dist(q[1], q[2])) / 2
-	return geom{c: c, u: u, n: imgproc.Point{X: -u.Y, Y: u.X}, h: h}
+	w := (l + imgproc.Dist(q[3], q[2])) / 2
+	return geom{c: c, u: u, n: imgproc.Point{X: -u.Y, Y: u.X}, h: h, w: w}
 }
 
-// GroupLines joins regions printed on one line into lines, left to right, so a date split
-// across boxes ("30 04" | "27") is parsed whole. Regions are taken left to right; each joins
-// the line whose last region it continues: to that region's right, off its line by less than
-// half their mean text height (labels print smaller than dates), measured across the text's own
-// direction. Chaining neighbours (rather than growing one vertical span per line) keeps the
-// lines of a slanted label apart.
-// Regions with no text or below minConf are left out.
+// GroupLines joins regions printed on one line into lines, left to right (see chainRows), so
+// a date split across boxes ("30 04" | "27") is parsed whole. Regions with no text or below
+// minConf are left out.
 func GroupLines(rs []Region, minConf float64) []Line {
 	lines, _ := groupLines(rs, minConf)
 	return lines
@@ -53,32 +52,11 @@ func groupLines(rs []Region, minConf float64) ([]Line, [][]float32) {
 		idx = append(idx, i)
 		g[i] = geometry(r.Quad)
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return g[idx[a]].c.X < g[idx[b]].c.X })
-	var lines []Line
-	for _, i := range idx {
-		best, bestOff := -1, math.Inf(1)
-		for li := range lines {
-			last := g[lines[li].Regions[len(lines[li].Regions)-1]]
-			d := imgproc.Point{X: g[i].c.X - last.c.X, Y: g[i].c.Y - last.c.Y}
-			along := d.X*last.u.X + d.Y*last.u.Y
-			off := math.Abs(d.X*last.n.X + d.Y*last.n.Y)
-			if along > 0 && off < (last.h+g[i].h)/4 && off < bestOff {
-				best, bestOff = li, off
-			}
-		}
-		if best < 0 {
-			lines = append(lines, Line{Regions: []int{i}})
-			continue
-		}
-		lines[best].Regions = append(lines[best].Regions, i)
-	}
-	// Reading order: by the first region's position across the text direction.
-	sort.SliceStable(lines, func(a, b int) bool {
-		return g[lines[a].Regions[0]].c.Y < g[lines[b].Regions[0]].c.Y
-	})
-	out := make([]Line, 0, len(lines))
+	rows := chainRows(g, idx, math.Inf(1), false)
+	out := make([]Line, 0, len(rows))
 	var probsOut [][]float32
-	for _, l := range lines {
+	for _, row := range rows {
+		l := Line{Regions: row}
 		var text strings.Builder
 		var probs []float32
 		for k, i := range l.Regions {
@@ -130,4 +108,40 @@ func runeProbs(t recognize.Text) []float32 {
 		k++
 	}
 	return out
+}
+
+// chainRows groups the regions idx (with geometry g) into rows, top to bottom, each left to
+// right. Regions are taken left to right; each joins the row whose last region it continues:
+// to that region's right, off its line by less than half their mean text height (labels print
+// smaller than dates), measured across the text's own direction, and separated from it by at
+// most maxGap text heights; when sameHeight, the taller of the two is at most maxRowHeights
+// times the other (a box over two printed lines is no piece of either). Chaining neighbours (rather than growing one vertical span per
+// row) keeps the rows of a slanted label apart.
+func chainRows(g []geom, idx []int, maxGap float64, sameHeight bool) [][]int {
+	idx = slices.Clone(idx)
+	sort.SliceStable(idx, func(a, b int) bool { return g[idx[a]].c.X < g[idx[b]].c.X })
+	var rows [][]int
+	for _, i := range idx {
+		best, bestOff := -1, math.Inf(1)
+		for ri, row := range rows {
+			last := g[row[len(row)-1]]
+			d := imgproc.Point{X: g[i].c.X - last.c.X, Y: g[i].c.Y - last.c.Y}
+			along := d.X*last.u.X + d.Y*last.u.Y
+			off := math.Abs(d.X*last.n.X + d.Y*last.n.Y)
+			mh := (last.h + g[i].h) / 2
+			gap := along - (last.w+g[i].w)/2
+			ratio := max(last.h, g[i].h) / max(1e-9, min(last.h, g[i].h))
+			if along > 0 && off < mh/2 && gap <= maxGap*mh && (!sameHeight || ratio <= maxRowHeights) && off < bestOff {
+				best, bestOff = ri, off
+			}
+		}
+		if best < 0 {
+			rows = append(rows, []int{i})
+			continue
+		}
+		rows[best] = append(rows[best], i)
+	}
+	// Reading order: by the first region's position across the text direction.
+	sort.SliceStable(rows, func(a, b int) bool { return g[rows[a][0]].c.Y < g[rows[b][0]].c.Y })
+	return rows
 }

@@ -42,18 +42,21 @@ func retries(r Recovery) bool { return r.MaxRetryRegions > 0 }
 //
 //  1. beam: the date-aware CTC decoder over the crops already read (no model run);
 //  2. split: crops holding several printed lines read line by line (recogniser only);
-//  3. sideways: the working image turned a quarter, only when the regions look like text
+//  3. rows: rows the detector cut into pieces that hold no date read as one crop each
+//     (recogniser only);
+//  4. sideways: the working image turned a quarter, only when the regions look like text
 //     running up or down the page (one detector run, where the looks below would re-read
 //     dozens of single-character fragments);
-//  4. retry: the likeliest crops re-read under preprocessing variants (recogniser only);
-//  5. zoom: unsure or merged regions detected again, enlarged (detector on a small area);
-//  6. dots: detection again on the photo with dot-matrix dots joined into strokes;
-//  7. dense: blocks of text found by the first pass detected again at the decoded image's
+//  5. retry: the likeliest crops re-read under preprocessing variants (recogniser only);
+//  6. zoom: unsure or merged regions detected again, enlarged (detector on a small area);
+//  7. dots: detection again on the photo with dot-matrix dots joined into strokes;
+//  8. dense: blocks of text found by the first pass detected again at the decoded image's
 //     full resolution (small print on large photos);
-//  8. tiles: the detector over overlapping tiles of the whole working image.
+//  9. tiles: the detector over overlapping tiles of the whole working image.
 var secondLooks = []step{
 	{"beam", func(r Recovery) bool { return r.Beam.Width > 0 }, (*Pipeline).lookBeam},
 	{"split", retries, func(p *Pipeline, l *look) error { return p.zoom(l, 0, true) }},
+	{"rows", retries, (*Pipeline).rows},
 	{"sideways", func(r Recovery) bool { return r.Sideways }, (*Pipeline).sideways},
 	{"retry", func(r Recovery) bool { return len(r.Variants) > 0 && r.MaxRetryRegions > 0 }, (*Pipeline).retry},
 	{"zoom", retries, func(p *Pipeline, l *look) error { return p.zoom(l, 0, false) }},

@@ -183,6 +183,12 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 // returns the regions in original coordinates, each with its oriented crop. Stage times are
 // added to tm.
 func (p *Pipeline) readBoxes(l *look, f frame, boxes []detect.Box, tm *Timings) ([]Region, error) {
+	return p.readOriented(l, f, boxes, nil, tm)
+}
+
+// readOriented is readBoxes with the crops' orientation known (flipped: turned 180°) when
+// flipped is not nil, so the angle classifier is not asked.
+func (p *Pipeline) readOriented(l *look, f frame, boxes []detect.Box, flipped []bool, tm *Timings) ([]Region, error) {
 	ctx := l.ctx
 	t := time.Now()
 	crops := make([]*image.RGBA, len(boxes))
@@ -191,19 +197,21 @@ func (p *Pipeline) readBoxes(l *look, f frame, boxes []detect.Box, tm *Timings) 
 	}
 	tm.Crop += time.Since(t)
 
-	flipped := make([]bool, len(crops))
-	if p.st.Classifier != nil && len(crops) > 0 {
-		t = time.Now()
-		var err error
-		if flipped, err = p.st.Classifier.Upside(ctx, crops); err != nil {
-			return nil, fmt.Errorf("angle classification: %w", err)
-		}
-		for i, f := range flipped {
-			if f {
-				crops[i] = imgproc.Rotate180(crops[i])
+	if flipped == nil {
+		flipped = make([]bool, len(crops))
+		if p.st.Classifier != nil && len(crops) > 0 {
+			t = time.Now()
+			var err error
+			if flipped, err = p.st.Classifier.Upside(ctx, crops); err != nil {
+				return nil, fmt.Errorf("angle classification: %w", err)
 			}
+			tm.Classify += time.Since(t)
 		}
-		tm.Classify += time.Since(t)
+	}
+	for i, f := range flipped {
+		if f {
+			crops[i] = imgproc.Rotate180(crops[i])
+		}
 	}
 
 	t = time.Now()
@@ -216,8 +224,11 @@ func (p *Pipeline) readBoxes(l *look, f frame, boxes []detect.Box, tm *Timings) 
 	}
 	// Dot-matrix crops are read again in the same batch with their dots joined into
 	// strokes: across their gap, and, where that is thinner, into bold strokes half a pitch
-	// wide. The best reading is kept.
+	// wide. The best reading is kept. Their dot lattices, redrawn as solid print, are read
+	// in a batch of their own, so that the crops' batches stay as they were.
 	var dotted []joined
+	var lattices []*image.RGBA
+	var latticeOf []int
 	if p.cfg.Preprocessing.JoinDots {
 		for i, c := range in {
 			if dp, ok := imgproc.FindDots(c); ok {
@@ -226,6 +237,10 @@ func (p *Pipeline) readBoxes(l *look, f frame, boxes []detect.Box, tm *Timings) 
 				if dp.Bolder() {
 					dotted = append(dotted, joined{i, len(in)})
 					in = append(in, imgproc.BoldDots(c, dp))
+				}
+				for _, lat := range imgproc.DotGrids(c, dp) {
+					lattices = append(lattices, imgproc.DrawLattice(lat))
+					latticeOf = append(latticeOf, i)
 				}
 				if f.img.Rect.Size() == l.work.Rect.Size() && !f.turned {
 					l.dots = append(l.dots, dp)
@@ -236,6 +251,13 @@ func (p *Pipeline) readBoxes(l *look, f frame, boxes []detect.Box, tm *Timings) 
 	texts, recTimes, err := p.st.Recognizer.Read(ctx, in)
 	if err != nil {
 		return nil, fmt.Errorf("recognition: %w", err)
+	}
+	var latTexts []recognize.Text
+	var latTimes []time.Duration
+	if len(lattices) > 0 {
+		if latTexts, latTimes, err = p.st.Recognizer.Read(ctx, lattices); err != nil {
+			return nil, fmt.Errorf("recognition of dot lattices: %w", err)
+		}
 	}
 	tm.Recognize += time.Since(t)
 
@@ -248,6 +270,27 @@ func (p *Pipeline) readBoxes(l *look, f frame, boxes []detect.Box, tm *Timings) 
 		regions[i].RecTime += recTimes[j]
 		if p.better(texts[j], regions[i].Text) {
 			regions[i].Text, regions[i].Source = texts[j], joinedSource
+		}
+	}
+	// A crop's lattices are its lines of dots, top to bottom. Redrawn, they are a model of
+	// the print: where the model is wrong (dots too fine to place, a font it does not fit)
+	// it reads fluent nonsense, so the lines replace the recogniser's reading only with a
+	// date where that has none.
+	for k := 0; k < len(latticeOf); {
+		i, end := latticeOf[k], k+1
+		for end < len(latticeOf) && latticeOf[end] == i {
+			end++
+		}
+		for _, d := range latTimes[k:end] {
+			regions[i].RecTime += d
+		}
+		t := join(latTexts[k:end])
+		k = end
+		if _, ok := p.hasDate(t.Text, 0); !ok {
+			continue
+		}
+		if _, had := p.hasDate(regions[i].Text.Text, 0); !had {
+			regions[i].Text, regions[i].Source = t, joinedSource
 		}
 	}
 	return regions, nil

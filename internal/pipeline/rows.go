@@ -1,0 +1,141 @@
+package pipeline
+
+import (
+	"math"
+	"sort"
+
+	"github.com/datalid/datalid/internal/detect"
+	"github.com/datalid/datalid/internal/imgproc"
+)
+
+// maxRowGap is how far apart, in text heights, neighbouring boxes may lie to be read again as
+// one row. Inkjet coders space the fields of a line ("V  07  2025") by up to two character
+// widths, and the detector cuts there; columns of a table lie further apart.
+const maxRowGap = 2.0
+
+// maxRowHeights is the most a box's height may exceed its neighbour's in one row: fields of
+// one printed line differ by their letters' ascenders, not by whole lines.
+const maxRowHeights = 1.5
+
+// rowMargin is the margin added above and below a row's box, as a share of its height.
+const rowMargin = 0.15
+
+// rowSource marks a region read from a whole row of boxes the detector had cut apart.
+const rowSource = "row"
+
+// rows reads again, as one crop each, the rows of boxes that hold no date together. The
+// detector cuts widely spaced print, dot-matrix above all, into fields and single
+// characters ("V" | "0" | "7" | "2025"); read alone, a character has no context and a
+// two-digit field is too short for the recogniser, while the whole row reads as the line it
+// is. A row's reading replaces its pieces only when it holds a date. At most
+// Recovery.MaxRetryRegions rows are read, those with the most digits first.
+func (p *Pipeline) rows(l *look) error {
+	rs := l.res.Regions
+	g := make([]geom, len(rs))
+	idx := make([]int, len(rs))
+	for i, r := range rs {
+		g[i], idx[i] = geometry(l.workQuad(r)), i
+	}
+	type row struct {
+		members []int
+		digits  int
+	}
+	var cands []row
+	for _, m := range chainRows(g, idx, maxRowGap, true) {
+		if len(m) < 2 {
+			continue
+		}
+		if d, ok := p.rowWorthReading(rs, m); ok {
+			cands = append(cands, row{m, d})
+		}
+	}
+	sort.SliceStable(cands, func(a, b int) bool { return cands[a].digits > cands[b].digits })
+	cands = cands[:min(len(cands), p.rec.MaxRetryRegions)]
+	if len(cands) == 0 {
+		return nil
+	}
+	boxes := make([]detect.Box, len(cands))
+	flipped := make([]bool, len(cands))
+	for k, c := range cands {
+		boxes[k] = detect.Box{Quad: rowQuad(l, c.members)}
+		turned := 0
+		for _, i := range c.members {
+			boxes[k].Score = max(boxes[k].Score, rs[i].Score)
+			if rs[i].Flipped {
+				turned++
+			}
+		}
+		// The pieces were oriented one by one; a row cut across the neighbouring lines
+		// misleads the angle classifier, so the row takes its pieces' majority.
+		flipped[k] = 2*turned > len(c.members)
+	}
+	var tm Timings
+	read, err := p.readOriented(l, l.workFrame(), boxes, flipped, &tm)
+	if err != nil {
+		return err
+	}
+	drop := map[int]bool{}
+	var added, unkept []Region
+	for k, r := range read {
+		r.Source = rowSource
+		if _, ok := p.hasDate(r.Text.Text, minLookScore); !ok {
+			unkept = append(unkept, r)
+			continue
+		}
+		added = append(added, r)
+		for _, i := range cands[k].members {
+			drop[i] = true
+		}
+	}
+	l.trace.discarded("rows", unkept)
+	if len(added) > 0 {
+		l.replace(drop, added)
+	}
+	return nil
+}
+
+// rowWorthReading reports a row whose pieces, joined, hold no date but may: two digits or
+// more, or a piece read as nothing or as garbage. digits counts the row's digits.
+func (p *Pipeline) rowWorthReading(rs []Region, members []int) (int, bool) {
+	text, d, unread := "", 0, false
+	for k, i := range members {
+		if k > 0 {
+			text += " "
+		}
+		text += rs[i].Text.Text
+		d += digits(rs[i].Text)
+		unread = unread || rs[i].Text.Confidence < coverConfidence
+	}
+	if _, ok := p.hasDate(text, 0); ok {
+		return d, false
+	}
+	return d, d >= 2 || unread
+}
+
+// rowQuad is the box, in working pixels, around a row's regions with a margin above and
+// below, along the direction of its longest region (the surest measure of the line's slant).
+func rowQuad(l *look, members []int) imgproc.Quad {
+	var u imgproc.Point
+	long := -1.0
+	qs := make([]imgproc.Quad, len(members))
+	for k, i := range members {
+		qs[k] = l.workQuad(l.res.Regions[i])
+		if g := geometry(qs[k]); g.w > long {
+			long, u = g.w, g.u
+		}
+	}
+	n := imgproc.Point{X: -u.Y, Y: u.X}
+	a0, a1, b0, b1 := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for _, q := range qs {
+		for _, c := range q {
+			a, b := c.X*u.X+c.Y*u.Y, c.X*n.X+c.Y*n.Y
+			a0, a1, b0, b1 = min(a0, a), max(a1, a), min(b0, b), max(b1, b)
+		}
+	}
+	// Boxes of single characters, found with low scores, are cut close to the ink or short
+	// of it; the row gets a margin so that its lines of dots are whole.
+	pad := rowMargin * (b1 - b0)
+	b0, b1 = b0-pad, b1+pad
+	at := func(a, b float64) imgproc.Point { return imgproc.Point{X: a*u.X + b*n.X, Y: a*u.Y + b*n.Y} }
+	return imgproc.Quad{at(a0, b0), at(a1, b0), at(a1, b1), at(a0, b1)}
+}
