@@ -31,6 +31,9 @@ const (
 	// score of a line after the first, as a share of the first's.
 	maxDotLines  = 3
 	minLineScore = 0.3
+	// minLatticePitch is the finest dot pitch, in pixels, fitted: finer dots blur into
+	// each other and into the JPEG's blocks, and the profiles no longer show their rows.
+	minLatticePitch = 4
 	// gridStep is the search step of the row pitch and phase, in pixels.
 	gridStep = 0.25
 )
@@ -57,7 +60,7 @@ type DotLattice struct {
 // fitted first, then the next in what is left, as long as it holds ink enough.
 func DotGrids(img *image.RGBA, p DotPattern) []DotLattice {
 	g, w, h := luma(img)
-	if w < 8 || h < 8 || p.Pitch <= 0 {
+	if w < 8 || h < 8 || p.Pitch < minLatticePitch {
 		return nil
 	}
 	ink := inkLevels(g, w, h)

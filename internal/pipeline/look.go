@@ -25,6 +25,9 @@ type look struct {
 	// dots are the dot patterns measured on crops of the working image that were read as
 	// dot-matrix print: the evidence, and the pitch, for the dots look.
 	dots []imgproc.DotPattern
+	// lattices is set once the second looks run: from then on, dot-matrix crops are also
+	// read from their dot lattices (see dotLines).
+	lattices bool
 }
 
 // step is one second look. on says whether the configuration enables it; run changes the
@@ -42,23 +45,27 @@ func retries(r Recovery) bool { return r.MaxRetryRegions > 0 }
 //
 //  1. beam: the date-aware CTC decoder over the crops already read (no model run);
 //  2. split: crops holding several printed lines read line by line (recogniser only);
-//  3. rows: rows the detector cut into pieces that hold no date read as one crop each
-//     (recogniser only);
-//  4. sideways: the working image turned a quarter, only when the regions look like text
+//  3. sideways: the working image turned a quarter, only when the regions look like text
 //     running up or down the page (one detector run, where the looks below would re-read
 //     dozens of single-character fragments);
-//  5. retry: the likeliest crops re-read under preprocessing variants (recogniser only);
-//  6. zoom: unsure or merged regions detected again, enlarged (detector on a small area);
-//  7. dots: detection again on the photo with dot-matrix dots joined into strokes;
-//  8. dense: blocks of text found by the first pass detected again at the decoded image's
+//  4. retry: the likeliest crops re-read under preprocessing variants (recogniser only);
+//  5. lattice: dot-matrix crops read from their dot lattices, redrawn as solid print
+//     (recogniser only); after the retries, whose readings of the crop itself are surer
+//     than a model of its dots;
+//  6. rows: rows the detector cut into pieces that hold no date read as one crop each
+//     (recogniser only);
+//  7. zoom: unsure or merged regions detected again, enlarged (detector on a small area);
+//  8. dots: detection again on the photo with dot-matrix dots joined into strokes;
+//  9. dense: blocks of text found by the first pass detected again at the decoded image's
 //     full resolution (small print on large photos);
-//  9. tiles: the detector over overlapping tiles of the whole working image.
+// 10. tiles: the detector over overlapping tiles of the whole working image.
 var secondLooks = []step{
 	{"beam", func(r Recovery) bool { return r.Beam.Width > 0 }, (*Pipeline).lookBeam},
 	{"split", retries, func(p *Pipeline, l *look) error { return p.zoom(l, 0, true) }},
-	{"rows", retries, (*Pipeline).rows},
 	{"sideways", func(r Recovery) bool { return r.Sideways }, (*Pipeline).sideways},
 	{"retry", func(r Recovery) bool { return len(r.Variants) > 0 && r.MaxRetryRegions > 0 }, (*Pipeline).retry},
+	{"lattice", func(r Recovery) bool { return r.DotMatrix }, (*Pipeline).lattice},
+	{"rows", retries, (*Pipeline).rows},
 	{"zoom", retries, func(p *Pipeline, l *look) error { return p.zoom(l, 0, false) }},
 	{"dots", func(r Recovery) bool { return r.DotMatrix }, (*Pipeline).dots},
 	{"dense", func(r Recovery) bool { return r.Dense }, (*Pipeline).dense},
@@ -76,6 +83,7 @@ func StepNames() []string {
 
 // secondLook runs the enabled looks in order until the best date is confident.
 func (p *Pipeline) secondLook(l *look) error {
+	l.lattices = p.rec.DotMatrix
 	for _, s := range secondLooks {
 		if !s.on(p.rec) {
 			continue

@@ -224,11 +224,10 @@ func (p *Pipeline) readOriented(l *look, f frame, boxes []detect.Box, flipped []
 	}
 	// Dot-matrix crops are read again in the same batch with their dots joined into
 	// strokes: across their gap, and, where that is thinner, into bold strokes half a pitch
-	// wide. The best reading is kept. Their dot lattices, redrawn as solid print, are read
-	// in a batch of their own, so that the crops' batches stay as they were.
+	// wide. The best reading is kept. In the second looks their dot lattices are read too
+	// (see dotLines).
 	var dotted []joined
-	var lattices []*image.RGBA
-	var latticeOf []int
+	var lines dotLines
 	if p.cfg.Preprocessing.JoinDots {
 		for i, c := range in {
 			if dp, ok := imgproc.FindDots(c); ok {
@@ -238,9 +237,8 @@ func (p *Pipeline) readOriented(l *look, f frame, boxes []detect.Box, flipped []
 					dotted = append(dotted, joined{i, len(in)})
 					in = append(in, imgproc.BoldDots(c, dp))
 				}
-				for _, lat := range imgproc.DotGrids(c, dp) {
-					lattices = append(lattices, imgproc.DrawLattice(lat))
-					latticeOf = append(latticeOf, i)
+				if l.lattices {
+					lines.add(i, c, dp)
 				}
 				if f.img.Rect.Size() == l.work.Rect.Size() && !f.turned {
 					l.dots = append(l.dots, dp)
@@ -252,14 +250,6 @@ func (p *Pipeline) readOriented(l *look, f frame, boxes []detect.Box, flipped []
 	if err != nil {
 		return nil, fmt.Errorf("recognition: %w", err)
 	}
-	var latTexts []recognize.Text
-	var latTimes []time.Duration
-	if len(lattices) > 0 {
-		if latTexts, latTimes, err = p.st.Recognizer.Read(ctx, lattices); err != nil {
-			return nil, fmt.Errorf("recognition of dot lattices: %w", err)
-		}
-	}
-	tm.Recognize += time.Since(t)
 
 	regions := make([]Region, len(boxes))
 	for i, b := range boxes {
@@ -272,27 +262,10 @@ func (p *Pipeline) readOriented(l *look, f frame, boxes []detect.Box, flipped []
 			regions[i].Text, regions[i].Source = texts[j], joinedSource
 		}
 	}
-	// A crop's lattices are its lines of dots, top to bottom. Redrawn, they are a model of
-	// the print: where the model is wrong (dots too fine to place, a font it does not fit)
-	// it reads fluent nonsense, so the lines replace the recogniser's reading only with a
-	// date where that has none.
-	for k := 0; k < len(latticeOf); {
-		i, end := latticeOf[k], k+1
-		for end < len(latticeOf) && latticeOf[end] == i {
-			end++
-		}
-		for _, d := range latTimes[k:end] {
-			regions[i].RecTime += d
-		}
-		t := join(latTexts[k:end])
-		k = end
-		if _, ok := p.hasDate(t.Text, 0); !ok {
-			continue
-		}
-		if _, had := p.hasDate(regions[i].Text.Text, 0); !had {
-			regions[i].Text, regions[i].Source = t, joinedSource
-		}
+	if err := p.readDotLines(ctx, lines, regions, joinedSource); err != nil {
+		return nil, err
 	}
+	tm.Recognize += time.Since(t)
 	return regions, nil
 }
 
