@@ -58,8 +58,7 @@ func retries(r Recovery) bool { return r.MaxRetryRegions > 0 }
 //  8. dots: detection again on the photo with dot-matrix dots joined into strokes;
 //  9. dense: blocks of text found by the first pass detected again at the decoded image's
 //     full resolution (small print on large photos);
-//
-// 10. tiles: the detector over overlapping tiles of the whole working image.
+//  10. tiles: the detector over overlapping tiles of the whole working image.
 var secondLooks = []step{
 	{"beam", func(r Recovery) bool { return r.Beam.Width > 0 }, (*Pipeline).lookBeam},
 	{"split", retries, func(p *Pipeline, l *look) error { return p.zoom(l, 0, true) }},
