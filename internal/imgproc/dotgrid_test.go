@@ -174,3 +174,20 @@ func TestDrawLatticeIsSolidPrint(t *testing.T) {
 		t.Errorf("glyph aspect %.2f, want about %.1f", aspect, glyphAspect)
 	}
 }
+
+// BenchmarkDotGrids fits the lattice of a ten-character italic line at a 9 px dot pitch,
+// both ways up, as the lattice look does.
+func BenchmarkDotGrids(b *testing.B) {
+	line := append(append(append([]string{}, glyphs7...), glyphs7...), glyphs7...)
+	img := printDots(append(line, glyphs7...), 9, 6, 2, false)
+	p, ok := FindDots(img)
+	if !ok {
+		b.Fatal("no dots")
+	}
+	turned := Rotate180(img)
+	b.ResetTimer()
+	for b.Loop() {
+		DotGrids(img, p)
+		DotGrids(turned, p)
+	}
+}
