@@ -100,7 +100,7 @@ func (p *Pipeline) dense(l *look) error {
 			l.trace.discarded("dense", rs)
 			continue
 		}
-		l.supersede(rs)
+		l.supersede(rs, p.dateScore)
 		p.findDates(l.res)
 		if p.confident(l.res) {
 			return nil

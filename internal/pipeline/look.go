@@ -120,19 +120,32 @@ func (l *look) replace(drop map[int]bool, added []Region) int {
 }
 
 // supersede adds regions read anew over an area and drops the old regions they cover: the
-// same print, read worse.
-func (l *look) supersede(rs []Region) {
+// same print, read worse. But where an old region reads a stronger date than a new one over
+// it (score: the parse score of the date a region's text alone holds, 0 for none), the old
+// reading is the better one: that new region is left out and the old kept.
+func (l *look) supersede(rs []Region, score func(Region) float64) {
 	drop := map[int]bool{}
+	skip := make([]bool, len(rs))
 	for i, old := range l.res.Regions {
 		o := rectOf(old.Quad)
-		for _, n := range rs {
-			if overlapShare(o, rectOf(n.Quad)) > 0.5 {
-				drop[i] = true
-				break
+		for k, n := range rs {
+			if overlapShare(o, rectOf(n.Quad)) <= 0.5 {
+				continue
 			}
+			if score(old) > score(n) {
+				skip[k] = true
+				continue
+			}
+			drop[i] = true
 		}
 	}
-	l.replace(drop, rs)
+	var added []Region
+	for k, n := range rs {
+		if !skip[k] {
+			added = append(added, n)
+		}
+	}
+	l.replace(drop, added)
 }
 
 // workQuad is region r's quadrilateral in working pixels.

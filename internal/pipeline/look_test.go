@@ -119,3 +119,28 @@ func TestStandingRegions(t *testing.T) {
 		t.Error("two regions cannot tell")
 	}
 }
+
+// A look's new regions replace the old ones they cover, except where an old region reads a
+// stronger date than the new one over it: a dense re-read of "05/2024" as "F2日2/54" (which
+// parses, weakly, as February 2054) must not erase it.
+func TestSupersedeKeepsStrongerDates(t *testing.T) {
+	txt := func(s string) recognize.Text { return recognize.Text{Text: s, Confidence: 0.9} }
+	l := &look{res: &Result{Regions: []Region{
+		{Quad: quad(0, 0, 100, 20), Text: txt("FAB")},
+		{Quad: quad(0, 40, 100, 20), Text: txt("05/2024")},
+		{Quad: quad(0, 80, 100, 20), Text: txt("L0T 88")},
+	}}}
+	scores := map[string]float64{"05/2024": 0.6, "F2日2/54": 0.3, "FAB 03/2023": 0.7}
+	l.supersede([]Region{
+		{Quad: quad(0, 0, 100, 20), Text: txt("FAB 03/2023")},
+		{Quad: quad(0, 40, 100, 20), Text: txt("F2日2/54")},
+		{Quad: quad(0, 80, 100, 20), Text: txt("LOT 88")},
+	}, func(r Region) float64 { return scores[r.Text.Text] })
+	var got []string
+	for _, r := range l.res.Regions {
+		got = append(got, r.Text.Text)
+	}
+	if want := []string{"05/2024", "FAB 03/2023", "LOT 88"}; !slices.Equal(got, want) {
+		t.Errorf("regions %q, want %q", got, want)
+	}
+}

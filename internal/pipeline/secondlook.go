@@ -171,6 +171,12 @@ func (p *Pipeline) hasDate(text string, minScore float64) (float64, bool) {
 	return r.Best.Score, true
 }
 
+// dateScore is the parse score of the date region r's text alone holds, 0 for none.
+func (p *Pipeline) dateScore(r Region) float64 {
+	s, _ := p.hasDate(r.Text.Text, 0)
+	return s
+}
+
 // acceptDate is the date-aware decoder's grammar: the reading holds a good date.
 func (p *Pipeline) acceptDate(s string) bool {
 	_, ok := p.hasDate(s, minLookScore)

@@ -54,7 +54,7 @@ func (p *Pipeline) sideways(l *look) error {
 		l.trace.discarded("sideways", rs)
 		return nil
 	}
-	l.supersede(rs)
+	l.supersede(rs, p.dateScore)
 	return nil
 }
 
