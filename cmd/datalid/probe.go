@@ -143,8 +143,11 @@ func (c *child) stop() (time.Duration, int) {
 }
 
 // rss reads the child's resident and peak resident memory in MB.
-func (c *child) rss() (cur, peak float64) {
-	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
+func (c *child) rss() (cur, peak float64) { return procRSS(c.cmd.Process.Pid) }
+
+// procRSS reads a process's resident and peak resident memory in MB (Linux /proc).
+func procRSS(pid int) (cur, peak float64) {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	for _, l := range strings.Split(string(b), "\n") {
 		f := strings.Fields(l)
 		if len(f) >= 2 {

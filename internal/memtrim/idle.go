@@ -1,0 +1,93 @@
+package memtrim
+
+import (
+	"context"
+	"log/slog"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+
+	"github.com/datalid/datalid/internal/onnx"
+)
+
+// Release hands back what a burst of reads left behind: the Go heap's free pages, ONNX
+// Runtime's free arena regions, then the C allocator's free memory. The arena goes before the
+// C heap: its regions are malloc'd, so trimming the C heap first would leave them.
+func Release(log *slog.Logger) {
+	debug.FreeOSMemory()
+	if err := onnx.ShrinkArena(); err != nil {
+		log.Debug("ONNX Runtime arena not shrunk", "err", err)
+	}
+	Trim()
+}
+
+// IdleAfter is how long a process must be idle after work before memory is handed back:
+// long enough that a steady stream of requests never pays for it, short enough that RSS
+// after a burst falls back before anyone wonders.
+const IdleAfter = 5 * time.Second
+
+// idlePoll is how often WhenIdle looks at the busy function: a second late is nothing
+// against IdleAfter, and a poll costs two atomic loads.
+const idlePoll = time.Second
+
+// Activity counts the work that leaves memory behind (reads that reach the runtime): how
+// many run now and how many ever began, so that a read that begins and ends between two of
+// WhenIdle's samples still counts as work.
+type Activity struct {
+	running, begun atomic.Int64
+}
+
+// Begin records a read starting; end must be called when it is over.
+func (a *Activity) Begin() (end func()) {
+	a.running.Add(1)
+	a.begun.Add(1)
+	return func() { a.running.Add(-1) }
+}
+
+// WhenIdle runs Release whenever a has been idle for IdleAfter after work, until ctx ends.
+// It is the one owner of memory hand-back for every front end that reads photos (serve and
+// worker pass their server's Activity).
+func WhenIdle(ctx context.Context, a *Activity, log *slog.Logger) {
+	t := time.NewTicker(idlePoll)
+	defer t.Stop()
+	var w idleWatch
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if w.due(now, a.running.Load() > 0, a.begun.Load()) {
+				Release(log)
+			}
+		}
+	}
+}
+
+// idleWatch decides, from the samples, when memory is due back: once after IdleAfter without
+// work, and again at each later mark of releaseAgain, then never until work starts again.
+type idleWatch struct {
+	lastBusy time.Time
+	begun    int64 // Activity.begun at the last sample
+	released int   // releases since the last work
+	worked   bool
+}
+
+// releaseAgain are the idle times after work at which memory is handed back, in order. The
+// second release catches what the first could not: a first GC only moves sync.Pool contents
+// to their victim caches (the second frees them), and glibc keeps C-heap pages whose
+// neighbouring blocks were still in use at the first trim.
+var releaseAgain = [...]time.Duration{IdleAfter, 4 * IdleAfter}
+
+// due records one sample (a read running now; reads begun so far) and reports whether to
+// release now.
+func (w *idleWatch) due(now time.Time, running bool, begun int64) bool {
+	if running || begun != w.begun {
+		w.lastBusy, w.begun, w.released, w.worked = now, begun, 0, true
+		return false
+	}
+	if !w.worked || w.released >= len(releaseAgain) || now.Sub(w.lastBusy) < releaseAgain[w.released] {
+		return false
+	}
+	w.released++
+	return true
+}
