@@ -489,10 +489,17 @@ func (p *prober) recoverOnce(ctx context.Context, env string) error {
 	}
 	wg.Wait()
 	loaded, peak := c.rss()
-	time.Sleep(30 * time.Second)
+	// RSS every 5 s after the load, so a figure 30 s later shows whether memory came back
+	// late, partly, or came back and grew again.
+	var trace []string
+	for range 6 {
+		time.Sleep(5 * time.Second)
+		cur, _ := c.rss()
+		trace = append(trace, fmt.Sprintf("%.0f", cur))
+	}
 	after, _ := c.rss()
-	fmt.Fprintf(p.out, "2x load (80 clients) for %v: %v; RSS baseline %.0f MB (Go heap %.0f), at the end %.0f MB (peak %.0f), 30 s later %.0f MB (Go heap %.0f) = %.2fx baseline\n",
-		p.loadFor, statuses, base, baseHeap, loaded, peak, after, c.goHeap(), after/base)
+	fmt.Fprintf(p.out, "2x load (80 clients) for %v: %v; RSS baseline %.0f MB (Go heap %.0f), at the end %.0f MB (peak %.0f), every 5 s after [%s], 30 s later %.0f MB (Go heap %.0f) = %.2fx baseline\n",
+		p.loadFor, statuses, base, baseHeap, loaded, peak, strings.Join(trace, " "), after, c.goHeap(), after/base)
 	return nil
 }
 
