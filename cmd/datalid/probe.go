@@ -471,7 +471,9 @@ func (p *prober) recoverOnce(ctx context.Context, env string) error {
 	baseHeap := c.goHeap()
 	var mu sync.Mutex
 	statuses := map[string]int{}
-	stop := time.Now().Add(p.loadFor)
+	var timeouts []string // when each 504 arrived: at cold start (the prior) or later (the average)
+	t0 := time.Now()
+	stop := t0.Add(p.loadFor)
 	var wg sync.WaitGroup
 	for i := range 80 {
 		wg.Go(func() {
@@ -483,6 +485,9 @@ func (p *prober) recoverOnce(ctx context.Context, env string) error {
 				}
 				mu.Lock()
 				statuses[k]++
+				if st == http.StatusGatewayTimeout {
+					timeouts = append(timeouts, fmt.Sprintf("%.0fs", time.Since(t0).Seconds()))
+				}
 				mu.Unlock()
 			}
 		})
@@ -500,6 +505,9 @@ func (p *prober) recoverOnce(ctx context.Context, env string) error {
 	after, _ := c.rss()
 	fmt.Fprintf(p.out, "2x load (80 clients) for %v: %v; RSS baseline %.0f MB (Go heap %.0f), at the end %.0f MB (peak %.0f), every 5 s after [%s], 30 s later %.0f MB (Go heap %.0f) = %.2fx baseline\n",
 		p.loadFor, statuses, base, baseHeap, loaded, peak, strings.Join(trace, " "), after, c.goHeap(), after/base)
+	if len(timeouts) > 0 {
+		fmt.Fprintf(p.out, "  504s arrived at %s after the load began\n", strings.Join(timeouts, " "))
+	}
 	return nil
 }
 

@@ -39,13 +39,32 @@ func (a *admission) enter() error {
 
 func (a *admission) leave() { a.admitted.Add(-1) }
 
+// admit enters a request unless the server is full or the request's predicted wait is too
+// long for timeout (tooLate). It enters first and checks after, so that each of many
+// requests arriving together sees all those admitted before it; checked first, they all saw
+// the same server and all got in.
+func (a *admission) admit(timeout time.Duration) error {
+	if err := a.enter(); err != nil {
+		return err
+	}
+	if err := a.tooLate(timeout, 1); err != nil {
+		a.leave()
+		return err
+	}
+	return nil
+}
+
 // full reports whether enter would fail now, so a request can be refused before its body is
 // read (the refusal still drains the body).
 func (a *admission) full() bool { return a.admitted.Load() >= a.capacity }
 
 func (a *admission) busy() error { return &retryError{err: ErrOverloaded, after: a.retryAfter} }
 
-// slot waits for an inference slot; release must follow a nil error.
+// slot waits for an inference slot; release must follow a nil error. An image that could no
+// longer finish before ctx's deadline if it got a slot now (less than the average slot time
+// left) stops waiting with 503 + Retry-After: admission's prediction was too short (a
+// machine that slowed down after start-up), and a status the client can back off on is
+// better than the 504 the deadline would give it.
 func (a *admission) slot(ctx context.Context) (release func(), err error) {
 	select {
 	case a.slots <- struct{}{}:
@@ -54,12 +73,32 @@ func (a *admission) slot(ctx context.Context) (release func(), err error) {
 	}
 	a.waiting.Add(1)
 	defer a.waiting.Add(-1)
-	select {
-	case a.slots <- struct{}{}:
-		return a.release, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	deadline, bounded := ctx.Deadline()
+	for {
+		late := make(<-chan time.Time) // never fires: no deadline, or no slot time known yet
+		if hold := time.Duration(a.hold.Load()); bounded && hold > 0 {
+			left := time.Until(deadline) - hold
+			if left <= 0 {
+				return nil, a.hopeless(hold)
+			}
+			t := time.NewTimer(left)
+			late = t.C
+			defer t.Stop() // a few times at most: each time the average has changed
+		}
+		select {
+		case a.slots <- struct{}{}:
+			return a.release, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-late: // look again with the average as it is now
+		}
 	}
+}
+
+// hopeless is the refusal of an image that waited for a slot until too little time was left.
+func (a *admission) hopeless(hold time.Duration) error {
+	return withDetails(&retryError{err: ErrOverloaded, after: max(a.retryAfter, hold)},
+		map[string]any{"reason": "queue_wait"})
 }
 
 func (a *admission) release() { <-a.slots }

@@ -30,10 +30,14 @@ func (a *admission) observe(d time.Duration) {
 	}
 }
 
-// predictedWait is how long a new image would wait for a slot: the images ahead of it (in
-// slots and waiting), served cap(slots) at a time, each holding its slot for the average.
-func (a *admission) predictedWait() time.Duration {
-	ahead := int64(a.inFlight()) + a.waiting.Load()
+// predictedWait is how long a new image would wait for a slot: the images ahead of it,
+// served cap(slots) at a time, each holding its slot for the average. Ahead are the images in
+// slots and waiting for one or, when more, the other admitted requests (self of the admitted
+// are the asking request's own): a request admitted a moment ago has not reached a slot yet,
+// and counting only slots let a burst's whole first wave in, request after request seeing
+// an empty server, into a queue longer than the timeout (504s).
+func (a *admission) predictedWait(self int64) time.Duration {
+	ahead := max(int64(a.inFlight())+a.waiting.Load(), a.admitted.Load()-self)
 	slots := int64(cap(a.slots))
 	if ahead < slots {
 		return 0
@@ -41,12 +45,13 @@ func (a *admission) predictedWait() time.Duration {
 	return time.Duration((ahead-slots)/slots+1) * time.Duration(a.hold.Load())
 }
 
-// tooLate refuses a request whose predicted wait would eat the time it has.
-func (a *admission) tooLate(timeout time.Duration) error {
+// tooLate refuses a request whose predicted wait would eat the time it has; self is 1 once
+// the request is admitted (admit), 0 before.
+func (a *admission) tooLate(timeout time.Duration, self int64) error {
 	if timeout <= 0 {
 		return nil
 	}
-	if w := a.predictedWait(); w > time.Duration(float64(timeout)*waitShare) {
+	if w := a.predictedWait(self); w > time.Duration(float64(timeout)*waitShare) {
 		return withDetails(&retryError{err: ErrOverloaded, after: max(a.retryAfter, w/time.Duration(max(1, cap(a.slots))))},
 			map[string]any{"predicted_wait_seconds": w.Seconds()})
 	}

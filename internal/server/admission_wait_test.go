@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -13,22 +14,22 @@ func TestAdmissionRefusesHopelessWaits(t *testing.T) {
 	for range 10 {
 		a.observe(4 * time.Second)
 	}
-	if err := a.tooLate(30 * time.Second); err != nil {
+	if err := a.tooLate(30*time.Second, 0); err != nil {
 		t.Fatalf("empty server refused: %v", err)
 	}
 	a.slots <- struct{}{}
 	a.slots <- struct{}{}
 	a.waiting.Store(4) // 2 in slots + 4 waiting: 3 rounds of 4 s = 12 s
-	if err := a.tooLate(30 * time.Second); err != nil {
+	if err := a.tooLate(30*time.Second, 0); err != nil {
 		t.Errorf("12 s predicted against 30 s refused: %v", err)
 	}
 	a.waiting.Store(8) // 5 rounds: 20 s > 15 s
-	err := a.tooLate(30 * time.Second)
+	err := a.tooLate(30*time.Second, 0)
 	var re *retryError
 	if !errors.Is(err, ErrOverloaded) || !errors.As(err, &re) || re.after < 2*time.Second {
 		t.Errorf("20 s predicted against 30 s: %v", err)
 	}
-	if a.tooLate(0) != nil {
+	if a.tooLate(0, 0) != nil {
 		t.Error("no request_timeout, yet refused")
 	}
 }
@@ -52,13 +53,13 @@ func TestSlotPriorRefusesFirstWave(t *testing.T) {
 	}
 	cold := newAdmission(8, 32)
 	fill(cold)
-	if err := cold.tooLate(30 * time.Second); err != nil {
+	if err := cold.tooLate(30*time.Second, 0); err != nil {
 		t.Fatalf("without a prior the first wave should be admitted (the old behaviour): %v", err)
 	}
 	primed := newAdmission(8, 32)
 	primed.prime(prior)
 	fill(primed)
-	err := primed.tooLate(30 * time.Second)
+	err := primed.tooLate(30*time.Second, 0)
 	var re *retryError
 	if !errors.Is(err, ErrOverloaded) || !errors.As(err, &re) || re.after < time.Second {
 		t.Fatalf("24 s predicted against 30 s: %v, want 503 with Retry-After", err)
@@ -89,5 +90,70 @@ func TestServerPrimesFromWarmup(t *testing.T) {
 	}
 	if got := time.Duration(r.srv.adm.hold.Load()); got < 300*time.Millisecond {
 		t.Fatalf("slot-time prior %v after a 300 ms warm-up", got)
+	}
+}
+
+// The first wave of a burst is admitted request after request before any reaches a slot.
+// Counting only slots and their queue, each saw an empty server and all 40 places filled: 5
+// rounds of the slot time, past the timeout on a slowed machine (504s). Counting the admitted,
+// those whose wait would pass half the timeout get 503 + Retry-After.
+func TestFirstWaveCountsTheAdmitted(t *testing.T) {
+	a := newAdmission(8, 32)
+	a.prime(4 * time.Second) // 15 s (half of 30) allows 3 rounds after the first 8
+	admitted, refused := 0, 0
+	for range 40 {
+		err := a.admit(30 * time.Second)
+		var re *retryError
+		switch {
+		case err == nil:
+			admitted++
+		case errors.Is(err, ErrOverloaded) && errors.As(err, &re) && re.after > 0:
+			refused++
+		default:
+			t.Fatalf("request %d: %v, want admission or 503 with Retry-After", admitted+refused, err)
+		}
+	}
+	// The 33rd sees 32 ahead: 4 rounds of 4 s = 16 s > 15 s.
+	if admitted != 32 || refused != 8 {
+		t.Fatalf("first wave: %d admitted, %d refused; want 32 and 8", admitted, refused)
+	}
+	if a.admitted.Load() != 32 {
+		t.Fatalf("a refused request kept its place: %d admitted", a.admitted.Load())
+	}
+}
+
+// An image queued for a slot with less than the average slot time left before its deadline
+// cannot finish in time: it gets 503 + Retry-After now, not 504 at the deadline. With time
+// enough it waits, and takes the slot when one frees.
+func TestHopelessWaitRefused(t *testing.T) {
+	a := newAdmission(1, 4)
+	a.prime(10 * time.Second)
+	release, err := a.slot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err = a.slot(short)
+	var re *retryError
+	if !errors.Is(err, ErrOverloaded) || !errors.As(err, &re) || re.after < 10*time.Second {
+		t.Fatalf("5 s left against a 10 s slot time: %v, want 503 with Retry-After ≥ the slot time", err)
+	}
+	if a.waiting.Load() != 0 {
+		t.Fatalf("the refused image still counts as waiting: %d", a.waiting.Load())
+	}
+	long, cancel2 := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel2()
+	got := make(chan error, 1)
+	go func() {
+		r, err := a.slot(long)
+		if err == nil {
+			r()
+		}
+		got <- err
+	}()
+	release()
+	if err := <-got; err != nil {
+		t.Fatalf("a minute left against a 10 s slot time: %v, want the slot", err)
 	}
 }
