@@ -16,6 +16,7 @@ type admission struct {
 	admitted atomic.Int64 // requests inside (running or queued)
 	waiting  atomic.Int64 // images waiting for a slot
 	hold     atomic.Int64 // moving average of how long an image holds a slot, ns (admission_wait.go)
+	guessed  atomic.Bool  // hold is still the start-up prior: the first observation replaces it
 	// retryAfter is suggested to rejected clients: about one image's processing time.
 	retryAfter time.Duration
 }
@@ -60,9 +61,14 @@ func (a *admission) full() bool { return a.admitted.Load() >= a.capacity }
 
 func (a *admission) busy() error { return &retryError{err: ErrOverloaded, after: a.retryAfter} }
 
+// slotMargin is the slot time, as a multiple of the average, that an image waiting for a slot
+// must still have before its deadline: half of the images hold their slot longer than the
+// average, and on a machine slowing down most do.
+const slotMargin = 1.5
+
 // slot waits for an inference slot; release must follow a nil error. An image that could no
-// longer finish before ctx's deadline if it got a slot now (less than the average slot time
-// left) stops waiting with 503 + Retry-After: admission's prediction was too short (a
+// longer finish before ctx's deadline if it got a slot now (less than slotMargin × the average
+// slot time left) stops waiting with 503 + Retry-After: admission's prediction was too short (a
 // machine that slowed down after start-up), and a status the client can back off on is
 // better than the 504 the deadline would give it.
 func (a *admission) slot(ctx context.Context) (release func(), err error) {
@@ -77,7 +83,7 @@ func (a *admission) slot(ctx context.Context) (release func(), err error) {
 	for {
 		late := make(<-chan time.Time) // never fires: no deadline, or no slot time known yet
 		if hold := time.Duration(a.hold.Load()); bounded && hold > 0 {
-			left := time.Until(deadline) - hold
+			left := time.Until(deadline) - time.Duration(float64(hold)*slotMargin)
 			if left <= 0 {
 				return nil, a.hopeless(hold)
 			}

@@ -16,8 +16,13 @@ const waitShare = 0.5
 // ten images), so the prediction follows a machine that slows down within seconds.
 const holdWeight = 0.1
 
-// observe records how long an image held its slot.
+// observe records how long an image held its slot. The first observation replaces the
+// start-up prior outright: it is this machine now, the prior a guess from one read alone.
 func (a *admission) observe(d time.Duration) {
+	if a.guessed.Swap(false) {
+		a.hold.Store(int64(d))
+		return
+	}
 	for {
 		old := a.hold.Load()
 		nv := int64(d)
@@ -67,8 +72,8 @@ func (a *admission) tooLate(timeout time.Duration, self int64) error {
 // slotPrior is the slot time assumed until images have been observed: warmRead (one read
 // alone, model loading excluded) times the number of reads each core serves when all slots
 // run at once (slots × threads per read / cores, at least 1). The warm-up read is a first read
-// (runtime set-up included), so the prior errs on the long side; observations replace it
-// within about ten images (holdWeight).
+// (runtime set-up included), so the prior errs on the long side; the first image observed
+// replaces it (observe).
 func slotPrior(warmRead time.Duration, slots, threadsPerRead, cores int) time.Duration {
 	share := float64(slots*max(1, threadsPerRead)) / float64(max(1, cores))
 	return time.Duration(float64(warmRead) * max(1, share))
@@ -76,7 +81,7 @@ func slotPrior(warmRead time.Duration, slots, threadsPerRead, cores int) time.Du
 
 // prime seeds the slot-time average with d unless an image has already been observed.
 func (a *admission) prime(d time.Duration) {
-	if d > 0 {
-		a.hold.CompareAndSwap(0, int64(d))
+	if d > 0 && a.hold.CompareAndSwap(0, int64(d)) {
+		a.guessed.Store(true)
 	}
 }

@@ -157,3 +157,18 @@ func TestHopelessWaitRefused(t *testing.T) {
 		t.Fatalf("a minute left against a 10 s slot time: %v, want the slot", err)
 	}
 }
+
+// The start-up prior is a guess from one read alone: the first slot time observed replaces
+// it outright, and later ones blend into the average as before.
+func TestFirstObservationReplacesPrior(t *testing.T) {
+	a := newAdmission(8, 32)
+	a.prime(2 * time.Second)
+	a.observe(10 * time.Second)
+	if got := time.Duration(a.hold.Load()); got != 10*time.Second {
+		t.Fatalf("after the first observation of 10 s the slot time is %v, want 10 s", got)
+	}
+	a.observe(20 * time.Second)
+	if got := time.Duration(a.hold.Load()); got != 11*time.Second {
+		t.Fatalf("second observation of 20 s: slot time %v, want 11 s (one tenth of the way)", got)
+	}
+}
