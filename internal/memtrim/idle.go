@@ -3,6 +3,7 @@ package memtrim
 import (
 	"context"
 	"log/slog"
+	"runtime"
 	"runtime/debug"
 	"sync/atomic"
 	"time"
@@ -14,6 +15,9 @@ import (
 // Runtime's free arena regions, then the C allocator's free memory. The arena goes before the
 // C heap: its regions are malloc'd, so trimming the C heap first would leave them.
 func Release(log *slog.Logger) {
+	// Two collections: the first only moves sync.Pool contents (net/http's buffers, among
+	// others) to their victim caches; the second, FreeOSMemory's, frees them with the rest.
+	runtime.GC()
 	debug.FreeOSMemory()
 	if err := onnx.ShrinkArena(); err != nil {
 		log.Debug("ONNX Runtime arena not shrunk", "err", err)
@@ -26,8 +30,8 @@ func Release(log *slog.Logger) {
 // after a burst falls back before anyone wonders.
 const IdleAfter = 5 * time.Second
 
-// idlePoll is how often WhenIdle looks at the busy function: a second late is nothing
-// against IdleAfter, and a poll costs two atomic loads.
+// idlePoll is how often WhenIdle looks at the Activity: a second late is nothing against
+// IdleAfter, and a look costs two atomic loads.
 const idlePoll = time.Second
 
 // Activity counts the work that leaves memory behind (reads that reach the runtime): how
@@ -63,31 +67,25 @@ func WhenIdle(ctx context.Context, a *Activity, log *slog.Logger) {
 	}
 }
 
-// idleWatch decides, from the samples, when memory is due back: once after IdleAfter without
-// work, and again at each later mark of releaseAgain, then never until work starts again.
+// idleWatch decides, from the samples, when memory is due back: once, IdleAfter after the
+// last work, then not again until there has been work. (A second release 20 s later was
+// measured to free nothing more once the allocator's thresholds were fixed, allocator.go.)
 type idleWatch struct {
 	lastBusy time.Time
 	begun    int64 // Activity.begun at the last sample
-	released int   // releases since the last work
-	worked   bool
+	dirty    bool  // work since the last release
 }
-
-// releaseAgain are the idle times after work at which memory is handed back, in order. The
-// second release catches what the first could not: a first GC only moves sync.Pool contents
-// to their victim caches (the second frees them), and glibc keeps C-heap pages whose
-// neighbouring blocks were still in use at the first trim.
-var releaseAgain = [...]time.Duration{IdleAfter, 4 * IdleAfter}
 
 // due records one sample (a read running now; reads begun so far) and reports whether to
 // release now.
 func (w *idleWatch) due(now time.Time, running bool, begun int64) bool {
 	if running || begun != w.begun {
-		w.lastBusy, w.begun, w.released, w.worked = now, begun, 0, true
+		w.lastBusy, w.begun, w.dirty = now, begun, true
 		return false
 	}
-	if !w.worked || w.released >= len(releaseAgain) || now.Sub(w.lastBusy) < releaseAgain[w.released] {
+	if !w.dirty || now.Sub(w.lastBusy) < IdleAfter {
 		return false
 	}
-	w.released++
+	w.dirty = false
 	return true
 }
