@@ -17,6 +17,8 @@ type admission struct {
 	waiting  atomic.Int64 // images waiting for a slot
 	hold     atomic.Int64 // moving average of how long an image holds a slot, ns (admission_wait.go)
 	guessed  atomic.Bool  // hold is still the start-up prior: the first observation replaces it
+	held     heldSlots    // when the images now in slots took them (holdNow)
+	now      func() time.Time
 	// retryAfter is suggested to rejected clients: about one image's processing time.
 	retryAfter time.Duration
 }
@@ -26,6 +28,7 @@ func newAdmission(maxInFlight, maxQueue int) *admission {
 		slots:      make(chan struct{}, maxInFlight),
 		capacity:   int64(maxInFlight + maxQueue),
 		retryAfter: time.Second,
+		now:        time.Now,
 	}
 }
 
@@ -67,37 +70,49 @@ func (a *admission) busy() error { return &retryError{err: ErrOverloaded, after:
 const slotMargin = 1.5
 
 // slot waits for an inference slot; release must follow a nil error. An image that could no
-// longer finish before ctx's deadline if it got a slot now (less than slotMargin × the average
-// slot time left) stops waiting with 503 + Retry-After: admission's prediction was too short (a
+// longer finish before ctx's deadline if it got a slot now (less than slotMargin × the slot
+// time, holdNow, left) stops waiting with 503 + Retry-After: admission's prediction was too short (a
 // machine that slowed down after start-up), and a status the client can back off on is
 // better than the 504 the deadline would give it.
+// The release observes the slot time (admission_wait.go).
 func (a *admission) slot(ctx context.Context) (release func(), err error) {
 	select {
 	case a.slots <- struct{}{}:
-		return a.release, nil
+		return a.take(), nil
 	default:
 	}
 	a.waiting.Add(1)
 	defer a.waiting.Add(-1)
 	deadline, bounded := ctx.Deadline()
+	look := time.NewTicker(holdLook)
+	defer look.Stop()
 	for {
-		late := make(<-chan time.Time) // never fires: no deadline, or no slot time known yet
-		if hold := time.Duration(a.hold.Load()); bounded && hold > 0 {
-			left := time.Until(deadline) - time.Duration(float64(hold)*slotMargin)
-			if left <= 0 {
-				return nil, a.hopeless(hold)
-			}
-			t := time.NewTimer(left)
-			late = t.C
-			defer t.Stop() // a few times at most: each time the average has changed
+		if hold := a.holdNow(); bounded && hold > 0 && time.Until(deadline) < time.Duration(float64(hold)*slotMargin) {
+			return nil, a.hopeless(hold)
 		}
 		select {
 		case a.slots <- struct{}{}:
-			return a.release, nil
+			return a.take(), nil
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-late: // look again with the average as it is now
+		case <-look.C:
 		}
+	}
+}
+
+// holdLook is how often an image waiting for a slot looks again at the time it has left: the
+// slot time it plans with grows while the images in slots hold them (holdNow), and a second
+// is small against any slot time that could make an image give up.
+const holdLook = time.Second
+
+// take records a slot taken now; its release observes the slot time and gives the slot back.
+func (a *admission) take() (release func()) {
+	t0 := a.now()
+	a.held.add(t0, 1)
+	return func() {
+		a.held.add(t0, -1)
+		a.observe(a.now().Sub(t0))
+		<-a.slots
 	}
 }
 
@@ -106,8 +121,6 @@ func (a *admission) hopeless(hold time.Duration) error {
 	return withDetails(&retryError{err: ErrOverloaded, after: max(a.retryAfter, hold)},
 		map[string]any{"reason": "queue_wait"})
 }
-
-func (a *admission) release() { <-a.slots }
 
 // inFlight is the number of images being processed now.
 func (a *admission) inFlight() int { return len(a.slots) }

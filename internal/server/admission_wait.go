@@ -1,6 +1,9 @@
 package server
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // A request admitted into a queue it cannot leave before server.request_timeout only turns
 // into a 504 later, after its client waited for nothing: at 2× capacity on a slowed machine
@@ -35,6 +38,40 @@ func (a *admission) observe(d time.Duration) {
 	}
 }
 
+// heldSlots is the number of images in slots and the sum of when they took them, kept
+// together so their mean age is never computed from one without the other.
+type heldSlots struct {
+	mu  sync.Mutex
+	n   int64
+	sum int64 // Unix ns
+}
+
+func (h *heldSlots) add(t time.Time, n int64) {
+	h.mu.Lock()
+	h.n += n
+	h.sum += n * t.UnixNano()
+	h.mu.Unlock()
+}
+
+// meanAge is how long, on average, the images now in slots have held them.
+func (h *heldSlots) meanAge(now time.Time) time.Duration {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.n == 0 {
+		return 0
+	}
+	return time.Duration(now.UnixNano() - h.sum/h.n)
+}
+
+// holdNow is the slot time to plan with: the moving average or, when longer, the mean time the
+// images in slots have held theirs so far, a lower bound the average has not caught up with.
+// At start-up, when the prior is too short (a machine busier than during the warm-up), it
+// corrects the plan before the first image has finished; the average alone would learn only
+// from the images that finish, the quickest first.
+func (a *admission) holdNow() time.Duration {
+	return max(time.Duration(a.hold.Load()), a.held.meanAge(a.now()))
+}
+
 // predictedWait is how long a new image would wait for a slot: the images ahead of it,
 // served cap(slots) at a time, each holding its slot for the average. Ahead are the images in
 // slots and waiting for one or, when more, the other admitted requests (self of the admitted
@@ -47,7 +84,7 @@ func (a *admission) predictedWait(self int64) time.Duration {
 	if ahead < slots {
 		return 0
 	}
-	return time.Duration((ahead-slots)/slots+1) * time.Duration(a.hold.Load())
+	return time.Duration((ahead-slots)/slots+1) * a.holdNow()
 }
 
 // tooLate refuses a request whose predicted wait would eat the time it has; self is 1 once

@@ -172,3 +172,33 @@ func TestFirstObservationReplacesPrior(t *testing.T) {
 		t.Fatalf("second observation of 20 s: slot time %v, want 11 s (one tenth of the way)", got)
 	}
 }
+
+// Images still in their slots 20 s after taking them prove the slot time is at least that,
+// whatever the prior said (a machine busier than at the warm-up): an image queued behind
+// them with 5 s left gives up at once, and the predicted wait counts 20 s a round.
+func TestSlotTimeAtLeastTheAgeOfHeldSlots(t *testing.T) {
+	a := newAdmission(1, 4)
+	a.prime(time.Second)
+	t0 := time.Unix(1000, 0)
+	clock := t0
+	a.now = func() time.Time { return clock }
+	release, err := a.slot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	clock = t0.Add(20 * time.Second)
+	if got := a.holdNow(); got != 20*time.Second {
+		t.Fatalf("slot time with an image 20 s in its slot: %v, want 20 s", got)
+	}
+	if got := a.predictedWait(0); got != 20*time.Second {
+		t.Fatalf("predicted wait behind it: %v, want one round of 20 s", got)
+	}
+	short, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err = a.slot(short)
+	var re *retryError
+	if !errors.Is(err, ErrOverloaded) || !errors.As(err, &re) {
+		t.Fatalf("5 s left behind an image 20 s in its slot: %v, want 503 with Retry-After", err)
+	}
+}

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/datalid/datalid/api"
 	"github.com/datalid/datalid/internal/engine"
@@ -59,16 +58,15 @@ func (s *Server) weigh(ctx context.Context, data []byte) (release func(), err er
 	return func() { s.decodeMem.give(weight) }, nil
 }
 
-// slot takes an inference slot; its hold time feeds the predicted wait (admission_wait.go)
-// and it counts as a read for ReleaseWhenIdle.
+// slot takes an inference slot (its hold time feeds the predicted wait, admission_wait.go);
+// it counts as a read for ReleaseWhenIdle.
 func (s *Server) slot(ctx context.Context) (release func(), err error) {
 	slot, err := s.adm.slot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	t0 := time.Now()
 	end := s.reads.Begin()
-	return func() { s.adm.observe(time.Since(t0)); end(); slot() }, nil
+	return func() { end(); slot() }, nil
 }
 
 // batchBodyLimit is a batch body's own bound: its files at the per-file limit, capped.
