@@ -43,21 +43,6 @@ func (a *admission) enter() error {
 
 func (a *admission) leave() { a.admitted.Add(-1) }
 
-// admit enters a request unless the server is full or the request's predicted wait is too
-// long for timeout (tooLate). It enters first and checks after, so that each of many
-// requests arriving together sees all those admitted before it; checked first, they all saw
-// the same server and all got in.
-func (a *admission) admit(timeout time.Duration) error {
-	if err := a.enter(); err != nil {
-		return err
-	}
-	if err := a.tooLate(timeout, 1); err != nil {
-		a.leave()
-		return err
-	}
-	return nil
-}
-
 // full reports whether enter would fail now, so a request can be refused before its body is
 // read (the refusal still drains the body).
 func (a *admission) full() bool { return a.admitted.Load() >= a.capacity }
@@ -81,9 +66,17 @@ func (a *admission) slot(ctx context.Context) (release func(), err error) {
 		return a.take(), nil
 	default:
 	}
-	a.waiting.Add(1)
+	ahead := int64(len(a.slots)) + a.waiting.Add(1) - 1
 	defer a.waiting.Add(-1)
 	deadline, bounded := ctx.Deadline()
+	// Its place in the queue is known now, exactly: admission predicted before the request's
+	// body was in, and requests arriving together all saw the same queue. One that cannot
+	// reach its slot with slotMargin × the slot time left is refused before it waits at all.
+	if hold := a.holdNow(); bounded && hold > 0 {
+		if w := a.queueWait(ahead); time.Until(deadline) < w+time.Duration(float64(hold)*slotMargin) {
+			return nil, a.overloaded(w)
+		}
+	}
 	look := time.NewTicker(holdLook)
 	defer look.Stop()
 	for {

@@ -72,14 +72,14 @@ func (a *admission) holdNow() time.Duration {
 	return max(time.Duration(a.hold.Load()), a.held.meanAge(a.now()))
 }
 
-// predictedWait is how long a new image would wait for a slot: the images ahead of it,
-// served cap(slots) at a time, each holding its slot for the average. Ahead are the images in
-// slots and waiting for one or, when more, the other admitted requests (self of the admitted
-// are the asking request's own): a request admitted a moment ago has not reached a slot yet,
-// and counting only slots let a burst's whole first wave in, request after request seeing
-// an empty server, into a queue longer than the timeout (504s).
-func (a *admission) predictedWait(self int64) time.Duration {
-	ahead := max(int64(a.inFlight())+a.waiting.Load(), a.admitted.Load()-self)
+// predictedWait is how long a new image would wait for a slot: the images ahead of it (in
+// slots and waiting), served cap(slots) at a time, each holding its slot for holdNow.
+func (a *admission) predictedWait() time.Duration {
+	return a.queueWait(int64(a.inFlight()) + a.waiting.Load())
+}
+
+// queueWait is the wait of an image with ahead images in slots or queued before it.
+func (a *admission) queueWait(ahead int64) time.Duration {
 	slots := int64(cap(a.slots))
 	if ahead < slots {
 		return 0
@@ -87,17 +87,21 @@ func (a *admission) predictedWait(self int64) time.Duration {
 	return time.Duration((ahead-slots)/slots+1) * a.holdNow()
 }
 
-// tooLate refuses a request whose predicted wait would eat the time it has; self is 1 once
-// the request is admitted (admit), 0 before.
-func (a *admission) tooLate(timeout time.Duration, self int64) error {
+// tooLate refuses a request whose predicted wait would eat the time it has.
+func (a *admission) tooLate(timeout time.Duration) error {
 	if timeout <= 0 {
 		return nil
 	}
-	if w := a.predictedWait(self); w > time.Duration(float64(timeout)*waitShare) {
-		return withDetails(&retryError{err: ErrOverloaded, after: max(a.retryAfter, w/time.Duration(max(1, cap(a.slots))))},
-			map[string]any{"predicted_wait_seconds": w.Seconds()})
+	if w := a.predictedWait(); w > time.Duration(float64(timeout)*waitShare) {
+		return a.overloaded(w)
 	}
 	return nil
+}
+
+// overloaded is the refusal of a request predicted to wait w for a slot.
+func (a *admission) overloaded(w time.Duration) error {
+	return withDetails(&retryError{err: ErrOverloaded, after: max(a.retryAfter, w/time.Duration(max(1, cap(a.slots))))},
+		map[string]any{"predicted_wait_seconds": w.Seconds()})
 }
 
 // Before the first image has held a slot there is no average, so the predicted wait was 0 and

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -14,22 +16,22 @@ func TestAdmissionRefusesHopelessWaits(t *testing.T) {
 	for range 10 {
 		a.observe(4 * time.Second)
 	}
-	if err := a.tooLate(30*time.Second, 0); err != nil {
+	if err := a.tooLate(30 * time.Second); err != nil {
 		t.Fatalf("empty server refused: %v", err)
 	}
 	a.slots <- struct{}{}
 	a.slots <- struct{}{}
 	a.waiting.Store(4) // 2 in slots + 4 waiting: 3 rounds of 4 s = 12 s
-	if err := a.tooLate(30*time.Second, 0); err != nil {
+	if err := a.tooLate(30 * time.Second); err != nil {
 		t.Errorf("12 s predicted against 30 s refused: %v", err)
 	}
 	a.waiting.Store(8) // 5 rounds: 20 s > 15 s
-	err := a.tooLate(30*time.Second, 0)
+	err := a.tooLate(30 * time.Second)
 	var re *retryError
 	if !errors.Is(err, ErrOverloaded) || !errors.As(err, &re) || re.after < 2*time.Second {
 		t.Errorf("20 s predicted against 30 s: %v", err)
 	}
-	if a.tooLate(0, 0) != nil {
+	if a.tooLate(0) != nil {
 		t.Error("no request_timeout, yet refused")
 	}
 }
@@ -53,13 +55,13 @@ func TestSlotPriorRefusesFirstWave(t *testing.T) {
 	}
 	cold := newAdmission(8, 32)
 	fill(cold)
-	if err := cold.tooLate(30*time.Second, 0); err != nil {
+	if err := cold.tooLate(30 * time.Second); err != nil {
 		t.Fatalf("without a prior the first wave should be admitted (the old behaviour): %v", err)
 	}
 	primed := newAdmission(8, 32)
 	primed.prime(prior)
 	fill(primed)
-	err := primed.tooLate(30*time.Second, 0)
+	err := primed.tooLate(30 * time.Second)
 	var re *retryError
 	if !errors.Is(err, ErrOverloaded) || !errors.As(err, &re) || re.after < time.Second {
 		t.Fatalf("24 s predicted against 30 s: %v, want 503 with Retry-After", err)
@@ -93,33 +95,41 @@ func TestServerPrimesFromWarmup(t *testing.T) {
 	}
 }
 
-// The first wave of a burst is admitted request after request before any reaches a slot.
-// Counting only slots and their queue, each saw an empty server and all 40 places filled: 5
-// rounds of the slot time, past the timeout on a slowed machine (504s). Counting the admitted,
-// those whose wait would pass half the timeout get 503 + Retry-After.
-func TestFirstWaveCountsTheAdmitted(t *testing.T) {
+// The first wave of a burst: all its requests passed admission together, before any reached
+// the queue, and so all saw an empty one. At the queue each image's place is exact: with a
+// 10 s slot time and 30 s left, only the first round behind the busy slots can still finish
+// (10 s wait + 15 s, slotMargin × the slot time), and the rest are refused at once with 503 +
+// Retry-After, not after waiting into a 504.
+func TestFirstWaveRefusedAtTheQueue(t *testing.T) {
 	a := newAdmission(8, 32)
-	a.prime(4 * time.Second) // 15 s (half of 30) allows 3 rounds after the first 8
-	admitted, refused := 0, 0
-	for range 40 {
-		err := a.admit(30 * time.Second)
-		var re *retryError
-		switch {
-		case err == nil:
-			admitted++
-		case errors.Is(err, ErrOverloaded) && errors.As(err, &re) && re.after > 0:
-			refused++
-		default:
-			t.Fatalf("request %d: %v, want admission or 503 with Retry-After", admitted+refused, err)
-		}
+	a.prime(10 * time.Second)
+	for range 8 {
+		a.slots <- struct{}{} // the slots are busy
 	}
-	// The 33rd sees 32 ahead: 4 rounds of 4 s = 16 s > 15 s.
-	if admitted != 32 || refused != 8 {
-		t.Fatalf("first wave: %d admitted, %d refused; want 32 and 8", admitted, refused)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	var queued, refused atomic.Int64
+	for range 32 {
+		wg.Go(func() {
+			_, err := a.slot(ctx)
+			var re *retryError
+			if errors.As(err, &re) && errors.Is(err, ErrOverloaded) && re.after > 0 {
+				refused.Add(1)
+				return
+			}
+			queued.Add(1) // only the cancel below ends its wait
+		})
 	}
-	if a.admitted.Load() != 32 {
-		t.Fatalf("a refused request kept its place: %d admitted", a.admitted.Load())
+	deadline := time.Now().Add(10 * time.Second)
+	for refused.Load() < 24 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
 	}
+	if a.waiting.Load() != 8 || refused.Load() != 24 {
+		t.Fatalf("first wave of 32 behind 8 busy slots: %d waiting, %d refused; want 8 and 24", a.waiting.Load(), refused.Load())
+	}
+	cancel()
+	wg.Wait()
 }
 
 // An image queued for a slot with less than the average slot time left before its deadline
@@ -191,7 +201,7 @@ func TestSlotTimeAtLeastTheAgeOfHeldSlots(t *testing.T) {
 	if got := a.holdNow(); got != 20*time.Second {
 		t.Fatalf("slot time with an image 20 s in its slot: %v, want 20 s", got)
 	}
-	if got := a.predictedWait(0); got != 20*time.Second {
+	if got := a.predictedWait(); got != 20*time.Second {
 		t.Fatalf("predicted wait behind it: %v, want one round of 20 s", got)
 	}
 	short, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -233,7 +233,7 @@ func (s *Server) admitBody(w http.ResponseWriter, r *http.Request, field string,
 	if s.adm.full() {
 		return nil, options{}, nil, s.adm.busy()
 	}
-	if err := s.adm.tooLate(s.cfg.Server.RequestTimeout, 0); err != nil {
+	if err := s.adm.tooLate(s.cfg.Server.RequestTimeout); err != nil {
 		return nil, options{}, nil, err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
@@ -244,7 +244,10 @@ func (s *Server) admitBody(w http.ResponseWriter, r *http.Request, field string,
 	if err != nil {
 		return nil, opt, nil, err
 	}
-	if err := s.adm.admit(s.cfg.Server.RequestTimeout); err != nil {
+	if err := s.adm.tooLate(s.cfg.Server.RequestTimeout); err != nil {
+		return nil, opt, nil, err
+	}
+	if err := s.adm.enter(); err != nil {
 		return nil, opt, nil, err
 	}
 	return files, opt, sync.OnceFunc(s.adm.leave), nil
