@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/datalid/datalid/internal/config"
+	"github.com/datalid/datalid/internal/memtrim"
 )
 
 var version = "dev"
@@ -27,6 +28,7 @@ type globalFlags struct {
 }
 
 func main() {
+	memtrim.TuneAllocator() // before ONNX Runtime allocates anything
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	root := newRoot()

@@ -143,8 +143,11 @@ func (c *child) stop() (time.Duration, int) {
 }
 
 // rss reads the child's resident and peak resident memory in MB.
-func (c *child) rss() (cur, peak float64) {
-	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
+func (c *child) rss() (cur, peak float64) { return procRSS(c.cmd.Process.Pid) }
+
+// procRSS reads a process's resident and peak resident memory in MB (Linux /proc).
+func procRSS(pid int) (cur, peak float64) {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	for _, l := range strings.Split(string(b), "\n") {
 		f := strings.Fields(l)
 		if len(f) >= 2 {
@@ -468,7 +471,9 @@ func (p *prober) recoverOnce(ctx context.Context, env string) error {
 	baseHeap := c.goHeap()
 	var mu sync.Mutex
 	statuses := map[string]int{}
-	stop := time.Now().Add(p.loadFor)
+	var timeouts []string // when each 504 arrived: at cold start (the prior) or later (the average)
+	t0 := time.Now()
+	stop := t0.Add(p.loadFor)
 	var wg sync.WaitGroup
 	for i := range 80 {
 		wg.Go(func() {
@@ -480,16 +485,29 @@ func (p *prober) recoverOnce(ctx context.Context, env string) error {
 				}
 				mu.Lock()
 				statuses[k]++
+				if st == http.StatusGatewayTimeout {
+					timeouts = append(timeouts, fmt.Sprintf("%.0fs", time.Since(t0).Seconds()))
+				}
 				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
 	loaded, peak := c.rss()
-	time.Sleep(30 * time.Second)
+	// RSS every 5 s after the load, so a figure 30 s later shows whether memory came back
+	// late, partly, or came back and grew again.
+	var trace []string
+	for range 6 {
+		time.Sleep(5 * time.Second)
+		cur, _ := c.rss()
+		trace = append(trace, fmt.Sprintf("%.0f", cur))
+	}
 	after, _ := c.rss()
-	fmt.Fprintf(p.out, "2x load (80 clients) for %v: %v; RSS baseline %.0f MB (Go heap %.0f), at the end %.0f MB (peak %.0f), 30 s later %.0f MB (Go heap %.0f) = %.2fx baseline\n",
-		p.loadFor, statuses, base, baseHeap, loaded, peak, after, c.goHeap(), after/base)
+	fmt.Fprintf(p.out, "2x load (80 clients) for %v: %v; RSS baseline %.0f MB (Go heap %.0f), at the end %.0f MB (peak %.0f), every 5 s after [%s], 30 s later %.0f MB (Go heap %.0f) = %.2fx baseline\n",
+		p.loadFor, statuses, base, baseHeap, loaded, peak, strings.Join(trace, " "), after, c.goHeap(), after/base)
+	if len(timeouts) > 0 {
+		fmt.Fprintf(p.out, "  504s arrived at %s after the load began\n", strings.Join(timeouts, " "))
+	}
 	return nil
 }
 

@@ -78,6 +78,9 @@ func newWorkerCmd(g *globalFlags) *cobra.Command {
 				ID: id, Concurrency: cfg.NATS.Workers, ReadTimeout: cfg.Pipeline.Timeout,
 				Logger: log, Metrics: jobs.NewWorkerMetrics(reg),
 			})
+			// A worker idles between bursts of jobs as a server does between bursts of
+			// requests: the memory a burst took goes back the same way.
+			wg.Go(func() { srv.ReleaseWhenIdle(ctx) })
 			fmt.Fprintf(cmd.OutOrStdout(), "datalid worker %s reading %d photos at once from %s\n", w.ID(), cfg.NATS.Workers, cfg.NATS.URL)
 			return w.Run(ctx)
 		},

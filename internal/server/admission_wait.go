@@ -1,6 +1,9 @@
 package server
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // A request admitted into a queue it cannot leave before server.request_timeout only turns
 // into a 504 later, after its client waited for nothing: at 2× capacity on a slowed machine
@@ -16,8 +19,13 @@ const waitShare = 0.5
 // ten images), so the prediction follows a machine that slows down within seconds.
 const holdWeight = 0.1
 
-// observe records how long an image held its slot.
+// observe records how long an image held its slot. The first observation replaces the
+// start-up prior outright: it is this machine now, the prior a guess from one read alone.
 func (a *admission) observe(d time.Duration) {
+	if a.guessed.Swap(false) {
+		a.hold.Store(int64(d))
+		return
+	}
 	for {
 		old := a.hold.Load()
 		nv := int64(d)
@@ -30,15 +38,53 @@ func (a *admission) observe(d time.Duration) {
 	}
 }
 
+// heldSlots is the number of images in slots and the sum of when they took them, kept
+// together so their mean age is never computed from one without the other.
+type heldSlots struct {
+	mu  sync.Mutex
+	n   int64
+	sum int64 // Unix ns
+}
+
+func (h *heldSlots) add(t time.Time, n int64) {
+	h.mu.Lock()
+	h.n += n
+	h.sum += n * t.UnixNano()
+	h.mu.Unlock()
+}
+
+// meanAge is how long, on average, the images now in slots have held them.
+func (h *heldSlots) meanAge(now time.Time) time.Duration {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.n == 0 {
+		return 0
+	}
+	return time.Duration(now.UnixNano() - h.sum/h.n)
+}
+
+// holdNow is the slot time to plan with: the moving average or, when longer, the mean time the
+// images in slots have held theirs so far, a lower bound the average has not caught up with.
+// At start-up, when the prior is too short (a machine busier than during the warm-up), it
+// corrects the plan before the first image has finished; the average alone would learn only
+// from the images that finish, the quickest first.
+func (a *admission) holdNow() time.Duration {
+	return max(time.Duration(a.hold.Load()), a.held.meanAge(a.now()))
+}
+
 // predictedWait is how long a new image would wait for a slot: the images ahead of it (in
-// slots and waiting), served cap(slots) at a time, each holding its slot for the average.
+// slots and waiting), served cap(slots) at a time, each holding its slot for holdNow.
 func (a *admission) predictedWait() time.Duration {
-	ahead := int64(a.inFlight()) + a.waiting.Load()
+	return a.queueWait(int64(a.inFlight()) + a.waiting.Load())
+}
+
+// queueWait is the wait of an image with ahead images in slots or queued before it.
+func (a *admission) queueWait(ahead int64) time.Duration {
 	slots := int64(cap(a.slots))
 	if ahead < slots {
 		return 0
 	}
-	return time.Duration((ahead-slots)/slots+1) * time.Duration(a.hold.Load())
+	return time.Duration((ahead-slots)/slots+1) * a.holdNow()
 }
 
 // tooLate refuses a request whose predicted wait would eat the time it has.
@@ -47,10 +93,15 @@ func (a *admission) tooLate(timeout time.Duration) error {
 		return nil
 	}
 	if w := a.predictedWait(); w > time.Duration(float64(timeout)*waitShare) {
-		return withDetails(&retryError{err: ErrOverloaded, after: max(a.retryAfter, w/time.Duration(max(1, cap(a.slots))))},
-			map[string]any{"predicted_wait_seconds": w.Seconds()})
+		return a.overloaded(w)
 	}
 	return nil
+}
+
+// overloaded is the refusal of a request predicted to wait w for a slot.
+func (a *admission) overloaded(w time.Duration) error {
+	return withDetails(&retryError{err: ErrOverloaded, after: max(a.retryAfter, w/time.Duration(max(1, cap(a.slots))))},
+		map[string]any{"predicted_wait_seconds": w.Seconds()})
 }
 
 // Before the first image has held a slot there is no average, so the predicted wait was 0 and
@@ -62,8 +113,8 @@ func (a *admission) tooLate(timeout time.Duration) error {
 // slotPrior is the slot time assumed until images have been observed: warmRead (one read
 // alone, model loading excluded) times the number of reads each core serves when all slots
 // run at once (slots × threads per read / cores, at least 1). The warm-up read is a first read
-// (runtime set-up included), so the prior errs on the long side; observations replace it
-// within about ten images (holdWeight).
+// (runtime set-up included), so the prior errs on the long side; the first image observed
+// replaces it (observe).
 func slotPrior(warmRead time.Duration, slots, threadsPerRead, cores int) time.Duration {
 	share := float64(slots*max(1, threadsPerRead)) / float64(max(1, cores))
 	return time.Duration(float64(warmRead) * max(1, share))
@@ -71,7 +122,7 @@ func slotPrior(warmRead time.Duration, slots, threadsPerRead, cores int) time.Du
 
 // prime seeds the slot-time average with d unless an image has already been observed.
 func (a *admission) prime(d time.Duration) {
-	if d > 0 {
-		a.hold.CompareAndSwap(0, int64(d))
+	if d > 0 && a.hold.CompareAndSwap(0, int64(d)) {
+		a.guessed.Store(true)
 	}
 }

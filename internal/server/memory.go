@@ -1,17 +1,13 @@
 package server
 
 import (
+	"context"
 	"fmt"
 
-	"context"
 	"github.com/datalid/datalid/api"
-	"runtime/debug"
-	"time"
-
 	"github.com/datalid/datalid/internal/engine"
 	"github.com/datalid/datalid/internal/imageio"
 	"github.com/datalid/datalid/internal/memtrim"
-	"github.com/datalid/datalid/internal/onnx"
 )
 
 // decodeOptions are the engine's: its limits (with imageio's decode budget) and working size.
@@ -62,14 +58,15 @@ func (s *Server) weigh(ctx context.Context, data []byte) (release func(), err er
 	return func() { s.decodeMem.give(weight) }, nil
 }
 
-// slot takes an inference slot; its hold time feeds the predicted wait (admission_wait.go).
+// slot takes an inference slot (its hold time feeds the predicted wait, admission_wait.go);
+// it counts as a read for ReleaseWhenIdle.
 func (s *Server) slot(ctx context.Context) (release func(), err error) {
 	slot, err := s.adm.slot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	t0 := time.Now()
-	return func() { s.adm.observe(time.Since(t0)); slot() }, nil
+	end := s.reads.Begin()
+	return func() { end(); slot() }, nil
 }
 
 // batchBodyLimit is a batch body's own bound: its files at the per-file limit, capped.
@@ -78,39 +75,11 @@ func (s *Server) batchBodyLimit() int64 {
 	return min(sc.MaxBodyBytes*int64(max(1, sc.MaxBatchFiles)), max(maxBatchBody, sc.MaxBodyBytes)) + formOverhead
 }
 
-// idleTrimAfter is how long the server must be idle after work before memory is handed back:
-// long enough that a steady stream of requests never pays for it, short enough that RSS
-// after a burst falls back before anyone wonders.
-const idleTrimAfter = 5 * time.Second
-
-// trimWhenIdle returns the Go heap's free pages, ONNX Runtime's arena regions and the C
-// allocator's free memory to the system once a burst is over. The arena goes first: its
-// regions are malloc'd, so trimming the C heap before it would leave them. It ends with ctx.
-func (s *Server) trimWhenIdle(ctx context.Context) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	var lastBusy time.Time
-	dirty := false
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case now := <-t.C:
-			if s.adm.admitted.Load() > 0 || s.xio.reading.Load() > 0 {
-				lastBusy, dirty = now, true
-				continue
-			}
-			if dirty && now.Sub(lastBusy) >= idleTrimAfter {
-				debug.FreeOSMemory()
-				if err := onnx.ShrinkArena(); err != nil {
-					s.log.Debug("ONNX Runtime arena not shrunk", "err", err)
-				}
-				memtrim.Trim()
-				dirty = false
-			}
-		}
-	}
-}
+// ReleaseWhenIdle hands memory back after each burst of reads until ctx ends (memtrim.WhenIdle
+// over this server's slots: every read that reaches the runtime, from a request or a queued
+// job). Serve runs it; `datalid worker`, which reads through JobProcessor without serving,
+// runs it itself.
+func (s *Server) ReleaseWhenIdle(ctx context.Context) { memtrim.WhenIdle(ctx, &s.reads, s.log) }
 
 // admissionStatus is /health's view of admission: places, slots, bodies and decode memory in
 // use against their limits, "degraded" while new requests are being refused.

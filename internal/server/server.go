@@ -22,6 +22,7 @@ import (
 	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/engine"
 	"github.com/datalid/datalid/internal/jobs"
+	"github.com/datalid/datalid/internal/memtrim"
 )
 
 // Engine is what the server needs from the engine (engine.Engine satisfies it; tests fake it).
@@ -60,8 +61,9 @@ type Server struct {
 	jobs      *jobs.Queue
 	jobsIn    prometheus.Counter // photos accepted on /v2/jobs (jobs.go)
 	adm       *admission
-	xio       *exchanges // transfers in progress, their deadlines and body budget (limits.go)
-	decodeMem *budget    // decode memory of the images being read (memory.go)
+	xio       *exchanges       // transfers in progress, their deadlines and body budget (limits.go)
+	decodeMem *budget          // decode memory of the images being read (memory.go)
+	reads     memtrim.Activity // reads holding a slot, for ReleaseWhenIdle (memory.go)
 	limiter   *clientLimiter
 	metrics   *metrics
 	handler   http.Handler
@@ -133,7 +135,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { s.warmup(gctx); return nil })
-	g.Go(func() error { s.trimWhenIdle(gctx); return nil })
+	g.Go(func() error { s.ReleaseWhenIdle(gctx); return nil })
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err
