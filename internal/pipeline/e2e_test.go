@@ -18,10 +18,9 @@ import (
 	"github.com/datalid/datalid/internal/testmodels"
 )
 
-// newPipeline wires the real models as the engine does, with the production preset's
-// preprocessing and second-look settings (the 500-photo evaluation is `datalid eval` on a
-// `datalid synth` set; this is its small, fast subset).
-func newPipeline(t *testing.T, secondLook bool) *pipeline.Pipeline {
+// realModels loads the runtime and returns the production preset, the models' folder, and a
+// function that opens one of its model files as a session closed with the test.
+func realModels(t *testing.T) (config.Config, string, func(name string) *onnx.Session) {
 	t.Helper()
 	dir := testmodels.Dir(t)
 	cfg, err := config.Preset("production")
@@ -39,6 +38,15 @@ func newPipeline(t *testing.T, secondLook bool) *pipeline.Pipeline {
 		t.Cleanup(func() { s.Close() })
 		return s
 	}
+	return cfg, dir, open
+}
+
+// newPipeline wires the real models as the engine does, with the production preset's
+// preprocessing and second-look settings (the 500-photo evaluation is `datalid eval` on a
+// `datalid synth` set; this is its small, fast subset).
+func newPipeline(t *testing.T, secondLook bool) *pipeline.Pipeline {
+	t.Helper()
+	cfg, dir, open := realModels(t)
 	dc := cfg.Detection
 	det, err := detect.New(detect.Config{LimitSideLen: dc.LimitSideLen, Thresh: dc.Thresh, BoxThresh: dc.BoxThresh,
 		UnclipRatio: dc.UnclipRatio, MaxCandidates: dc.MaxCandidates, MinSize: dc.MinSize, PolygonScore: dc.PolygonScore, Dilate: dc.Dilate}, open(cfg.Models.Detector))

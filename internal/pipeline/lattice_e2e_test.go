@@ -8,11 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/datalid/datalid/internal/config"
 	"github.com/datalid/datalid/internal/imgproc"
-	"github.com/datalid/datalid/internal/onnx"
 	"github.com/datalid/datalid/internal/recognize"
-	"github.com/datalid/datalid/internal/testmodels"
 )
 
 // font5 is an invented 5-row dot-matrix font, the kind small pharmacy coders print.
@@ -62,24 +59,12 @@ func TestRecogniserReadsRedrawnLattice(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the real models")
 	}
-	dir := testmodels.Dir(t)
-	cfg, err := config.Preset("production")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := onnx.Init(filepath.Join(dir, "libonnxruntime.so.1")); err != nil {
-		t.Fatal(err)
-	}
-	s, err := onnx.NewSession(filepath.Join(dir, cfg.Models.Recognizer), onnx.Options{IntraOpThreads: 1, InterOpThreads: 1, GraphOptimization: "all"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	cfg, dir, open := realModels(t)
 	dict, err := recognize.LoadDictionary(filepath.Join(dir, cfg.Models.Dictionary))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := recognize.NewRecognizer(s, dict, cfg.Recognition.Height, cfg.Recognition.MaxWidth, cfg.Recognition.BatchSize)
+	rec := recognize.NewRecognizer(open(cfg.Models.Recognizer), dict, cfg.Recognition.Height, cfg.Recognition.MaxWidth, cfg.Recognition.BatchSize)
 	for _, lean := range []float64{0, 2} {
 		crop := inkjet("2025", lean)
 		dp, ok := imgproc.FindDots(crop)
