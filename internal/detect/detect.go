@@ -96,6 +96,20 @@ type Map struct {
 	Prob   []float32
 }
 
+// Inked reports whether any pixel of the map reaches probability t: whether the detector saw
+// anything like text at all, even print too broken up to make a box.
+func (m Map) Inked(t float64) bool {
+	for _, p := range m.Prob {
+		if float64(p) >= t {
+			return true
+		}
+	}
+	return false
+}
+
+// Thresh is the probability above which a pixel of the map is text.
+func (d *Detector) Thresh() float64 { return d.cfg.Thresh }
+
 // LimitSideLen is the long side of the detector's input: larger images are shrunk to it.
 func (d *Detector) LimitSideLen() int { return d.cfg.LimitSideLen }
 

@@ -145,3 +145,14 @@ func TestSortReadingOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestMapInked(t *testing.T) {
+	m := Map{W: 2, H: 2, Prob: []float32{0, 0.1, 0.29, 0.05}}
+	if m.Inked(0.3) {
+		t.Error("no pixel reaches 0.3")
+	}
+	m.Prob[3] = 0.31
+	if !m.Inked(0.3) {
+		t.Error("a pixel at 0.31 is ink at 0.3")
+	}
+}

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"bytes"
 	"context"
+	"image"
 	"image/jpeg"
 	"math/rand/v2"
 	"path/filepath"
@@ -119,5 +120,30 @@ func TestSyntheticSubsetWithSecondLooks(t *testing.T) {
 	}
 	if looked == n {
 		t.Error("every photo paid for a second look: confident first passes must not")
+	}
+}
+
+// A picture in which the detector sees nothing like text gets no second look: there is
+// nothing to re-read, and the blind looks would cost a hostile blank picture their time and
+// memory for nothing.
+func TestBlankPictureGetsNoSecondLook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real models")
+	}
+	p := newPipeline(t, true)
+	img := image.NewRGBA(image.Rect(0, 0, 2000, 2000))
+	for i := range img.Pix {
+		img.Pix[i] = 200
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Read(context.Background(), buf.Bytes(), pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Regions) != 0 || res.Timings.SecondLook != 0 {
+		t.Errorf("blank picture: %d regions, second look %v; want none and none", len(res.Regions), res.Timings.SecondLook)
 	}
 }

@@ -161,7 +161,11 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 	}
 	p.findDates(res)
 	l.trace.record("first", time.Since(start), first, res.Regions)
-	if !p.confident(res) {
+	// A photo in which the detector saw nothing like text, not even print too broken up to
+	// box, has nothing for a second look to find: the looks re-read, split or enlarge what
+	// the first pass saw. Blank or near-blank pictures (a hostile 7000×7000 PNG of zeros)
+	// would otherwise pay for the blind ones, dots and tiles, in time and memory.
+	if !p.confident(res) && (len(res.Regions) > 0 || pm.Inked(p.st.Detector.Thresh())) {
 		t := time.Now()
 		err := p.secondLook(l)
 		res.Timings.SecondLook = time.Since(t)
