@@ -90,7 +90,7 @@ const latticeSource = "lattice"
 func (p *Pipeline) lattice(l *look) error {
 	var d dotLines
 	for i, r := range l.res.Regions {
-		if r.Crop == nil || r.Source != "" && r.Source != joinedSource {
+		if r.Crop == nil || (r.Source != "" && r.Source != joinedSource) {
 			continue
 		}
 		if _, ok := p.hasDate(r.Text.Text, 0); ok {

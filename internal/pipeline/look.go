@@ -124,15 +124,24 @@ func (l *look) replace(drop map[int]bool, added []Region) int {
 // it (score: the parse score of the date a region's text alone holds, 0 for none), the old
 // reading is the better one: that new region is left out and the old kept.
 func (l *look) supersede(rs []Region, score func(Region) float64) {
+	// Each region is scored once: a score parses the region's text.
+	fresh := make([]float64, len(rs))
+	for k, n := range rs {
+		fresh[k] = score(n)
+	}
 	drop := map[int]bool{}
 	skip := make([]bool, len(rs))
 	for i, old := range l.res.Regions {
 		o := rectOf(old.Quad)
+		was := -1.0 // not scored yet
 		for k, n := range rs {
 			if overlapShare(o, rectOf(n.Quad)) <= 0.5 {
 				continue
 			}
-			if score(old) > score(n) {
+			if was < 0 {
+				was = score(old)
+			}
+			if was > fresh[k] {
 				skip[k] = true
 				continue
 			}

@@ -57,7 +57,7 @@ func (p *Pipeline) rows(l *look) error {
 	boxes := make([]detect.Box, len(cands))
 	flipped := make([]bool, len(cands))
 	for k, c := range cands {
-		boxes[k] = detect.Box{Quad: rowQuad(l, c.members)}
+		boxes[k] = detect.Box{Quad: rowQuad(l, g, c.members)}
 		turned := 0
 		for _, i := range c.members {
 			boxes[k].Score = max(boxes[k].Score, rs[i].Score)
@@ -112,22 +112,21 @@ func (p *Pipeline) rowWorthReading(rs []Region, members []int) (int, bool) {
 	return d, d >= 2 || unread
 }
 
-// rowQuad is the box, in working pixels, around a row's regions with a margin above and
-// below, along the direction of its longest region (the surest measure of the line's slant).
-func rowQuad(l *look, members []int) imgproc.Quad {
+// rowQuad is the box, in working pixels, around a row's regions (geometry g, in working
+// pixels) with a margin above and below, along the direction of its longest region (the
+// surest measure of the line's slant).
+func rowQuad(l *look, g []geom, members []int) imgproc.Quad {
 	var u imgproc.Point
 	long := -1.0
-	qs := make([]imgproc.Quad, len(members))
-	for k, i := range members {
-		qs[k] = l.workQuad(l.res.Regions[i])
-		if g := geometry(qs[k]); g.w > long {
-			long, u = g.w, g.u
+	for _, i := range members {
+		if g[i].w > long {
+			long, u = g[i].w, g[i].u
 		}
 	}
 	n := imgproc.Point{X: -u.Y, Y: u.X}
 	a0, a1, b0, b1 := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
-	for _, q := range qs {
-		for _, c := range q {
+	for _, i := range members {
+		for _, c := range l.workQuad(l.res.Regions[i]) {
 			a, b := c.X*u.X+c.Y*u.Y, c.X*n.X+c.Y*n.Y
 			a0, a1, b0, b1 = min(a0, a), max(a1, a), min(b0, b), max(b1, b)
 		}
