@@ -125,18 +125,36 @@ func SkewAngle(img *image.RGBA, maxDeg, step float64) float64 {
 // Rotate turns img by deg degrees counter-clockwise about its centre onto a canvas grown to
 // hold it, with a replicated border (Datalid's deskew output).
 func Rotate(img *image.RGBA, deg float64) *image.RGBA {
-	w, h := float64(img.Rect.Dx()), float64(img.Rect.Dy())
-	sin, cos := math.Sincos(deg * math.Pi / 180)
-	nw := math.Abs(w*cos) + math.Abs(h*sin)
-	nh := math.Abs(w*sin) + math.Abs(h*cos)
-	// Output pixel (u, v) samples the source at centre + R(deg)·(u − nw/2, v − nh/2), with
-	// y pointing down, so the content turns counter-clockwise on screen.
-	src := func(u, v float64) Point {
-		du, dv := u-nw/2, v-nh/2
-		return Point{X: w/2 + du*cos - dv*sin, Y: h/2 + du*sin + dv*cos}
-	}
-	q := Quad{src(0, 0), src(nw, 0), src(nw, nh), src(0, nh)}
-	return WarpQuad(img, q, int(math.Round(nw)), int(math.Round(nh)))
+	return NewTurn(img.Rect.Dx(), img.Rect.Dy(), deg).Apply(img)
+}
+
+// Turn is Rotate's geometry for a W×H image: the grown canvas's size and, through Back, the
+// source point each canvas point shows, so that boxes found on the turned image map back.
+type Turn struct {
+	W, H, NW, NH float64
+	sin, cos     float64
+}
+
+// NewTurn is the turn of a w×h image by deg degrees counter-clockwise.
+func NewTurn(w, h int, deg float64) Turn {
+	t := Turn{W: float64(w), H: float64(h)}
+	t.sin, t.cos = math.Sincos(deg * math.Pi / 180)
+	t.NW = math.Abs(t.W*t.cos) + math.Abs(t.H*t.sin)
+	t.NH = math.Abs(t.W*t.sin) + math.Abs(t.H*t.cos)
+	return t
+}
+
+// Back maps canvas point p to the source image: centre + R(deg)·(p − canvas centre), with y
+// pointing down, so the content turns counter-clockwise on screen.
+func (t Turn) Back(p Point) Point {
+	du, dv := p.X-t.NW/2, p.Y-t.NH/2
+	return Point{X: t.W/2 + du*t.cos - dv*t.sin, Y: t.H/2 + du*t.sin + dv*t.cos}
+}
+
+// Apply draws img turned onto the canvas.
+func (t Turn) Apply(img *image.RGBA) *image.RGBA {
+	q := Quad{t.Back(Point{}), t.Back(Point{X: t.NW}), t.Back(Point{X: t.NW, Y: t.NH}), t.Back(Point{Y: t.NH})}
+	return WarpQuad(img, q, int(math.Round(t.NW)), int(math.Round(t.NH)))
 }
 
 // Deskew straightens slanted text: it estimates the skew within ±maxDeg and rotates only

@@ -2,6 +2,7 @@ package imgproc
 
 import (
 	"image"
+	"math"
 	"testing"
 )
 
@@ -53,4 +54,39 @@ func TestRotateRoundTrip(t *testing.T) {
 	sameImage(t, Rotate90CW(Rotate90CCW(src)), src, 0)
 	sameImage(t, Rotate180(Rotate180(src)), src, 0)
 	sameImage(t, Rotate90CW(Rotate90CW(src)), Rotate180(src), 0)
+}
+
+// Back names, for each point of the turned canvas, the source point Apply drew there.
+func TestTurnBackMatchesApply(t *testing.T) {
+	src := image.NewRGBA(image.Rect(0, 0, 60, 40))
+	for i := range src.Pix {
+		src.Pix[i] = 255
+	}
+	const sx, sy = 45, 10
+	for y := sy - 1; y <= sy+1; y++ {
+		for x := sx - 1; x <= sx+1; x++ {
+			o := src.PixOffset(x, y)
+			src.Pix[o], src.Pix[o+1], src.Pix[o+2] = 0, 0, 0
+		}
+	}
+	for _, deg := range []float64{30, -50, 75} {
+		tu := NewTurn(60, 40, deg)
+		out := tu.Apply(src)
+		// The darkest canvas pixel must map back onto the dark square.
+		best, bx, by := 256, 0, 0
+		for y := range out.Rect.Dy() {
+			for x := range out.Rect.Dx() {
+				if v := int(out.Pix[out.PixOffset(x, y)]); v < best {
+					best, bx, by = v, x, y
+				}
+			}
+		}
+		p := tu.Back(Point{X: float64(bx) + 0.5, Y: float64(by) + 0.5})
+		if math.Abs(p.X-(sx+0.5)) > 1.5 || math.Abs(p.Y-(sy+0.5)) > 1.5 {
+			t.Errorf("%v°: darkest canvas pixel (%d,%d) maps back to %v, want near (%d,%d)", deg, bx, by, p, sx, sy)
+		}
+		if deg > 0 && bx >= out.Rect.Dx()/2 && by >= out.Rect.Dy()/2 {
+			t.Errorf("%v°: a point top right should turn counter-clockwise, not to the bottom right", deg)
+		}
+	}
 }

@@ -81,6 +81,15 @@ func StepNames() []string {
 	return out
 }
 
+// TraceNames lists every name a Trace records a look under, in the order they run: the
+// first pass, the level look that belongs to it, then the second looks.
+func TraceNames() []string {
+	return append([]string{firstPass, levelSource}, StepNames()...)
+}
+
+// firstPass names the first pass in a Trace.
+const firstPass = "first"
+
 // secondLook runs the enabled looks in order until the best date is confident.
 func (p *Pipeline) secondLook(l *look) error {
 	l.lattices = p.rec.DotMatrix
@@ -161,27 +170,30 @@ func (l *look) supersede(rs []Region, score func(Region) float64) {
 func (l *look) workQuad(r Region) imgproc.Quad { return r.Quad.Scale(1/l.toOrig, 1/l.toOrig) }
 
 // frame is an image boxes are found and cropped on, and how its pixels map to the original
-// image's: orig = (p + off) · scale, after undoing a quarter turn counter-clockwise of an
-// image srcW pixels wide when turned is set.
+// image's: orig = (back(p) + off) · scale, where back, when set, undoes a turn of the working
+// image (a quarter for the sideways look, the text's slant for the level look).
 type frame struct {
-	img    *image.RGBA
-	off    imgproc.Point
-	scale  float64
-	turned bool
-	srcW   float64
+	img   *image.RGBA
+	off   imgproc.Point
+	scale float64
+	back  func(imgproc.Point) imgproc.Point
 }
 
 func (f frame) orig(q imgproc.Quad) imgproc.Quad {
 	for i := range q {
 		p := q[i]
-		if f.turned {
-			// Rotate90CCW moves (x, y) to (y, w−x): undo it.
-			p = imgproc.Point{X: f.srcW - p.Y, Y: p.X}
+		if f.back != nil {
+			p = f.back(p)
 		}
 		q[i].X = (p.X + f.off.X) * f.scale
 		q[i].Y = (p.Y + f.off.Y) * f.scale
 	}
 	return q
+}
+
+// quarterBack undoes Rotate90CCW of an image w pixels wide, which moves (x, y) to (y, w−x).
+func quarterBack(w float64) func(imgproc.Point) imgproc.Point {
+	return func(p imgproc.Point) imgproc.Point { return imgproc.Point{X: w - p.Y, Y: p.X} }
 }
 
 // workFrame is the working image; onWork is a same-size variant of it (dots merged).

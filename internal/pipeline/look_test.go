@@ -90,7 +90,7 @@ func TestDenseAreasGroupNearbyLinesAndRankByDigits(t *testing.T) {
 func TestTurnedFrameMapsBack(t *testing.T) {
 	work := image.NewRGBA(image.Rect(0, 0, 40, 20))
 	turned := imgproc.Rotate90CCW(work) // 20×40
-	f := frame{img: turned, scale: 2, turned: true, srcW: 40}
+	f := frame{img: turned, scale: 2, back: quarterBack(40)}
 	// In the turned image, the box x 2..8, y 10..30 covers the working image's x 10..30, y 2..8.
 	q := f.orig(quad(2, 10, 6, 20))
 	x0, y0, x1, y1 := q.Bounds()

@@ -160,7 +160,17 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 		return nil, err
 	}
 	p.findDates(res)
-	l.trace.record("first", time.Since(start), first, res.Regions)
+	l.trace.record(firstPass, time.Since(start), first, res.Regions)
+	if p.rec.Sideways && (!p.confident(res) || slantedDate(l)) {
+		// Slanted lines are read levelled before the second looks, and also when the first
+		// pass's date lies on one (see slantedDate).
+		t, before := time.Now(), l.trace.snapshot(res.Regions)
+		if err := p.level(l); err != nil {
+			return nil, err
+		}
+		p.findDates(res)
+		l.trace.record(levelSource, time.Since(t), before, res.Regions)
+	}
 	// A photo in which the detector saw nothing like text, not even print too broken up to
 	// box, has nothing for a second look to find: the looks re-read, split or enlarge what
 	// the first pass saw. Blank or near-blank pictures (a hostile 7000×7000 PNG of zeros)
@@ -244,7 +254,7 @@ func (p *Pipeline) readOriented(l *look, f frame, boxes []detect.Box, flipped []
 				if l.lattices {
 					lines.add(i, c, dp)
 				}
-				if f.img.Rect.Size() == l.work.Rect.Size() && !f.turned {
+				if f.img.Rect.Size() == l.work.Rect.Size() && f.back == nil {
 					l.dots = append(l.dots, dp)
 				}
 			}

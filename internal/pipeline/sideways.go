@@ -40,7 +40,7 @@ func (p *Pipeline) sideways(l *look) error {
 	if len(boxes) == 0 {
 		return nil
 	}
-	f := frame{img: turned, scale: l.toOrig, turned: true, srcW: float64(l.work.Rect.Dx())}
+	f := frame{img: turned, scale: l.toOrig, back: quarterBack(float64(l.work.Rect.Dx()))}
 	var tm Timings
 	rs, err := p.readBoxes(l, f, boxes, &tm)
 	if err != nil {

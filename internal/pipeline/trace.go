@@ -14,7 +14,7 @@ type Trace struct {
 	Work  *image.RGBA // the working image; Region quads are in original pixels
 	Scale float64     // working pixels per original pixel
 	Prob  detect.Map  // the first pass's probability map
-	Looks []LookTrace // the first pass ("first"), then each second look that ran
+	Looks []LookTrace // the first pass ("first"), the level look when it ran, then each second look that ran
 	// Inputs are the pictures second looks gave the detector (an enlarged area, the photo
 	// with dots joined), in the order they ran: what a look saw when it found nothing.
 	Inputs []TraceImage

@@ -18,11 +18,12 @@ import (
 )
 
 // lookColours tells the looks apart on the boxes picture: the first pass in green, each
-// second look (pipeline.StepNames) in a colour of its own; regions a look discarded in white.
+// second look (pipeline.StepNames) and the level look in a colour of its own; regions a look discarded in white.
 var lookColours = map[string]color.RGBA{
 	"first":    {0x22, 0xc5, 0x5e, 0xff},
 	"beam":     {0x3b, 0x82, 0xf6, 0xff},
 	"split":    {0xa8, 0x55, 0xf7, 0xff},
+	"level":    {0x64, 0x74, 0x8b, 0xff},
 	"sideways": {0x84, 0xcc, 0x16, 0xff},
 	"retry":    {0xf9, 0x73, 0x16, 0xff},
 	"lattice":  {0x8b, 0x5c, 0x2a, 0xff},
