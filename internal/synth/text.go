@@ -74,8 +74,8 @@ func newFace(name string, capHeight float64) (font.Face, error) {
 // matrix each small pixel becomes one dot of pitch scale (scaleX across, which
 // differs when the print head moves faster or slower than its nozzles' spacing).
 type plan struct {
-	face          font.Face // nil for dot5x7, whose glyphs are a table
-	dot5          bool
+	face          font.Face // nil for the grid fonts (dot5x7, dot5x5), whose glyphs are tables
+	grid          string    // the grid font's name, "" for the others
 	scale, scaleX float64
 	sw, sh        int     // small mask size
 	w, h          int     // block size in photo pixels
@@ -92,17 +92,18 @@ func (p plan) close() {
 }
 
 // isDotFont tells the fonts whose glyphs become dots.
-func isDotFont(name string) bool { return name == "dotmatrix" || name == "dot5x7" }
+func isDotFont(name string) bool { return name == "dotmatrix" || isGridFont(name) }
 
 func makePlan(fontName string, lines []string, dateIdx, textHeight int, stretch float64) (plan, error) {
 	p := plan{scale: 1, capH: float64(textHeight)}
 	var measure func(string) (float64, error)
 	switch fontName {
-	case "dot5x7":
-		p.dot5 = true
-		p.scale, p.capH = float64(textHeight)/dot5Rows, dot5Rows
+	case "dot5x7", "dot5x5":
+		rows := gridRows(fontName)
+		p.grid = fontName
+		p.scale, p.capH = float64(textHeight)/float64(rows), float64(rows)
 		measure = func(l string) (float64, error) {
-			w, err := dot5Width(l)
+			w, err := gridWidth(fontName, l)
 			return float64(w), err
 		}
 	default:
@@ -170,9 +171,9 @@ func drawBlock(fontName string, lines []string, dateIdx, textHeight int, dots Do
 	}
 	defer p.close()
 	small := image.NewAlpha(image.Rect(0, 0, p.sw, p.sh))
-	if p.dot5 {
+	if p.grid != "" {
 		for i, l := range lines {
-			drawDot5(small, l, p.left, p.baselines[i])
+			drawGrid(small, p.grid, l, p.left, p.baselines[i])
 		}
 	} else {
 		d := font.Drawer{Dst: small, Src: image.Opaque, Face: p.face}
