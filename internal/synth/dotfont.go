@@ -60,26 +60,101 @@ var dot5Glyphs = map[rune][dot5Rows]string{
 	' ': {".....", ".....", ".....", ".....", ".....", ".....", "....."},
 }
 
-// dot5Width is the advance of line in cells (no trailing spacing column).
-func dot5Width(line string) (int, error) {
+// The 5×5 font of the smallest inkjet coders, which print codes five dots
+// high: the same five-cell width and one-column spacing as dot5x7, with the
+// digits, the capital letters and the punctuation that date codes use.
+const dot5x5Rows = 5
+
+var dot5x5Glyphs = map[rune][dot5x5Rows]string{
+	'0': {".###.", "#...#", "#...#", "#...#", ".###."},
+	'1': {"..#..", ".##..", "..#..", "..#..", ".###."},
+	'2': {"####.", "....#", ".###.", "#....", "#####"},
+	'3': {"####.", "....#", ".###.", "....#", "####."},
+	'4': {"#..#.", "#..#.", "#####", "...#.", "...#."},
+	'5': {"#####", "#....", "####.", "....#", "####."},
+	'6': {".###.", "#....", "####.", "#...#", ".###."},
+	'7': {"#####", "....#", "...#.", "..#..", "..#.."},
+	'8': {".###.", "#...#", ".###.", "#...#", ".###."},
+	'9': {".###.", "#...#", ".####", "....#", ".###."},
+	'A': {".###.", "#...#", "#####", "#...#", "#...#"},
+	'B': {"####.", "#...#", "####.", "#...#", "####."},
+	'C': {".####", "#....", "#....", "#....", ".####"},
+	'D': {"####.", "#...#", "#...#", "#...#", "####."},
+	'E': {"#####", "#....", "####.", "#....", "#####"},
+	'F': {"#####", "#....", "####.", "#....", "#...."},
+	'G': {".####", "#....", "#..##", "#...#", ".####"},
+	'H': {"#...#", "#...#", "#####", "#...#", "#...#"},
+	'I': {".###.", "..#..", "..#..", "..#..", ".###."},
+	'J': {"..###", "...#.", "...#.", "#..#.", ".##.."},
+	'K': {"#...#", "#..#.", "###..", "#..#.", "#...#"},
+	'L': {"#....", "#....", "#....", "#....", "#####"},
+	'M': {"#...#", "##.##", "#.#.#", "#...#", "#...#"},
+	'N': {"#...#", "##..#", "#.#.#", "#..##", "#...#"},
+	'O': {".###.", "#...#", "#...#", "#...#", ".###."},
+	'P': {"####.", "#...#", "####.", "#....", "#...."},
+	'Q': {".###.", "#...#", "#.#.#", "#..#.", ".##.#"},
+	'R': {"####.", "#...#", "####.", "#..#.", "#...#"},
+	'S': {".####", "#....", ".###.", "....#", "####."},
+	'T': {"#####", "..#..", "..#..", "..#..", "..#.."},
+	'U': {"#...#", "#...#", "#...#", "#...#", ".###."},
+	'V': {"#...#", "#...#", "#...#", ".#.#.", "..#.."},
+	'W': {"#...#", "#...#", "#.#.#", "##.##", "#...#"},
+	'X': {"#...#", ".#.#.", "..#..", ".#.#.", "#...#"},
+	'Y': {"#...#", ".#.#.", "..#..", "..#..", "..#.."},
+	'Z': {"#####", "...#.", "..#..", ".#...", "#####"},
+	'/': {"....#", "...#.", "..#..", ".#...", "#...."},
+	':': {".....", "..#..", ".....", "..#..", "....."},
+	'.': {".....", ".....", ".....", ".....", "..#.."},
+	',': {".....", ".....", ".....", "..#..", ".#..."},
+	'-': {".....", ".....", ".###.", ".....", "....."},
+	' ': {".....", ".....", ".....", ".....", "....."},
+}
+
+// isGridFont tells the hand-drawn dot fonts, whose glyphs are tables.
+func isGridFont(name string) bool { return name == "dot5x7" || name == "dot5x5" }
+
+// gridRows is a grid font's height in dots.
+func gridRows(name string) int {
+	if name == "dot5x5" {
+		return dot5x5Rows
+	}
+	return dot5Rows
+}
+
+// gridGlyph returns the rows of c in the named grid font.
+func gridGlyph(name string, c rune) ([]string, bool) {
+	if name == "dot5x5" {
+		g, ok := dot5x5Glyphs[c]
+		return g[:], ok
+	}
+	g, ok := dot5Glyphs[c]
+	return g[:], ok
+}
+
+// dot5Width is the advance of line in the 5×7 font, in cells (no trailing spacing column).
+func dot5Width(line string) (int, error) { return gridWidth("dot5x7", line) }
+
+// gridWidth is the advance of line in cells (no trailing spacing column).
+func gridWidth(name, line string) (int, error) {
 	n := 0
 	for _, c := range line {
-		if _, ok := dot5Glyphs[c]; !ok {
-			return 0, fmt.Errorf("synth: dot5x7 font has no glyph for %q", c)
+		if _, ok := gridGlyph(name, c); !ok {
+			return 0, fmt.Errorf("synth: %s font has no glyph for %q", name, c)
 		}
 		n++
 	}
 	return max(0, n*dot5Advance-1), nil
 }
 
-// drawDot5 sets the cells of line into small (full coverage per dot cell) with
+// drawGrid sets the cells of line into small (full coverage per dot cell) with
 // the glyphs' bottom row on row baseline-1, like an outline font's baseline.
-func drawDot5(small *image.Alpha, line string, left, baseline int) {
+func drawGrid(small *image.Alpha, name, line string, left, baseline int) {
+	rows := gridRows(name)
 	x := left
 	for _, c := range line {
-		g := dot5Glyphs[c]
+		g, _ := gridGlyph(name, c)
 		for row, bits := range g {
-			y := baseline - dot5Rows + row
+			y := baseline - rows + row
 			for col := range dot5Cols {
 				if bits[col] == '#' {
 					small.Pix[(y-small.Rect.Min.Y)*small.Stride+x+col-small.Rect.Min.X] = 255

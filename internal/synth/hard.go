@@ -11,12 +11,13 @@ import (
 // Random's mix of clean layouts on 1280×960 photos; the hard families imitate
 // what people actually photograph: inkjet dot-matrix at phone-camera
 // resolution, US formats with lot codes and clock times, print bent around
-// cans and caps, embossed print without ink, month/year-only pairs, and text
-// glued to dates.
+// cans and caps, embossed print without ink, month/year-only pairs, text
+// glued to dates, and small continuous-inkjet codes amid label artwork at any
+// angle (inkjet).
 const ClassicFamily = "classic"
 
 // hardFamilies is the one list of hard families, in the order a mixed set deals them out.
-var hardFamilies = []string{"dotmatrix", "us", "curved", "embossed", "monthyear", "glued"}
+var hardFamilies = []string{"dotmatrix", "us", "curved", "embossed", "monthyear", "glued", "inkjet"}
 
 // HardFamilies returns the hard families' names; the slice is a copy.
 func HardFamilies() []string { return append([]string(nil), hardFamilies...) }
@@ -44,6 +45,9 @@ const (
 	minLineFrac, maxLineFrac = 0.015, 0.04
 	// Embossed relief needs a little more size to show at all in a photo.
 	minEmbossFrac, maxEmbossFrac = 0.02, 0.05
+	// Continuous-inkjet codes as phone photos of whole packages show them:
+	// 2–5 px dot pitch once the pipeline has halved a 12 MP photo.
+	minInkjetFrac, maxInkjetFrac = 0.008, 0.022
 	// fitFrac is the share of the photo a text block may take: phone photos frame the product, not the code.
 	fitFrac = 0.8
 )
@@ -105,12 +109,43 @@ func RandomHard(r *rand.Rand, family string) (Sample, error) {
 		t = gluedText(r)
 		size = midSizes[r.IntN(len(midSizes))]
 		s.Font = anyFont(r)
+	case "inkjet":
+		t = inkjetText(r)
+		size = phoneSizes[r.IntN(len(phoneSizes))]
+		s.Font = inkjetFont(r)
+		s.Dots = inkjetDots(r)
+		lineMin, lineMax = minInkjetFrac, maxInkjetFrac
+		// Bottle bottoms and caps get photographed any way up.
+		if r.IntN(2) == 0 {
+			s.Angle = r.Float64()*20 - 10
+		} else {
+			s.Angle = r.Float64()*180 - 90
+		}
+		// Print on a moving line leans, mostly forward.
+		if r.IntN(2) == 0 {
+			s.Shear = 20 * r.Float64()
+			if r.IntN(3) == 0 {
+				s.Shear = -s.Shear
+			}
+		}
+		if r.IntN(4) == 0 {
+			s.Surface = "metal"
+		}
+		s.Clutter = Clutter{Art: 2 + r.IntN(6), Words: 2 + r.IntN(4), Ground: r.IntN(5) < 2}
+		if r.IntN(2) == 0 {
+			s.Clutter.Glare = 0.3 + 0.5*r.Float64()
+		}
+		// Dark ink on a mid-tone ground may be faint; on a bare light surface fading has less room.
+		s.Contrast = 0.65 + 0.35*r.Float64()
+		if s.Clutter.Ground {
+			s.Contrast = 0.5 + 0.5*r.Float64()
+		}
 	default:
 		return Sample{}, fmt.Errorf("synth: unknown family %q (want %s or one of %s)", family, ClassicFamily, strings.Join(hardFamilies, ", "))
 	}
 	s.Width, s.Height = size[0], size[1]
 	s.Lines, s.DateLine, s.Expiry, s.MonthOnly, s.Made = t.lines, t.dateLine, t.expiry, t.monthOnly, t.made
-	if isDotFont(s.Font) {
+	if isDotFont(s.Font) && s.Dots == (DotStyle{}) {
 		s.Dots = DotStyle{
 			Size:    0.5 + 0.3*r.Float64(),
 			Jitter:  0.03 + 0.09*r.Float64(),
@@ -123,6 +158,9 @@ func RandomHard(r *rand.Rand, family string) (Sample, error) {
 	}
 	// Phone photos are rarely perfectly sharp; large ones blur over more pixels.
 	s.Blur = (0.4 + 1.1*r.Float64()) * float64(s.Width) / 2048
+	if family == "inkjet" {
+		s.Blur *= 0.7 // focus is on the code: a tap-to-focus photo of a small one
+	}
 	frac := lineMin + (lineMax-lineMin)*r.Float64()
 	s.TextHeight = max(12, int(frac*float64(s.Width)))
 	if err := fitHard(&s); err != nil {
@@ -139,6 +177,7 @@ func fitHard(s *Spec) error {
 		if err != nil {
 			return err
 		}
+		w += shearGrow(h, s.Shear)
 		fw, fh := float64(w), float64(h)
 		if s.Warp.Kind != "" {
 			// A bend of span φ raises the block's ends by at most w·(1−cos(φ/2))/φ.
@@ -180,4 +219,35 @@ func anyFont(r *rand.Rand) string {
 		return dotFont(r)
 	}
 	return outlineFont(r)
+}
+
+// inkjetFont picks the dot grid of a CIJ coder: 5×7 most often, the 9-row
+// font of larger heads, and the 5×5 of the smallest codes.
+func inkjetFont(r *rand.Rand) string {
+	switch n := r.IntN(20); {
+	case n < 9:
+		return "dot5x7"
+	case n < 14:
+		return "dotmatrix"
+	default:
+		return "dot5x5"
+	}
+}
+
+// inkjetDots are CIJ drops: separate round dots 0.35–0.7 of the pitch, placed
+// loosely, with ink spread on porous or wet surfaces one time in three.
+func inkjetDots(r *rand.Rand) DotStyle {
+	d := DotStyle{
+		Size:    0.35 + 0.35*r.Float64(),
+		Jitter:  0.03 + 0.12*r.Float64(),
+		Spread:  0.05 + 0.1*r.Float64(),
+		Stretch: 0.8 + 0.5*r.Float64(),
+	}
+	if r.IntN(3) == 0 {
+		d.Spread = 0.2 + 0.25*r.Float64()
+	}
+	if r.IntN(3) == 0 {
+		d.Dropout = 0.03 * r.Float64()
+	}
+	return d
 }

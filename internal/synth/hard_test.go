@@ -37,7 +37,7 @@ func printedAs(line, format string, d time.Time) bool {
 // labelled manufacture date is printed too and is earlier, that month-only
 // labels go with day-less formats, and that the dot font can print every line.
 func TestHardTextsMatchLabels(t *testing.T) {
-	gens := map[string]func(*rand.Rand) text{"us": usText, "monthyear": monthYearText, "glued": gluedText, "eu": euText}
+	gens := map[string]func(*rand.Rand) text{"us": usText, "monthyear": monthYearText, "glued": gluedText, "eu": euText, "inkjet": inkjetText}
 	dayless := regexp.MustCompile(`^[^D]*$`)
 	for name, gen := range gens {
 		r := rand.New(rand.NewPCG(11, uint64(len(name))))
@@ -69,6 +69,9 @@ func TestHardTextsMatchLabels(t *testing.T) {
 				if _, err := dot5Width(l); err != nil {
 					t.Errorf("%s #%d: %v", name, i, err)
 				}
+				if _, err := gridWidth("dot5x5", l); err != nil {
+					t.Errorf("%s #%d: %v", name, i, err)
+				}
 			}
 		}
 		if len(formats) < 5 {
@@ -90,7 +93,7 @@ func TestRandomHardSizes(t *testing.T) {
 			}
 			s := smp.Spec
 			mp := float64(s.Width*s.Height) / 1e6
-			large := fam == "dotmatrix" || fam == "us"
+			large := fam == "dotmatrix" || fam == "us" || fam == "inkjet"
 			if large && (mp < 7.9 || mp > 12.3) || !large && (mp < 1.9 || mp > 3.2) {
 				t.Errorf("%s #%d: %d×%d (%.1f MP)", fam, i, s.Width, s.Height, mp)
 			}
@@ -266,6 +269,26 @@ func TestDot5GlyphsWellFormed(t *testing.T) {
 			}
 		}
 	}
+	for c, g := range dot5x5Glyphs {
+		for _, row := range g {
+			if len(row) != dot5Cols || strings.Trim(row, ".#") != "" {
+				t.Errorf("5×5 glyph %q row %q", c, row)
+			}
+		}
+	}
+	for _, c := range "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ:/.- " {
+		if _, ok := dot5x5Glyphs[c]; !ok {
+			t.Errorf("5×5 font lacks %q", c)
+		}
+	}
+	// Digits must differ from each other and from the letters they could pass for.
+	seen := map[[dot5x5Rows]string]rune{}
+	for c, g := range dot5x5Glyphs {
+		if o, dup := seen[g]; dup && c != ' ' && !(c == '0' && o == 'O' || c == 'O' && o == '0') {
+			t.Errorf("5×5 glyphs %q and %q are the same", c, o)
+		}
+		seen[g] = c
+	}
 	if _, err := dot5Width("val 01"); err == nil {
 		t.Error("lowercase accepted by the 5×7 font")
 	}
@@ -286,9 +309,10 @@ func TestMixedSet(t *testing.T) {
 	if count[ClassicFamily] != 360 {
 		t.Errorf("classic %d of 500, want 360 (share %.2f)", count[ClassicFamily], DefaultHardShare)
 	}
-	for _, f := range hardFamilies {
-		if count[f] < 23 || count[f] > 24 {
-			t.Errorf("%s: %d photos, want 23–24", f, count[f])
+	per := 140 / len(HardFamilies())
+	for _, f := range HardFamilies() {
+		if count[f] < per || count[f] > per+1 {
+			t.Errorf("%s: %d photos, want %d–%d", f, count[f], per, per+1)
 		}
 	}
 	b, _ := drawSet(o)

@@ -3,6 +3,7 @@ package synth
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 )
 
@@ -208,4 +209,80 @@ func anyText(r *rand.Rand) text {
 	default:
 		return euText(r)
 	}
+}
+
+// inkjetForms are the date formats of US continuous-inkjet coders;
+// numericMonthFirst marks those whose day must exceed 12 to be decidable.
+var inkjetForms = []struct {
+	pattern, format              string
+	monthOnly, numericMonthFirst bool
+}{
+	{"{MON} {DD} {YY}", "MON DD YY", false, false},
+	{"{MON} {DD} {YYYY}", "MON DD YYYY", false, false},
+	{"{MM}/{DD}/{YY}", "MM/DD/YY", false, true},
+	{"{MM}/{DD}/{YYYY}", "MM/DD/YYYY", false, true},
+	{"{MON}{DD}{YYYY}", "MONDDYYYY", false, false},
+	{"{MM} {YYYY}", "MM YYYY", true, false},
+}
+
+// inkjetLot draws the lot and plant codes CIJ coders print next to the date:
+// shift and line letters, dashes, runs of digits. The digit runs never read
+// as a date: a six-digit run starts with 32..99, no day or month.
+func inkjetLot(r *rand.Rand) string {
+	const letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
+	l := func() byte { return letters[r.IntN(len(letters))] }
+	switch r.IntN(7) {
+	case 0:
+		return fmt.Sprintf("%c%d%c%c%c-%02d", l(), r.IntN(10), l(), l(), l(), r.IntN(100))
+	case 1:
+		return fmt.Sprintf("%c%c%02d%04d%c", l(), l(), 32+r.IntN(68), r.IntN(10_000), l())
+	case 2:
+		return fmt.Sprintf("L%04d", r.IntN(10_000))
+	case 3:
+		return fmt.Sprintf("LOT %d", 100+r.IntN(900))
+	case 4:
+		return fmt.Sprintf("%c%d", l(), r.IntN(10))
+	case 5:
+		return fmt.Sprintf("%d%c%c %d", 1+r.IntN(9), l(), l(), 10+r.IntN(90))
+	default:
+		return fmt.Sprintf("P%d %c%c%03d", 1+r.IntN(99), l(), l(), r.IntN(1000))
+	}
+}
+
+// inkjetText prints what US continuous-inkjet coders put on bottles, cans and
+// cartons: an optional wording, the date in a US format, then a lot code and a
+// clock time (HH:MM or HHMM) on the same line or on up to two lines of their own.
+func inkjetText(r *rand.Rand) text {
+	f := inkjetForms[r.IntN(len(inkjetForms))]
+	exp, _ := expiryAndMade(r, f.numericMonthFirst)
+	words := []string{"", "", "BEST BY ", "BEST IF USED BY ", "USE BY ", "SELL BY ", "EXP ", "BB "}
+	if f.monthOnly {
+		words = []string{"", "EXP ", "BEST BY ", "USE BY "}
+	}
+	date := words[r.IntN(len(words))] + fd(f.pattern, exp)
+	t := text{expiry: exp, monthOnly: f.monthOnly, format: f.format}
+	hhmm := clock(r)
+	if r.IntN(2) == 0 {
+		hhmm = strings.ReplaceAll(hhmm, ":", "")
+	}
+	var extras []string
+	switch r.IntN(4) {
+	case 0:
+		extras = []string{inkjetLot(r)}
+	case 1:
+		extras = []string{hhmm, inkjetLot(r)}
+	default:
+		extras = []string{inkjetLot(r), hhmm}
+	}
+	switch r.IntN(5) {
+	case 0, 1: // one line
+		t.lines = []string{date + " " + strings.Join(extras, " ")}
+	case 2: // the date alone, the rest below
+		t.lines = []string{date, strings.Join(extras, " ")}
+	case 3: // the lot code first, the date below
+		t.lines, t.dateLine = []string{strings.Join(extras, " "), date}, 1
+	default: // one field a line
+		t.lines = append([]string{date}, extras...)
+	}
+	return t
 }

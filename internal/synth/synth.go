@@ -43,6 +43,8 @@ type Spec struct {
 	Emboss   float64   // 0..1: >0 presses the text into the surface with no ink, shaded at this strength
 	Warp     Warp      // bend of the printed surface (can side, cap rim)
 	Surface  string    // "paper" (default) or "metal"
+	Shear    float64   // italic lean of the printed block in degrees, -25..25: positive shifts higher rows right
+	Clutter  Clutter   // label artwork, other print and glare around the code; zero = a plain surface
 }
 
 // DotStyle shapes the dots of the dot-matrix fonts. The zero value is the
@@ -62,6 +64,9 @@ type Photo struct {
 	Label string         // "YYYY-MM-DD", or "YYYY-MM" when MonthOnly
 	Other []string       // the other dates printed (the manufacture date), labelled like Label
 	Box   [4]image.Point // date line corners in the photo: top-left, top-right, bottom-right, bottom-left of the text
+
+	frame   codeFrame // where the code's block lies, for tests of the clutter
+	clutter placed    // what Clutter drew where, in the code frame
 }
 
 const (
@@ -104,6 +109,7 @@ func Render(s Spec) (*Photo, error) {
 	if err != nil {
 		return nil, err
 	}
+	blk = shearBlock(blk, s.Shear)
 	sigma := s.Blur
 	if s.Emboss > 0 {
 		// A pressed relief has soft walls; the camera's blur adds to that softening.
@@ -113,14 +119,31 @@ func Render(s Spec) (*Photo, error) {
 		// Only the ink needs a convolution: background already holds the blurred texture.
 		blk = blurBlock(blk, sigma)
 	}
-	rot := rotateBlock(warpBlock(blk, s.Warp), s.Angle)
+	warped := warpBlock(blk, s.Warp)
+	rot := rotateBlock(warped, s.Angle)
 	mx, my := margins(s.Width, s.Height)
 	x0 := mx + rng.IntN(max(1, s.Width-2*mx-rot.w+1))
 	y0 := my + rng.IntN(max(1, s.Height-2*my-rot.h+1))
+	frame := newCodeFrame(warped, rot, s.Angle, x0, y0)
+	var (
+		pl    placed
+		glare []artItem
+	)
+	if s.Clutter != (Clutter{}) {
+		// A generator of its own: the code's placement and ink stay what they would be on a plain surface.
+		crng := rand.New(rand.NewPCG(uint64(s.Seed), 0xc1a77e4))
+		glare = drawArt(img, s, frame, crng, &pl)
+		if err := drawWords(img, s, frame, crng, &pl); err != nil {
+			return nil, err
+		}
+	}
 	if s.Emboss > 0 {
 		embossComposite(img, rot, x0, y0, s.Emboss*s.Contrast, rng.Float64()*2*math.Pi, sigma)
 	} else {
 		composite(img, rot, x0, y0, inkColour(rng), s.Contrast)
+	}
+	for _, g := range glare {
+		paint(img, frame, g, max(1, 2*s.Blur))
 	}
 	switch {
 	case s.Noise > 0 && s.Width*s.Height >= grainMinPixels:
@@ -134,7 +157,7 @@ func Render(s Spec) (*Photo, error) {
 		box[i] = image.Pt(clampInt(int(math.Round(p[0]))+x0, 0, s.Width-1),
 			clampInt(int(math.Round(p[1]))+y0, 0, s.Height-1))
 	}
-	p := &Photo{Image: img, Text: lines, Label: label(s, s.Expiry), Box: box}
+	p := &Photo{Image: img, Text: lines, Label: label(s, s.Expiry), Box: box, frame: frame, clutter: pl}
 	if !s.Made.IsZero() {
 		p.Other = []string{label(s, s.Made)}
 	}
@@ -203,6 +226,12 @@ func normalize(s *Spec) error {
 	if s.Surface != "" && s.Surface != "paper" && s.Surface != "metal" {
 		return fmt.Errorf("synth: unknown surface %q", s.Surface)
 	}
+	if math.Abs(s.Shear) > 25 || math.IsNaN(s.Shear) {
+		return fmt.Errorf("synth: Shear %g outside -25..25", s.Shear)
+	}
+	if err := s.Clutter.validate(); err != nil {
+		return err
+	}
 	return s.Warp.validate()
 }
 
@@ -257,6 +286,7 @@ func fitTextHeight(s Spec, lines []string) (int, error) {
 		if err != nil {
 			return false, 0, err
 		}
+		w += shearGrow(h, s.Shear)
 		if s.Blur > 0 {
 			r := len(gaussianKernel(s.Blur)) - 1 // blurBlock grows the block by the kernel radius on each side
 			w, h = w+r, h+r

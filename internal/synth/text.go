@@ -74,8 +74,8 @@ func newFace(name string, capHeight float64) (font.Face, error) {
 // matrix each small pixel becomes one dot of pitch scale (scaleX across, which
 // differs when the print head moves faster or slower than its nozzles' spacing).
 type plan struct {
-	face          font.Face // nil for dot5x7, whose glyphs are a table
-	dot5          bool
+	face          font.Face // nil for the grid fonts (dot5x7, dot5x5), whose glyphs are tables
+	grid          string    // the grid font's name, "" for the others
 	scale, scaleX float64
 	sw, sh        int     // small mask size
 	w, h          int     // block size in photo pixels
@@ -92,17 +92,18 @@ func (p plan) close() {
 }
 
 // isDotFont tells the fonts whose glyphs become dots.
-func isDotFont(name string) bool { return name == "dotmatrix" || name == "dot5x7" }
+func isDotFont(name string) bool { return name == "dotmatrix" || isGridFont(name) }
 
 func makePlan(fontName string, lines []string, dateIdx, textHeight int, stretch float64) (plan, error) {
 	p := plan{scale: 1, capH: float64(textHeight)}
 	var measure func(string) (float64, error)
 	switch fontName {
-	case "dot5x7":
-		p.dot5 = true
-		p.scale, p.capH = float64(textHeight)/dot5Rows, dot5Rows
+	case "dot5x7", "dot5x5":
+		rows := gridRows(fontName)
+		p.grid = fontName
+		p.scale, p.capH = float64(textHeight)/float64(rows), float64(rows)
 		measure = func(l string) (float64, error) {
-			w, err := dot5Width(l)
+			w, err := gridWidth(fontName, l)
 			return float64(w), err
 		}
 	default:
@@ -170,9 +171,9 @@ func drawBlock(fontName string, lines []string, dateIdx, textHeight int, dots Do
 	}
 	defer p.close()
 	small := image.NewAlpha(image.Rect(0, 0, p.sw, p.sh))
-	if p.dot5 {
+	if p.grid != "" {
 		for i, l := range lines {
-			drawDot5(small, l, p.left, p.baselines[i])
+			drawGrid(small, p.grid, l, p.left, p.baselines[i])
 		}
 	} else {
 		d := font.Drawer{Dst: small, Src: image.Opaque, Face: p.face}
@@ -273,6 +274,53 @@ func softDisk(b *block, cx, cy, r, rim float64, density float32) {
 			row[x] = max(row[x], a)
 		}
 	}
+}
+
+// shearGrow is how much wider a block of height h gets when leaned by shear degrees.
+func shearGrow(h int, shear float64) int {
+	if shear == 0 {
+		return 0
+	}
+	return int(math.Ceil(float64(h) * math.Abs(math.Tan(shear*math.Pi/180))))
+}
+
+// shearBlock leans b like italics by shear degrees: each row shifts right in
+// proportion to its height above the block's bottom (left for a negative
+// shear), as dots fired from a head that moves with the product do. The date
+// line's corners become the axis-aligned box around its leaning outline.
+func shearBlock(b block, shear float64) block {
+	if shear == 0 {
+		return b
+	}
+	t := math.Tan(shear * math.Pi / 180)
+	out := block{w: b.w + shearGrow(b.h, shear), h: b.h}
+	out.a = make([]float32, out.w*out.h)
+	off := max(0, -float64(b.h)*t)
+	shift := func(y float64) float64 { return (float64(b.h)-y)*t + off }
+	for y := range b.h {
+		d := shift(float64(y) + 0.5)
+		// Source x of output pixel x is x−d: a fixed split between two neighbours per row.
+		id := int(math.Floor(d))
+		f := float32(d - float64(id))
+		src, dst := b.a[y*b.w:][:b.w], out.a[y*out.w:][:out.w]
+		for x, v := range src {
+			if v == 0 {
+				continue
+			}
+			if i := x + id; i >= 0 && i < out.w {
+				dst[i] += v * (1 - f)
+			}
+			if i := x + id + 1; i >= 0 && i < out.w {
+				dst[i] += v * f
+			}
+		}
+	}
+	d := b.date
+	x0 := min(d[0][0]+shift(d[0][1]), d[3][0]+shift(d[3][1]))
+	x1 := max(d[1][0]+shift(d[1][1]), d[2][0]+shift(d[2][1]))
+	y0, y1 := d[0][1], d[2][1]
+	out.date = [4][2]float64{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}
+	return out
 }
 
 // rotateBlock rotates b counter-clockwise (as seen) by angle degrees about its
