@@ -17,6 +17,11 @@ var (
 		{in: "17/10/202608:15", want: "2026-10-17"},
 		{in: "2027.04.1934", want: ""}, // four digits after the month: no day in them
 		{in: "MAR 0024", want: ""},
+		// A spaced month and year followed by a code that starts with digits: the digits
+		// glued to letters open the code, they are no third group of a number.
+		{in: "USE BY 04 2028 3KD 17", want: "2028-04", kind: KindExpiry},
+		{in: "LOT K41 11 2027", want: "2027-11"},
+		{in: "EXP 04 2028 3", want: ""}, // a bare digit after: maybe the rest of a number
 	}
 	// A validity or manufacture letter glued in front of the date.
 	gluedMarkerCases = []findCase{
@@ -117,6 +122,19 @@ func TestSplitOverBoxes(t *testing.T)     { runFindCases(t, splitCases) }
 func TestYearFirstRange(t *testing.T)     { runFindCases(t, yearFirstRangeCases) }
 func TestMonthYearPair(t *testing.T)      { runFindCases(t, monthYearPairCases) }
 func TestMisreadMonthName(t *testing.T)   { runFindCases(t, misreadMonthCases) }
+func TestMisreadKeyword(t *testing.T)     { runFindCases(t, misreadKeywordCases) }
+
+// misreadKeywordCases: a keyword of five letters or more with one or two letters read as the
+// digits they resemble, as dot-matrix print is read, still says what its date means.
+var misreadKeywordCases = []findCase{
+	{in: "BES1BY 082029", want: "2029-08", kind: KindExpiry},
+	{in: "U5E BY 10 2027 4KT 22", want: "2027-10", kind: KindExpiry},
+	{in: "8EST BEFORE 11 2026", want: "2026-11", kind: KindExpiry},
+	{in: "5ELL 8Y 04/09/28", want: "2028-04-09", kind: KindExpiry}, // a US keyword: month first
+	{in: "FABR1CACAO 02/2026", want: "2026-02", kind: KindManufacture},
+	// Three letters are too few: the digits stay a lot code's.
+	{in: "L0T 8Y 11/2027", want: "2027-11", kind: KindUnknown},
+}
 
 // misreadMonthCases: a month abbreviation with one letter misread the way date-coder print
 // is (round letters, N and V losing a stroke) still names its month beside date digits; a
@@ -145,7 +163,8 @@ var monthYearPairCases = []findCase{
 func issue13Cases() []findCase {
 	var all []findCase
 	for _, cs := range [][]findCase{gluedTailCases, gluedMarkerCases, separatorAsOneCases,
-		lotAfterMonthYearCases, splitCases, yearFirstRangeCases, monthYearPairCases, misreadMonthCases} {
+		lotAfterMonthYearCases, splitCases, yearFirstRangeCases, monthYearPairCases, misreadMonthCases,
+		misreadKeywordCases} {
 		all = append(all, cs...)
 	}
 	return all

@@ -118,6 +118,9 @@ func init() {
 				list[i], list[i-1] = list[i-1], list[i]
 			}
 			byFirstWord[first] = list
+			if s := strings.Join(kw.words, ""); len(s) >= minMisreadLetters {
+				misreadable[s] = kw
+			}
 		}
 	}
 }
@@ -157,6 +160,17 @@ func findKeywords(t *folded, toks []token) []kwHit {
 			if kw, n := matchPhrase(t, toks, i); kw != nil {
 				hits = append(hits, kwHit{kw: kw, first: i, last: i + n - 1})
 				i += n - 1
+			} else if h, ok := misreadHit(t, toks, i); ok {
+				hits = append(hits, h)
+				i = h.last
+			}
+		case tokNum:
+			// A keyword's first letter read as a digit ("8EST BY"): a number glued to letters.
+			if i+1 < len(toks) && toks[i+1].kind == tokWord && toks[i+1].start == toks[i].end {
+				if h, ok := misreadHit(t, toks, i); ok {
+					hits = append(hits, h)
+					i = h.last
+				}
 			}
 		case tokScript:
 			if kw := matchScript(toks[i].s); kw != nil {
@@ -186,6 +200,81 @@ next:
 		return kw, n
 	}
 	return nil, 0
+}
+
+// digitLetters are the letters OCR reads as each digit in worn or dot-matrix print.
+var digitLetters = map[byte]string{'0': "ODQ", '1': "ILT", '2': "Z", '4': "A", '5': "S", '6': "G", '7': "T", '8': "B"}
+
+const (
+	// minMisreadLetters is the least length, in letters, of a keyword matchMisread looks for:
+	// in a shorter one, a digit or two for letters leaves too little to be sure of it.
+	minMisreadLetters = 5
+	// maxMisreadDigits is how many of a keyword's letters may have been read as digits.
+	maxMisreadDigits = 2
+)
+
+// misreadable are the keywords long enough for matchMisread, spelled without spaces; filled
+// by init with byFirstWord.
+var misreadable = map[string]*keyword{}
+
+// matchMisread finds a keyword some of whose letters OCR read as digits ("BES1 BY", "U5E BY",
+// "8EST BEFORE"), from word token i over whole tokens joined by at most one space, and
+// returns it with the tokens it spans. Dot-matrix print loses letters to digits this way.
+func matchMisread(t *folded, toks []token, i int) (*keyword, int) {
+	var best *keyword
+	n := 0
+	spelled, digits := "", 0
+	for j := i; j < len(toks) && toks[j].kind != tokScript; j++ {
+		if j > i && (toks[j].start-toks[j-1].end > 1 || (toks[j].start > toks[j-1].end && t.u[toks[j-1].end] != ' ')) {
+			break
+		}
+		raw := string(t.u[toks[j].start:toks[j].end])
+		for k := 0; k < len(raw); k++ {
+			if c := raw[k]; c >= '0' && c <= '9' {
+				digits++
+			}
+		}
+		spelled += raw
+		if digits > maxMisreadDigits || len(spelled) > 16 {
+			break
+		}
+		if digits == 0 {
+			continue // read as letters: matchPhrase's
+		}
+		for phrase, kw := range misreadable {
+			if len(phrase) == len(spelled) && readsAs(spelled, phrase) && (best == nil || len(kw.words) > len(best.words)) {
+				best, n = kw, j-i+1
+			}
+		}
+	}
+	return best, n
+}
+
+// misreadHit is matchMisread's keyword as a hit; the digits it spans become letters, so no
+// date takes them.
+func misreadHit(t *folded, toks []token, i int) (kwHit, bool) {
+	kw, n := matchMisread(t, toks, i)
+	if kw == nil {
+		return kwHit{}, false
+	}
+	for k := i; k < i+n; k++ {
+		toks[k].kind = tokWord
+	}
+	return kwHit{kw: kw, first: i, last: i + n - 1}, true
+}
+
+// readsAs reports whether text spells word, each digit standing for one of its digitLetters.
+func readsAs(text, word string) bool {
+	for k := 0; k < len(text); k++ {
+		c := text[k]
+		if c == word[k] {
+			continue
+		}
+		if !strings.ContainsRune(digitLetters[c], rune(word[k])) {
+			return false
+		}
+	}
+	return true
 }
 
 // matchScript finds CJK/Hangul keywords, which OCR returns glued to neighbouring words.
