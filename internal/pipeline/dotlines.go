@@ -19,14 +19,16 @@ import (
 // lines replace its reading only with a date of a second look's strength (minLookScore)
 // where that holds none.
 type dotLines struct {
-	imgs   []*image.RGBA
-	of     []int
-	turned []bool // the crop turned 180° first
+	imgs  []*image.RGBA
+	of    []int
+	group []int // lines of one crop, one way up, share a group: they are read as one text
+	n     int   // groups so far
 }
 
 // add redraws the lattices of crop c (region i, dots p), as it stands and turned 180°: the
 // angle classifier often misjudges dot-matrix crops, and a lattice read upside down is
 // nonsense that can look like a date ("E-10-30"), while the right way up it reads surely.
+// A region may add several crops; each is read on its own.
 func (d *dotLines) add(i int, c *image.RGBA, p imgproc.DotPattern) {
 	for _, turned := range []bool{false, true} {
 		img := c
@@ -36,14 +38,15 @@ func (d *dotLines) add(i int, c *image.RGBA, p imgproc.DotPattern) {
 		for _, lat := range imgproc.DotGrids(img, p) {
 			d.imgs = append(d.imgs, imgproc.DrawLattice(lat))
 			d.of = append(d.of, i)
-			d.turned = append(d.turned, turned)
+			d.group = append(d.group, d.n)
 		}
+		d.n++
 	}
 }
 
 // readDotLines reads d's lines in one batch of their own (the crops' batches stay as they
-// were). A crop's lines, joined top to bottom, are one reading of each orientation; the
-// surer reading that holds a date replaces the region's text, from source, where that
+// were). A crop's lines, joined top to bottom, are one reading of each crop and orientation;
+// the surest reading that holds a date replaces the region's text, from source, where that
 // holds none.
 func (p *Pipeline) readDotLines(ctx context.Context, d dotLines, rs []Region, source string) error {
 	if len(d.imgs) == 0 {
@@ -56,7 +59,7 @@ func (p *Pipeline) readDotLines(ctx context.Context, d dotLines, rs []Region, so
 	best := map[int]recognize.Text{}
 	for k := 0; k < len(d.of); {
 		i, end := d.of[k], k+1
-		for end < len(d.of) && d.of[end] == i && d.turned[end] == d.turned[k] {
+		for end < len(d.of) && d.group[end] == d.group[k] {
 			end++
 		}
 		for _, t := range times[k:end] {
@@ -96,7 +99,30 @@ func (p *Pipeline) lattice(l *look) error {
 		if _, ok := p.hasDate(r.Text.Text, 0); ok {
 			continue
 		}
-		c := r.Crop
+		p.addLattices(&d, i, l.work, l.workQuad(r), r.Flipped, r.Crop)
+	}
+	return p.readDotLines(l.ctx, d, l.res.Regions, latticeSource)
+}
+
+// latticeMargin is how much of a box's height a lattice crop adds above and below it: the
+// detector's box around dotted print hugs the dots' centres and cuts the top and bottom rows
+// in half, and a lattice fitted without them has too few rows (a 7-row font fitted as 5).
+const latticeMargin = 0.25
+
+// addLattices adds region i's lattices to d, fitted on two crops: the region's own crop and
+// box q of img (turned 180° when flipped) grown by latticeMargin across its line, each with
+// the pipeline's profile applied. The grown crop holds the outer rows the box cut; the own
+// crop keeps the neighbouring lines out. The grown crop is left out when it would be cut
+// the other way (a box that grows to stand upright is turned a quarter by Crop).
+func (p *Pipeline) addLattices(d *dotLines, i int, img *image.RGBA, q imgproc.Quad, flipped bool, crop *image.RGBA) {
+	crops := []*image.RGBA{crop}
+	if grown := Crop(img, growAcross(q, latticeMargin)); (grown.Rect.Dx() >= grown.Rect.Dy()) == (crop.Rect.Dx() >= crop.Rect.Dy()) {
+		if flipped {
+			grown = imgproc.Rotate180(grown)
+		}
+		crops = append(crops, grown)
+	}
+	for _, c := range crops {
 		if len(p.profile) > 0 {
 			c = p.profile.Apply(c)
 		}
@@ -104,5 +130,15 @@ func (p *Pipeline) lattice(l *look) error {
 			d.add(i, c, dp)
 		}
 	}
-	return p.readDotLines(l.ctx, d, l.res.Regions, latticeSource)
+}
+
+// growAcross grows q across its line, by frac of its height above and below.
+func growAcross(q imgproc.Quad, frac float64) imgproc.Quad {
+	grow := func(top, bottom imgproc.Point) (imgproc.Point, imgproc.Point) {
+		dx, dy := (bottom.X-top.X)*frac, (bottom.Y-top.Y)*frac
+		return imgproc.Point{X: top.X - dx, Y: top.Y - dy}, imgproc.Point{X: bottom.X + dx, Y: bottom.Y + dy}
+	}
+	q[0], q[3] = grow(q[0], q[3])
+	q[1], q[2] = grow(q[1], q[2])
+	return q
 }

@@ -5,6 +5,7 @@ import (
 	"image"
 	"testing"
 
+	"github.com/datalid/datalid/internal/imgproc"
 	"github.com/datalid/datalid/internal/recognize"
 )
 
@@ -70,5 +71,40 @@ func TestLatticeLookReadsDotMatrixCrops(t *testing.T) {
 	}
 	if res.Regions[1].Text.Text != "LOT" || res.Regions[2].Text.Text != "01/01/2026" || res.Regions[2].Source != "" {
 		t.Errorf("regions %+v", res.Regions[1:])
+	}
+}
+
+// A box that hugs the dots' centres cuts the top and bottom rows off; the lattice is also
+// fitted on the box grown across its line, where all seven rows are whole.
+func TestLatticeCropKeepsTheOuterRows(t *testing.T) {
+	img := zeros(4)
+	const pitch = 8
+	w := float64(img.Rect.Dx())
+	tight := quad(pitch, 2*pitch+2, w-2*pitch, 6*pitch-4) // rows at 2..8 pitches: the outer ones cut off
+	p := &Pipeline{}
+	crop := Crop(img, tight)
+	rows := func(c *image.RGBA) int {
+		dp, ok := imgproc.FindDots(c)
+		if !ok {
+			return 0
+		}
+		lats := imgproc.DotGrids(c, dp)
+		if len(lats) == 0 {
+			return 0
+		}
+		return lats[0].Rows
+	}
+	if n := rows(crop); n == 7 {
+		t.Fatalf("the box's own crop fits all 7 rows: the test shows nothing")
+	}
+	grown := Crop(img, growAcross(tight, latticeMargin))
+	if n := rows(grown); n != 7 {
+		t.Errorf("grown crop fits %d rows, want 7", n)
+	}
+	// Both crops are fitted, each both ways up, each read on its own.
+	var d dotLines
+	p.addLattices(&d, 0, img, tight, false, crop)
+	if d.n != 4 {
+		t.Errorf("%d groups of lattice lines, want 4 (two crops, both ways up)", d.n)
 	}
 }
