@@ -19,8 +19,9 @@ var (
 		{in: "MAR 0024", want: ""},
 		// A spaced month and year followed by a code that starts with digits: the digits
 		// glued to letters open the code, they are no third group of a number.
+		{in: "BEST BEFORE 93NOV2934", want: ""}, // the digits before are glued to the date itself
 		{in: "USE BY 04 2028 3KD 17", want: "2028-04", kind: KindExpiry},
-		{in: "LOT K41 11 2027", want: "2027-11"},
+		{in: "PR0009 03 2027", want: ""}, // before it, "PROD 09 03 2027" misread: no date
 		{in: "EXP 04 2028 3", want: ""}, // a bare digit after: maybe the rest of a number
 	}
 	// A validity or manufacture letter glued in front of the date.
@@ -77,6 +78,8 @@ var (
 		{in: "14.03.24 14.09.24", want: "2024-09-14"}, // day first already runs forward
 		{in: "21.01.28 28.01.22", want: "2028-01-21"}, // year first would span 7 years: day first stays
 		{in: "24.03.05", want: "2024-03-05"},          // 05.03.2024 would be 2005: year first
+		{in: "24-03-05", want: "2024-03-05"},
+		{in: "VAL 27/04/08", want: ""}, // slashes: day first, 2008, out of range, not year first
 		// Labelled expiry first, manufacture second: no "from ... until" range, and read year
 		// first the product would be made after it expires.
 		{in: "VAL 19.05.20\nFAB 24.01.20", want: "2020-05-19"},

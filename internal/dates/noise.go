@@ -8,12 +8,12 @@ package dates
 // number joined by a date separator (versions, IP addresses, 31/02/2024 read as 02/2024),
 // spaced digit groups of a phone number, prices and percentages.
 func (s *lineScan) isolated(first, last int, spaced bool) bool {
-	if first > 0 && s.toks[first-1].num() && !s.inCode(first-1) {
+	if first > 0 && s.toks[first-1].num() {
 		if c, ok := s.sep(first - 1); ok && c != ',' && (c != ' ' || spaced) {
 			return false
 		}
 	}
-	if last+1 < len(s.toks) && s.toks[last+1].num() && !s.inCode(last+1) {
+	if last+1 < len(s.toks) && s.toks[last+1].num() && !s.opensCode(last+1) {
 		if c, ok := s.sep(last); ok && c != ',' && (c != ' ' || (spaced && len(s.toks[last+1].s) <= 2)) {
 			return false
 		}
@@ -42,12 +42,16 @@ func (s *lineScan) isolated(first, last int, spaced bool) bool {
 	return true
 }
 
-// inCode reports a number token glued to letters on either side ("7FD", "L58"): the start or
-// end of a lot or batch code, not another group of the number a date's run would belong to.
-func (s *lineScan) inCode(k int) bool {
-	glued := func(a int) bool { c, ok := s.sep(a); return ok && c == 0 }
-	return (k > 0 && s.toks[k-1].kind == tokWord && glued(k-1)) ||
-		(k+1 < len(s.toks) && s.toks[k+1].kind == tokWord && glued(k))
+// opensCode reports a number token glued to the letters after it ("7FD"): the start of a lot
+// or batch code printed after a date, not another group of the number a date's run would
+// belong to. Before a date, such a number is as likely its first group misread
+// ("PR0008 02 2020" for "PROD 08 02 2020"), so only what follows is read this way.
+func (s *lineScan) opensCode(k int) bool {
+	if k+1 >= len(s.toks) || s.toks[k+1].kind != tokWord {
+		return false
+	}
+	c, ok := s.sep(k)
+	return ok && c == 0
 }
 
 // units are words that make a number a quantity: "CX 12/24 UN", "1/2 X".

@@ -170,9 +170,11 @@ func (s *lineScan) numeric(i int, out []match) []match {
 				case !s.isolated(i, i+2, spaced):
 				case s.dayMonth(&m, a.val(), b.val(), year(c)):
 					out = append(out, m)
-				case m.yf.Valid():
+				case m.yf.Valid() && s1 != '/' && s2 != '/':
 					// "24.03.05" is no date day first (2005 is out of range): YY.MM.DD, as
 					// East Asian labels print, weaker than a reading the digits make certain.
+					// They print it with dots or dashes; "25/06/09" is an old date day
+					// first, as the labels that use slashes print them, and no date here.
 					m.toYearFirst()
 					m.strength, m.order = strYearFirst2, "year first (day first is no date)"
 					out = append(out, m)

@@ -58,7 +58,8 @@ func retries(r Recovery) bool { return r.MaxRetryRegions > 0 }
 //  8. dots: detection again on the photo with dot-matrix dots joined into strokes;
 //  9. dense: blocks of text found by the first pass detected again at the decoded image's
 //     full resolution (small print on large photos);
-//  10. tiles: the detector over overlapping tiles of the whole working image.
+//  10. tiles: the detector over overlapping tiles of the whole working image;
+//  11. rejoin: the rows look again, over the pieces the detecting looks (7–10) found.
 var secondLooks = []step{
 	{"beam", func(r Recovery) bool { return r.Beam.Width > 0 }, (*Pipeline).lookBeam},
 	{"split", retries, func(p *Pipeline, l *look) error { return p.zoom(l, 0, true) }},
@@ -70,6 +71,7 @@ var secondLooks = []step{
 	{"dots", func(r Recovery) bool { return r.DotMatrix }, (*Pipeline).dots},
 	{"dense", func(r Recovery) bool { return r.Dense }, (*Pipeline).dense},
 	{"tiles", func(r Recovery) bool { return r.TileGrid > 1 }, (*Pipeline).tiles},
+	{"rejoin", retries, (*Pipeline).rejoin},
 }
 
 // StepNames lists the second looks in the order they run, for docs and debug output.

@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"math"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/datalid/datalid/internal/detect"
 	"github.com/datalid/datalid/internal/imgproc"
@@ -20,6 +22,10 @@ const maxRowHeights = 1.5
 // rowMargin is the margin added above and below a row's box, as a share of its height.
 const rowMargin = 0.15
 
+// rowReach is how far, in the row's heights, a row's box reaches past its first and last
+// piece: the detector drops the faintest characters of a line, often at its ends.
+const rowReach = 0.8
+
 // rowSource marks a region read from a whole row of boxes the detector had cut apart.
 const rowSource = "row"
 
@@ -29,7 +35,28 @@ const rowSource = "row"
 // two-digit field is too short for the recogniser, while the whole row reads as the line it
 // is. A row's reading replaces its pieces only when it holds a date. At most
 // Recovery.MaxRetryRegions rows are read, those with the most digits first.
-func (p *Pipeline) rows(l *look) error {
+func (p *Pipeline) rows(l *look) error { return p.readRows(l, nil) }
+
+// rejoin is the rows look again, after the looks that detect new boxes (zoom, dots, dense,
+// tiles): they too cut widely spaced print into pieces ("APR" | "08" | "2029"). Only rows
+// holding a piece one of them found are read; the others were read by the rows look.
+func (p *Pipeline) rejoin(l *look) error {
+	return p.readRows(l, func(r Region) bool {
+		for _, s := range detectingLooks {
+			if strings.HasPrefix(r.Source, s) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// detectingLooks are the sources of the looks after rows that detect boxes of their own.
+var detectingLooks = []string{"zoom", "dots", "dense", "tile"}
+
+// readRows reads the rows of boxes that hold no date together (see rows); when only is set,
+// just the rows with a region it accepts.
+func (p *Pipeline) readRows(l *look, only func(Region) bool) error {
 	rs := l.res.Regions
 	g := make([]geom, len(rs))
 	idx := make([]int, len(rs))
@@ -42,7 +69,7 @@ func (p *Pipeline) rows(l *look) error {
 	}
 	var cands []row
 	for _, m := range chainRows(g, idx, maxRowGap, true) {
-		if len(m) < 2 {
+		if len(m) < 2 || (only != nil && !slices.ContainsFunc(m, func(i int) bool { return only(rs[i]) })) {
 			continue
 		}
 		if d, ok := p.rowWorthReading(rs, m); ok {
@@ -131,10 +158,12 @@ func rowQuad(l *look, g []geom, members []int) imgproc.Quad {
 			a0, a1, b0, b1 = min(a0, a), max(a1, a), min(b0, b), max(b1, b)
 		}
 	}
-	// Boxes of single characters, found with low scores, are cut close to the ink or short
-	// of it; the row gets a margin so that its lines of dots are whole.
+		// Boxes of single characters, found with low scores, are cut close to the ink or short
+	// of it; the row gets a margin so that its lines of dots are whole, and a reach for the
+	// characters the detector dropped at its ends.
 	pad := rowMargin * (b1 - b0)
-	b0, b1 = b0-pad, b1+pad
+	reach := rowReach * (b1 - b0)
+	a0, a1, b0, b1 = a0-reach, a1+reach, b0-pad, b1+pad
 	at := func(a, b float64) imgproc.Point { return imgproc.Point{X: a*u.X + b*n.X, Y: a*u.Y + b*n.Y} }
 	return imgproc.Quad{at(a0, b0), at(a1, b0), at(a1, b1), at(a0, b1)}
 }

@@ -48,7 +48,42 @@ func TestRowsReadPiecesOfALineAsOne(t *testing.T) {
 		t.Fatalf("regions %q, want %q", texts, want)
 	}
 	x0, y0, x1, y1 := res.Regions[len(res.Regions)-1].Quad.Bounds()
-	if x0 != 10 || y0 != 97 || x1 != 190 || y1 != 123 {
-		t.Errorf("row box %v %v %v %v, want the pieces' span with its margin, 10 97 190 123", x0, y0, x1, y1)
+	// The pieces span 10..190 × 100..120; the row reaches 0.8 heights past its ends and
+	// 0.15 above and below.
+	if x0 != -6 || y0 != 97 || x1 != 206 || y1 != 123 {
+		t.Errorf("row box %v %v %v %v, want the pieces' span with its reach and margin, -6 97 206 123", x0, y0, x1, y1)
+	}
+}
+
+// The rejoin look reads only the rows holding a piece a detecting look found: the rows look
+// read the first pass's rows already.
+func TestRejoinReadsRowsOfLaterPieces(t *testing.T) {
+	dict, err := recognize.ParseDictionary([]byte("0\n1\n2\n3\n7\n/\nA\nP\nR"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := &greyReader{dict: dict, says: []string{"APR 12 2027"}}
+	p := &Pipeline{
+		st:  Stages{Recognizer: recognize.NewRecognizer(run, dict, 48, 1600, 8)},
+		rec: Recovery{MinConfidence: 0.4, MaxRetryRegions: 4},
+	}
+	txt := func(s string) recognize.Text { return recognize.Text{Text: s, Confidence: 0.6} }
+	res := &Result{Regions: []Region{
+		{Quad: quad(10, 100, 40, 20), Text: txt("APR")}, // first pass's row …
+		{Quad: quad(60, 100, 30, 20), Text: txt("12")},
+		{Quad: quad(10, 300, 40, 20), Text: txt("APR"), Source: "tile"}, // … and one found by tiles
+		{Quad: quad(60, 300, 30, 20), Text: txt("12"), Source: "tile"},
+		{Quad: quad(100, 300, 40, 20), Text: txt("202"), Source: "tile"},
+	}}
+	l := &look{ctx: context.Background(), work: greyCrop(0), toOrig: 1, res: res}
+	if err := p.rejoin(l); err != nil {
+		t.Fatal(err)
+	}
+	if len(run.batches) != 1 || run.batches[0] != 1 {
+		t.Fatalf("recogniser batches %v, want one crop: the tiles' row", run.batches)
+	}
+	last := res.Regions[len(res.Regions)-1]
+	if last.Source != rowSource || last.Text.Text != "APR 12 2027" || len(res.Regions) != 3 {
+		t.Errorf("regions %+v: want the first pass's two pieces and the tiles' row read as one", res.Regions)
 	}
 }
