@@ -22,7 +22,7 @@ var (
 		{in: "BEST BEFORE 93NOV2934", want: ""}, // the digits before are glued to the date itself
 		{in: "USE BY 04 2028 3KD 17", want: "2028-04", kind: KindExpiry},
 		{in: "PR0009 03 2027", want: ""}, // before it, "PROD 09 03 2027" misread: no date
-		{in: "EXP 04 2028 3", want: ""}, // a bare digit after: maybe the rest of a number
+		{in: "EXP 04 2028 3", want: ""},  // a bare digit after: maybe the rest of a number
 	}
 	// A validity or manufacture letter glued in front of the date.
 	gluedMarkerCases = []findCase{

@@ -158,7 +158,7 @@ func rowQuad(l *look, g []geom, members []int) imgproc.Quad {
 			a0, a1, b0, b1 = min(a0, a), max(a1, a), min(b0, b), max(b1, b)
 		}
 	}
-		// Boxes of single characters, found with low scores, are cut close to the ink or short
+	// Boxes of single characters, found with low scores, are cut close to the ink or short
 	// of it; the row gets a margin so that its lines of dots are whole, and a reach for the
 	// characters the detector dropped at its ends.
 	pad := rowMargin * (b1 - b0)
