@@ -54,7 +54,7 @@ func defaults() Config {
 		Classifier:  ClassifierConfig{Enabled: true, Thresh: 0.9, BatchSize: 8},
 		Recognition: RecognitionConfig{Height: 48, MaxWidth: 1600, BatchSize: 6, MinConfidence: 0.5},
 		// The least confident answer a reader gets (docs/config.md explains the measure).
-		Dates: DatesConfig{MinConfidence: 0.25},
+		Dates: DatesConfig{MinConfidence: 0.3},
 		Preprocessing: PreprocessingConfig{
 			// Ordered by what each rescued over 500 rendered photos and the 21 real ones
 			// (expand+pad 40, flip 13, flip+dots 4, dots 3); clahe+sharpen rescued none there and
