@@ -3,7 +3,9 @@ package pipeline
 import (
 	"fmt"
 	"math"
+	"slices"
 
+	"github.com/datalid/datalid/internal/detect"
 	"github.com/datalid/datalid/internal/imgproc"
 )
 
@@ -18,6 +20,11 @@ const (
 	// slantReach, in degrees, gathers regions into one direction: the lines of one printed
 	// block are parallel, a bent surface turns them a little.
 	slantReach = 8.0
+	// minLevelDigits is how many digits a region's reading needs to be taken for part of a
+	// date's line.
+	minLevelDigits = 2
+	// levelReach is how far, in a region's lengths, the rest of its line may lie around it.
+	levelReach = 1.0
 )
 
 // levelSource marks regions read on the photo turned so that a slanted line lies level.
@@ -35,12 +42,22 @@ func (p *Pipeline) level(l *look) error {
 	if !ok {
 		return nil
 	}
+	near := dateAreas(l.res.Regions, l.workQuad)
 	t := imgproc.NewTurn(l.work.Rect.Dx(), l.work.Rect.Dy(), deg)
 	turned := t.Apply(l.work)
 	l.trace.input(levelSource, turned)
-	boxes, _, err := p.st.Detector.Detect(l.ctx, turned)
+	found, _, err := p.st.Detector.Detect(l.ctx, turned)
 	if err != nil {
 		return fmt.Errorf("level detection: %w", err)
+	}
+	// Only the boxes where a date may lie are read: the rest of the photo, turned, is print
+	// the first pass read and found no date in.
+	var boxes []detect.Box
+	for _, b := range found {
+		c := t.Back(geometry(b.Quad).c)
+		if slices.ContainsFunc(near, func(q imgproc.Quad) bool { return inQuad(c, q) }) {
+			boxes = append(boxes, b)
+		}
 	}
 	if len(boxes) == 0 {
 		return nil
@@ -63,11 +80,24 @@ func (p *Pipeline) level(l *look) error {
 	return nil
 }
 
+// inQuad reports whether p lies inside the convex quadrilateral q, whose corners run either
+// way round.
+func inQuad(p imgproc.Point, q imgproc.Quad) bool {
+	pos, neg := false, false
+	for i := range q {
+		a, b := q[i], q[(i+1)%4]
+		c := (b.X-a.X)*(p.Y-a.Y) - (b.Y-a.Y)*(p.X-a.X)
+		pos, neg = pos || c > 0, neg || c < 0
+	}
+	return !(pos && neg)
+}
+
 // slant is the direction, in degrees clockwise on screen (y down) within (−90, 90], of the
-// slanted lines among the regions (quadrilaterals through wq): of the regions running between
-// minLevelSlant and maxLevelSlant off the horizontal (see slanted), the direction that the
-// most text length runs within slantReach of, averaged over those regions. ok is false when
-// no region runs at such a slant.
+// slanted lines among the regions (quadrilaterals through wq): of the regions running
+// between minLevelSlant and maxLevelSlant off the horizontal (see slanted), the direction
+// that the most text length runs within slantReach of, averaged over those regions. Any
+// slanted region counts, a keyword's as much as a date's: "SELL BY" may be the one piece of a
+// slanted line the detector boxed whole. ok is false when no region runs at a slant.
 func slant(rs []Region, wq func(Region) imgproc.Quad) (deg float64, ok bool) {
 	type dir struct{ a, w float64 }
 	var ds []dir
@@ -90,6 +120,28 @@ func slant(rs []Region, wq func(Region) imgproc.Quad) (deg float64, ok bool) {
 		}
 	}
 	return deg, best > 0
+}
+
+// mayHoldDate reports a region whose reading holds digits or was unsure: dot-matrix print
+// is often read as garbage.
+func mayHoldDate(r Region) bool {
+	return digits(r.Text) >= minLevelDigits || r.Text.Confidence < coverConfidence
+}
+
+// dateAreas are the boxes of the regions that may hold a date, grown to where the rest of
+// their line may lie: levelReach of their length (at least levelReach×3 heights) along it,
+// a height across it. The detector cuts a slanted line into pieces, some of a few characters.
+func dateAreas(rs []Region, wq func(Region) imgproc.Quad) []imgproc.Quad {
+	var out []imgproc.Quad
+	for _, r := range rs {
+		if !mayHoldDate(r) {
+			continue
+		}
+		q := wq(r)
+		g := geometry(q)
+		out = append(out, growAcross(expandQuad(q, levelReach*max(g.w, 3*g.h)), 1))
+	}
+	return out
 }
 
 // slanted reports a region long enough to show its line's direction (minSlantAspect) that

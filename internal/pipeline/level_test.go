@@ -6,6 +6,7 @@ import (
 
 	"github.com/datalid/datalid/internal/dates"
 	"github.com/datalid/datalid/internal/imgproc"
+	"github.com/datalid/datalid/internal/recognize"
 )
 
 // tilted is a region w long and h high whose top edge runs deg degrees clockwise on screen.
@@ -35,6 +36,19 @@ func TestSlantOfLongRegions(t *testing.T) {
 		{"the slanted code among level labels", []Region{tilted(100, 100, 600, 30, 0), tilted(300, 300, 200, 20, -35), tilted(300, 340, 160, 20, -31)}, -33.2, true},
 		{"the longer of two slants", []Region{tilted(100, 100, 200, 20, 30), tilted(400, 400, 500, 30, 60)}, 60, true},
 	}
+	named := tilted(100, 100, 300, 30, 40)
+	named.Text = recognize.Text{Text: "Lightly Salted", Confidence: 0.95}
+	coded := tilted(100, 100, 300, 30, 40)
+	coded.Text = recognize.Text{Text: "EXP 0S 2O27", Confidence: 0.95}
+	cases = append(cases, []struct {
+		name string
+		rs   []Region
+		want float64
+		ok   bool
+	}{
+		{"a slanted name read surely", []Region{named}, 40, true},
+		{"a slanted line with digits", []Region{coded}, 40, true},
+	}...)
 	for _, c := range cases {
 		got, ok := slant(c.rs, id)
 		if ok != c.ok || (ok && math.Abs(got-c.want) > 0.5) {
@@ -60,6 +74,50 @@ func TestSlantedDate(t *testing.T) {
 		}
 		if got := slantedDate(l); got != c.want {
 			t.Errorf("%v°: slantedDate %v, want %v", c.deg, got, c.want)
+		}
+	}
+}
+
+func TestInQuad(t *testing.T) {
+	q := tilted(100, 100, 200, 40, 30).Quad
+	for _, c := range []struct {
+		p    imgproc.Point
+		want bool
+	}{{imgproc.Point{X: 100, Y: 100}, true}, {imgproc.Point{X: 180, Y: 145}, true}, {imgproc.Point{X: 100, Y: 160}, false}, {imgproc.Point{X: 250, Y: 100}, false}} {
+		if got := inQuad(c.p, q); got != c.want {
+			t.Errorf("inQuad(%v) = %v, want %v", c.p, got, c.want)
+		}
+		r := imgproc.Quad{q[3], q[2], q[1], q[0]}
+		if got := inQuad(c.p, r); got != c.want {
+			t.Errorf("inQuad(%v) over the corners the other way round = %v, want %v", c.p, got, c.want)
+		}
+	}
+}
+
+// The level look reads only the boxes where a date may lie: around regions read with digits
+// or unsurely, grown along their line.
+func TestDateAreas(t *testing.T) {
+	id := func(r Region) imgproc.Quad { return r.Quad }
+	named := tilted(100, 100, 200, 20, 30)
+	named.Text = recognize.Text{Text: "Lightly Salted", Confidence: 0.95}
+	piece := tilted(500, 500, 30, 20, 30)
+	piece.Text = recognize.Text{Text: "22", Confidence: 0.9}
+	areas := dateAreas([]Region{named, piece}, id)
+	if len(areas) != 1 {
+		t.Fatalf("%d areas, want one: around the piece with digits", len(areas))
+	}
+	s, c := math.Sincos(30 * math.Pi / 180)
+	for _, c := range []struct {
+		p    imgproc.Point
+		want bool
+	}{
+		{imgproc.Point{X: 500 + 70*c, Y: 500 + 70*s}, true},  // along the line, 3.5 heights on
+		{imgproc.Point{X: 500 - 70*c, Y: 500 - 70*s}, true},  // and back
+		{imgproc.Point{X: 500 - 60*s, Y: 500 + 60*c}, false}, // three heights across: another line
+		{imgproc.Point{X: 100, Y: 100}, false},               // the name
+	} {
+		if got := inQuad(c.p, areas[0]); got != c.want {
+			t.Errorf("point %v in the area: %v, want %v", c.p, got, c.want)
 		}
 	}
 }
