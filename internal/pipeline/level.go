@@ -52,9 +52,15 @@ func (p *Pipeline) level(l *look) error {
 	}
 	// Only the boxes where a date may lie are read: the rest of the photo, turned, is print
 	// the first pass read and found no date in.
+	// Print that stood level before now runs at −deg, and its boxes with it: only boxes
+	// closer to level than to that are of the slanted lines.
 	var boxes []detect.Box
 	for _, b := range found {
-		c := t.Back(geometry(b.Quad).c)
+		g := geometry(b.Quad)
+		if a := foldSlant(math.Atan2(g.u.Y, g.u.X) * 180 / math.Pi); math.Abs(a) > math.Abs(deg)/2 {
+			continue
+		}
+		c := t.Back(g.c)
 		if slices.ContainsFunc(near, func(q imgproc.Quad) bool { return inQuad(c, q) }) {
 			boxes = append(boxes, b)
 		}
