@@ -63,7 +63,7 @@ func TestSlantedDate(t *testing.T) {
 	for _, c := range []struct {
 		deg  float64
 		want bool
-	}{{0, false}, {5, false}, {35, true}, {-60, true}} {
+	}{{0, false}, {5, false}, {18, false}, {35, true}, {-60, true}} {
 		r := tilted(300, 300, 260, 30, c.deg)
 		r.Text.Text = "05.2027 03:14"
 		l := &look{toOrig: 1, res: &Result{Regions: []Region{r}}}
