@@ -73,22 +73,7 @@ func (p *Pipeline) level(l *look) error {
 	if len(boxes) == 0 {
 		return nil
 	}
-	f := frame{img: turned, scale: l.toOrig, back: t.Back}
-	var tm Timings
-	rs, err := p.readBoxes(l, f, boxes, &tm)
-	if err != nil {
-		return err
-	}
-	for k := range rs {
-		rs[k].Source = levelSource
-	}
-	p.beamRegions(rs, 0)
-	if !p.anyDate(rs) {
-		l.trace.discarded(levelSource, rs)
-		return nil
-	}
-	l.supersede(rs, p.dateScore)
-	return nil
+	return p.readTurned(l, frame{img: turned, scale: l.toOrig, back: t.Back}, boxes, levelSource)
 }
 
 // inQuad reports whether p lies inside the convex quadrilateral q, whose corners run either

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 
+	"github.com/datalid/datalid/internal/detect"
 	"github.com/datalid/datalid/internal/imgproc"
 )
 
@@ -40,18 +41,24 @@ func (p *Pipeline) sideways(l *look) error {
 	if len(boxes) == 0 {
 		return nil
 	}
-	f := frame{img: turned, scale: l.toOrig, back: quarterBack(float64(l.work.Rect.Dx()))}
+	return p.readTurned(l, frame{img: turned, scale: l.toOrig, back: quarterBack(float64(l.work.Rect.Dx()))}, boxes, "sideways")
+}
+
+// readTurned reads boxes found on a turned copy of the working image (frame f) as regions
+// of source, with the date-aware decoder; when they read a date they supersede the regions
+// they cover, else the trace keeps them as discarded.
+func (p *Pipeline) readTurned(l *look, f frame, boxes []detect.Box, source string) error {
 	var tm Timings
 	rs, err := p.readBoxes(l, f, boxes, &tm)
 	if err != nil {
 		return err
 	}
 	for k := range rs {
-		rs[k].Source = "sideways"
+		rs[k].Source = source
 	}
 	p.beamRegions(rs, 0)
 	if !p.anyDate(rs) {
-		l.trace.discarded("sideways", rs)
+		l.trace.discarded(source, rs)
 		return nil
 	}
 	l.supersede(rs, p.dateScore)
