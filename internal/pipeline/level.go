@@ -40,8 +40,9 @@ const levelSource = "level"
 // text, cuts a line running at 30–60° into pieces of a few characters, whose boxes are
 // near-square and whose crops hold part of a date each. The slant is measured on the first
 // pass's long regions; the look runs only when some of them run at a slant between
-// minLevelSlant and maxLevelSlant. The new regions replace the ones they cover when they read
-// a date.
+// minLevelSlant and maxLevelSlant. Only the boxes that lie level on the turned photo, where
+// a date may lie (dateAreas), are read; they replace the regions they cover when they read a
+// date.
 func (p *Pipeline) level(l *look) error {
 	deg, ok := slant(l.res.Regions, l.workQuad)
 	if !ok {
@@ -55,14 +56,13 @@ func (p *Pipeline) level(l *look) error {
 	if err != nil {
 		return fmt.Errorf("level detection: %w", err)
 	}
-	// Only the boxes where a date may lie are read: the rest of the photo, turned, is print
-	// the first pass read and found no date in.
-	// Print that stood level before now runs at −deg, and its boxes with it: only boxes
-	// closer to level than to that are of the slanted lines.
+	// Only the boxes of the slanted lines where a date may lie are read. Print that stood
+	// level now runs at −deg, and so do its boxes, those long enough to show a direction;
+	// the rest of the turned photo is print the first pass read and found no date in.
 	var boxes []detect.Box
 	for _, b := range found {
 		g := geometry(b.Quad)
-		if a := foldSlant(math.Atan2(g.u.Y, g.u.X) * 180 / math.Pi); math.Abs(a) > math.Abs(deg)/2 {
+		if a := foldSlant(math.Atan2(g.u.Y, g.u.X) * 180 / math.Pi); g.w > g.h && math.Abs(a) > math.Abs(deg)/2 {
 			continue
 		}
 		c := t.Back(g.c)
