@@ -99,7 +99,9 @@ func (p *Pipeline) lattice(l *look) error {
 		if _, ok := p.hasDate(r.Text.Text, 0); ok {
 			continue
 		}
-		p.addLattices(&d, i, l.work, l.workQuad(r), r.Flipped, r.Crop)
+		c := p.profiled(r.Crop)
+		dp, ok := imgproc.FindDots(c)
+		p.addLattices(&d, i, ownCrop{c, dp, ok}, l.work, l.workQuad(r), r.Flipped, r.Crop)
 	}
 	return p.readDotLines(l.ctx, d, l.res.Regions, latticeSource)
 }
@@ -109,27 +111,43 @@ func (p *Pipeline) lattice(l *look) error {
 // in half, and a lattice fitted without them has too few rows (a 7-row font fitted as 5).
 const latticeMargin = 0.25
 
-// addLattices adds region i's lattices to d, fitted on two crops: the region's own crop and
-// box q of img (turned 180° when flipped) grown by latticeMargin across its line, each with
-// the pipeline's profile applied. The grown crop holds the outer rows the box cut; the own
-// crop keeps the neighbouring lines out. The grown crop is left out when it would be cut
-// the other way (a box that grows to stand upright is turned a quarter by Crop).
-func (p *Pipeline) addLattices(d *dotLines, i int, img *image.RGBA, q imgproc.Quad, flipped bool, crop *image.RGBA) {
-	crops := []*image.RGBA{crop}
-	if grown := Crop(img, growAcross(q, latticeMargin)); (grown.Rect.Dx() >= grown.Rect.Dy()) == (crop.Rect.Dx() >= crop.Rect.Dy()) {
-		if flipped {
-			grown = imgproc.Rotate180(grown)
-		}
-		crops = append(crops, grown)
+// ownCrop is a region's own crop with the pipeline's profile applied, and its dot
+// pattern when it shows one: the caller has measured it already.
+type ownCrop struct {
+	img    *image.RGBA
+	dots   imgproc.DotPattern
+	dotted bool
+}
+
+// addLattices adds region i's lattices to d, fitted on two crops: its own crop, when that is
+// dotted, and box q of img (turned 180° when flipped) grown by latticeMargin across its
+// line, with the pipeline's profile applied. The grown crop holds the outer rows the box
+// cut; the own crop keeps the neighbouring lines out. The grown crop is left out when it
+// would be cut the other way than raw, the region's crop before the profile (a box that
+// grows to stand upright is turned a quarter by Crop).
+func (p *Pipeline) addLattices(d *dotLines, i int, own ownCrop, img *image.RGBA, q imgproc.Quad, flipped bool, raw *image.RGBA) {
+	if own.dotted {
+		d.add(i, own.img, own.dots)
 	}
-	for _, c := range crops {
-		if len(p.profile) > 0 {
-			c = p.profile.Apply(c)
-		}
-		if dp, ok := imgproc.FindDots(c); ok {
-			d.add(i, c, dp)
-		}
+	grown := Crop(img, growAcross(q, latticeMargin))
+	if (grown.Rect.Dx() >= grown.Rect.Dy()) != (raw.Rect.Dx() >= raw.Rect.Dy()) {
+		return
 	}
+	if flipped {
+		grown = imgproc.Rotate180(grown)
+	}
+	grown = p.profiled(grown)
+	if dp, ok := imgproc.FindDots(grown); ok {
+		d.add(i, grown, dp)
+	}
+}
+
+// profiled is c with the pipeline's profile applied.
+func (p *Pipeline) profiled(c *image.RGBA) *image.RGBA {
+	if len(p.profile) > 0 {
+		return p.profile.Apply(c)
+	}
+	return c
 }
 
 // growAcross grows q across its line, by frac of its height above and below.

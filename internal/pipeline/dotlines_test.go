@@ -103,7 +103,8 @@ func TestLatticeCropKeepsTheOuterRows(t *testing.T) {
 	}
 	// Both crops are fitted, each both ways up, each read on its own.
 	var d dotLines
-	p.addLattices(&d, 0, img, tight, false, crop)
+	dp, ok := imgproc.FindDots(crop)
+	p.addLattices(&d, 0, ownCrop{crop, dp, ok}, img, tight, false, crop)
 	if d.n != 4 {
 		t.Errorf("%d groups of lattice lines, want 4 (two crops, both ways up)", d.n)
 	}

@@ -252,7 +252,7 @@ func (p *Pipeline) readOriented(l *look, f frame, boxes []detect.Box, flipped []
 					in = append(in, imgproc.BoldDots(c, dp))
 				}
 				if l.lattices {
-					p.addLattices(&lines, i, f.img, boxes[i].Quad, flipped[i], crops[i])
+					p.addLattices(&lines, i, ownCrop{c, dp, true}, f.img, boxes[i].Quad, flipped[i], crops[i])
 				}
 				if f.img.Rect.Size() == l.work.Rect.Size() && f.back == nil {
 					l.dots = append(l.dots, dp)
