@@ -1,6 +1,7 @@
 package dates
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -95,6 +96,7 @@ var (
 )
 
 func init() {
+	spelled := map[string]*keyword{}
 	for _, spec := range keywordSpecs {
 		for _, p := range spec.phrases {
 			kw := &keyword{
@@ -119,9 +121,15 @@ func init() {
 			}
 			byFirstWord[first] = list
 			if s := strings.Join(kw.words, ""); len(s) >= minMisreadLetters {
-				misreadable[s] = kw
+				spelled[s] = kw
 			}
 		}
+	}
+	for s, kw := range spelled {
+		misreadable[len(s)] = append(misreadable[len(s)], misreadKeyword{s, kw})
+	}
+	for _, list := range misreadable {
+		slices.SortFunc(list, func(a, b misreadKeyword) int { return strings.Compare(a.spelled, b.spelled) })
 	}
 }
 
@@ -213,9 +221,14 @@ const (
 	maxMisreadDigits = 2
 )
 
-// misreadable are the keywords long enough for matchMisread, spelled without spaces; filled
-// by init with byFirstWord.
-var misreadable = map[string]*keyword{}
+// misreadable are the keywords long enough for matchMisread, spelled without spaces (the
+// last listed of one spelling), by length and in spelling order: built by init.
+var misreadable = map[int][]misreadKeyword{}
+
+type misreadKeyword struct {
+	spelled string
+	kw      *keyword
+}
 
 // matchMisread finds a keyword some of whose letters OCR read as digits ("BES1 BY", "U5E BY",
 // "8EST BEFORE"), from word token i over whole tokens joined by at most one space, and
@@ -241,9 +254,9 @@ func matchMisread(t *folded, toks []token, i int) (*keyword, int) {
 		if digits == 0 {
 			continue // read as letters: matchPhrase's
 		}
-		for phrase, kw := range misreadable {
-			if len(phrase) == len(spelled) && readsAs(spelled, phrase) && (best == nil || len(kw.words) > len(best.words)) {
-				best, n = kw, j-i+1
+		for _, m := range misreadable[len(spelled)] {
+			if readsAs(spelled, m.spelled) && (best == nil || len(m.kw.words) > len(best.words)) {
+				best, n = m.kw, j-i+1
 			}
 		}
 	}
