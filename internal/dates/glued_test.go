@@ -51,6 +51,17 @@ var (
 		{in: "2110312027", want: ""},
 		{in: "EXP 3210312027", want: ""},
 	}
+	// A printed first separator and a second one OCR read as a digit or a letter.
+	secondSepCases = []findCase{
+		{in: "EXP 09/21127", want: "2027-09-21", kind: KindExpiry},
+		{in: "USE BY 04/17J26", want: "2026-04-17", kind: KindExpiry},
+		{in: "BB 23.08F2028", want: "2028-08-23"},
+		{in: "19-03726 K4", want: "2026-03-19"},
+		{in: "LOT 08/14126", want: ""}, // the lot's digits
+		{in: "09/21X27", want: ""},     // X stands for no separator
+		{in: "09/21527", want: ""},     // nor does 5
+		{in: "EXP 09/41127", want: ""}, // no day 41 in either order
+	}
 	// Bare MM/YY next to a lot code.
 	lotAfterMonthYearCases = []findCase{
 		{in: "07/28 L 5521", want: "2028-07"},
@@ -117,15 +128,16 @@ func runFindCases(t *testing.T, cases []findCase) {
 	}
 }
 
-func TestGluedTail(t *testing.T)          { runFindCases(t, gluedTailCases) }
-func TestGluedMarker(t *testing.T)        { runFindCases(t, gluedMarkerCases) }
-func TestSeparatorReadAsOne(t *testing.T) { runFindCases(t, separatorAsOneCases) }
-func TestLotAfterMonthYear(t *testing.T)  { runFindCases(t, lotAfterMonthYearCases) }
-func TestSplitOverBoxes(t *testing.T)     { runFindCases(t, splitCases) }
-func TestYearFirstRange(t *testing.T)     { runFindCases(t, yearFirstRangeCases) }
-func TestMonthYearPair(t *testing.T)      { runFindCases(t, monthYearPairCases) }
-func TestMisreadMonthName(t *testing.T)   { runFindCases(t, misreadMonthCases) }
-func TestMisreadKeyword(t *testing.T)     { runFindCases(t, misreadKeywordCases) }
+func TestGluedTail(t *testing.T)              { runFindCases(t, gluedTailCases) }
+func TestGluedMarker(t *testing.T)            { runFindCases(t, gluedMarkerCases) }
+func TestSeparatorReadAsOne(t *testing.T)     { runFindCases(t, separatorAsOneCases) }
+func TestLotAfterMonthYear(t *testing.T)      { runFindCases(t, lotAfterMonthYearCases) }
+func TestSecondSeparatorMisread(t *testing.T) { runFindCases(t, secondSepCases) }
+func TestSplitOverBoxes(t *testing.T)         { runFindCases(t, splitCases) }
+func TestYearFirstRange(t *testing.T)         { runFindCases(t, yearFirstRangeCases) }
+func TestMonthYearPair(t *testing.T)          { runFindCases(t, monthYearPairCases) }
+func TestMisreadMonthName(t *testing.T)       { runFindCases(t, misreadMonthCases) }
+func TestMisreadKeyword(t *testing.T)         { runFindCases(t, misreadKeywordCases) }
 
 // misreadKeywordCases: a keyword of five letters or more with one or two letters read as the
 // digits they resemble, as dot-matrix print is read, still says what its date means.
@@ -165,7 +177,7 @@ var monthYearPairCases = []findCase{
 // issue13Cases seeds the fuzzer with every table above.
 func issue13Cases() []findCase {
 	var all []findCase
-	for _, cs := range [][]findCase{gluedTailCases, gluedMarkerCases, separatorAsOneCases,
+	for _, cs := range [][]findCase{gluedTailCases, gluedMarkerCases, separatorAsOneCases, secondSepCases,
 		lotAfterMonthYearCases, splitCases, yearFirstRangeCases, monthYearPairCases, misreadMonthCases,
 		misreadKeywordCases} {
 		all = append(all, cs...)

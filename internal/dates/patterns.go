@@ -123,6 +123,7 @@ func (s *lineScan) matches() []match {
 			out = s.numeric(i, out)
 			out = s.compact(i, out)
 			out = s.separatorAsOne(i, out)
+			out = s.secondSepMisread(i, out)
 			out = s.splitYear(i, out)
 			out = s.dayMonthName(i, out)
 		case tk.kind == tokWord && monthOf(tk.s) > 0:
@@ -322,34 +323,6 @@ func (s *lineScan) compact(i int, out []match) []match {
 	m.lay = layout{parts: [3]string{"YY", "MM", "DD"}}
 	m.y, m.m, m.d = 2000+atoi(d[:2]), atoi(d[2:4]), atoi(d[4:])
 	if plausible(m.y, m.m, m.d) {
-		out = append(out, m)
-	}
-	return out
-}
-
-// separatorAsOne reads a digit run right after a validity keyword as a date whose slashes
-// OCR read as 1 (or I, l, which tokenize already turned into 1): "V0612025" is V06/2025,
-// "VAL 1410512026" is VAL 14/05/2026. Seven and ten digits have no date reading otherwise,
-// and the keyword says a date is meant; without one, such a run is a lot or a code.
-func (s *lineScan) separatorAsOne(i int, out []match) []match {
-	tk := s.toks[i]
-	d := tk.s
-	m := match{first: i, last: i, fixes: tk.fixes, strength: strSplitYear, note: "separator read as 1"}
-	switch {
-	case len(d) == 7 && d[2] == '1':
-		m.y, m.m = atoi(d[3:]), atoi(d[:2])
-		m.lay = layout{parts: [3]string{"MM", "YYYY"}, seps: [2]byte{'/'}}
-	case len(d) == 10 && d[2] == '1' && d[5] == '1':
-		m.y, m.m, m.d = atoi(d[6:]), atoi(d[3:5]), atoi(d[:2])
-		m.lay = layout{parts: [3]string{"DD", "MM", "YYYY"}, seps: [2]byte{'/', '/'}}
-	default:
-		return out
-	}
-	h := s.prefixHit(i)
-	if h == nil || h.kw.kind != KindExpiry || h.kw.lot {
-		return out
-	}
-	if plausible(m.y, m.m, max(m.d, 1)) && s.isolated(i, i, true) {
 		out = append(out, m)
 	}
 	return out
