@@ -160,6 +160,12 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 		return nil, err
 	}
 	p.findDates(res)
+	if p.st.Classifier != nil {
+		if err := p.orient(l); err != nil {
+			return nil, err
+		}
+		p.findDates(res)
+	}
 	l.trace.record(firstPass, time.Since(start), first, res.Regions)
 	if p.rec.Sideways && (!p.confident(res) || slantedDate(l)) {
 		// Slanted lines are read levelled before the second looks, and also when the first

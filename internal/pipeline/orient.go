@@ -1,0 +1,53 @@
+package pipeline
+
+import "github.com/datalid/datalid/internal/detect"
+
+// orientMargin is how much surer, in mean character confidence, a region's reading turned
+// the other way up must be to replace the classifier's choice. Dates read upside down are
+// still dates ("03/20/23" turned is "EZ/0Z/E0", read "22/02/20"), so only the recogniser's
+// confidence tells the two apart; the margin keeps symmetric print (0, 1, 8) as it was.
+const orientMargin = 0.05
+
+// orient checks the orientation of the first pass's date lines. The angle classifier
+// judges each crop alone and often misjudges dot-matrix print; a date line read upside down
+// yields a confident wrong date and stops the second looks. So the regions of each line that
+// holds a date are read again turned 180° from the classifier's choice, and each takes its
+// turned reading when that is surer.
+func (p *Pipeline) orient(l *look) error {
+	res := l.res
+	var idx []int
+	seen := map[int]bool{}
+	for _, ln := range res.Lines {
+		if _, ok := p.hasDate(ln.Text, 0); !ok {
+			continue
+		}
+		for _, i := range ln.Regions {
+			if !seen[i] {
+				seen[i] = true
+				idx = append(idx, i)
+			}
+		}
+	}
+	if len(idx) == 0 {
+		return nil
+	}
+	boxes := make([]detect.Box, len(idx))
+	turned := make([]bool, len(idx))
+	for k, i := range idx {
+		r := res.Regions[i]
+		boxes[k] = detect.Box{Quad: l.workQuad(r), Score: r.Score}
+		turned[k] = !r.Flipped
+	}
+	read, err := p.readOriented(l, l.workFrame(), boxes, turned, &res.Timings)
+	if err != nil {
+		return err
+	}
+	// Each region is judged alone: a line as grouped may join print of both ways up.
+	for k, i := range idx {
+		if read[k].Text.Confidence >= res.Regions[i].Text.Confidence+orientMargin {
+			read[k].Quad = res.Regions[i].Quad
+			res.Regions[i] = read[k]
+		}
+	}
+	return nil
+}
