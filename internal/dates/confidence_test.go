@@ -144,3 +144,20 @@ func TestLongAfterManufactureIsUnsure(t *testing.T) {
 		t.Errorf("two years of shelf life called unsure: %s", usual.Best.Reason)
 	}
 }
+
+// A bare MM20YY run ("MM YYYY" whose space OCR dropped) has one date reading; read as
+// dot-matrix print usually is (mean character confidence 0.8), it is given at the shipped
+// threshold.
+func TestBareCompactMonthYearGiven(t *testing.T) {
+	shipped := Options{MinConfidence: 0.3}
+	for _, in := range []string{"122024", "012032", "LOT 8841\n072027"} {
+		var lines []Line
+		for _, l := range strings.Split(in, "\n") {
+			lines = append(lines, Line{Text: l, Confidence: 0.8})
+		}
+		res := Find(lines, shipped)
+		if res.Best == nil || res.Best.Precision != PrecisionMonth {
+			t.Errorf("%q: got %+v, withheld %+v", in, res.Best, res.Withheld)
+		}
+	}
+}

@@ -9,21 +9,23 @@ import (
 // before OCR confidence: full dates with four-digit years beat two-digit years, which beat
 // month-year forms, which beat bare digit runs.
 const (
-	strName4       = 0.72 // 11 APR 2021, FEB 21 2021, 30JAN2024
-	strFull4       = 0.70 // 17/06/2024, 2027.12.07
-	strName2       = 0.64 // 15JAN26, FEB/21/21
-	strFull2       = 0.60 // 17.06.24
-	strNameMY4     = 0.58 // NOV2021
-	strMY4         = 0.55 // 10/2022
-	strSpaced4     = 0.55 // 17 06 2024
-	strSpaced2     = 0.45 // 28 10 21
-	strSpacedMY4   = 0.45 // 05 2025
-	strNameMY2     = 0.45 // SET25, ABR/27
-	strMY2         = 0.40 // 05/26
-	strYM          = 0.40 // 2026-05
-	strCompact8    = 0.48 // 11022024, 20271207
-	strCompact6    = 0.40 // 300427
-	strCompactMY   = 0.32 // 052026
+	strName4     = 0.72 // 11 APR 2021, FEB 21 2021, 30JAN2024
+	strFull4     = 0.70 // 17/06/2024, 2027.12.07
+	strName2     = 0.64 // 15JAN26, FEB/21/21
+	strFull2     = 0.60 // 17.06.24
+	strNameMY4   = 0.58 // NOV2021
+	strMY4       = 0.55 // 10/2022
+	strSpaced4   = 0.55 // 17 06 2024
+	strSpaced2   = 0.45 // 28 10 21
+	strSpacedMY4 = 0.45 // 05 2025
+	strNameMY2   = 0.45 // SET25, ABR/27
+	strMY2       = 0.40 // 05/26
+	strYM        = 0.40 // 2026-05
+	strCompact8  = 0.48 // 11022024, 20271207
+	strCompact6  = 0.40 // 300427
+	// 052026: MM20YY has no other reading (day first, 20 would be the month), and a random
+	// six-digit code takes this shape about once in 1,700.
+	strCompactMY   = 0.38
 	strCompactYMD6 = 0.30 // 270430
 	strSplitYear   = 0.30 // 13/1025: OCR lost the separator between month and year
 	strYearFirst2  = 0.50 // 24.03.05 when 05.03.2024 is no reading (the year would be 2005)
