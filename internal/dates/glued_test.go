@@ -62,6 +62,14 @@ var (
 		{in: "09/21527", want: ""},     // nor does 5
 		{in: "EXP 09/41127", want: ""}, // no day 41 in either order
 	}
+	// A month name glued to the last word of a validity phrase, its O read as 0 or not.
+	tailMonthCases = []findCase{
+		{in: "BEST BYOCT 06 2032", want: "2032-10-06", kind: KindExpiry},
+		{in: "USE BY0CT 14 2029", want: "2029-10-14", kind: KindExpiry},
+		{in: "SELL BYN0V 03 2029", want: "2029-11-03", kind: KindExpiry},
+		{in: "USE BEFOREJAN 2027", want: "2027-01", kind: KindExpiry},
+		{in: "STANDBYMAR 12 2027", want: "2027-12"}, // one word that ends in BY MAR: no keyword
+	}
 	// Bare MM/YY next to a lot code.
 	lotAfterMonthYearCases = []findCase{
 		{in: "07/28 L 5521", want: "2028-07"},
@@ -133,6 +141,7 @@ func TestGluedMarker(t *testing.T)            { runFindCases(t, gluedMarkerCases
 func TestSeparatorReadAsOne(t *testing.T)     { runFindCases(t, separatorAsOneCases) }
 func TestLotAfterMonthYear(t *testing.T)      { runFindCases(t, lotAfterMonthYearCases) }
 func TestSecondSeparatorMisread(t *testing.T) { runFindCases(t, secondSepCases) }
+func TestMonthGluedToPhraseTail(t *testing.T) { runFindCases(t, tailMonthCases) }
 func TestSplitOverBoxes(t *testing.T)         { runFindCases(t, splitCases) }
 func TestYearFirstRange(t *testing.T)         { runFindCases(t, yearFirstRangeCases) }
 func TestMonthYearPair(t *testing.T)          { runFindCases(t, monthYearPairCases) }
@@ -177,7 +186,7 @@ var monthYearPairCases = []findCase{
 // issue13Cases seeds the fuzzer with every table above.
 func issue13Cases() []findCase {
 	var all []findCase
-	for _, cs := range [][]findCase{gluedTailCases, gluedMarkerCases, separatorAsOneCases, secondSepCases,
+	for _, cs := range [][]findCase{gluedTailCases, gluedMarkerCases, separatorAsOneCases, secondSepCases, tailMonthCases,
 		lotAfterMonthYearCases, splitCases, yearFirstRangeCases, monthYearPairCases, misreadMonthCases,
 		misreadKeywordCases} {
 		all = append(all, cs...)

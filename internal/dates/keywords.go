@@ -93,6 +93,9 @@ var fillers = map[string]bool{
 var (
 	byFirstWord    = map[string][]*keyword{} // ASCII keywords by their first word, longest first
 	scriptKeywords []*keyword
+	// expiryTails are the last words of the ASCII expiry phrases of several words (BY of
+	// BEST BY, BEFORE of USE BEFORE): OCR glues a month name to them as to a keyword.
+	expiryTails = map[string]bool{}
 )
 
 func init() {
@@ -112,6 +115,9 @@ func init() {
 				kw.script = true
 				scriptKeywords = append(scriptKeywords, kw)
 				continue
+			}
+			if n := len(kw.words); n > 1 && kw.kind == KindExpiry {
+				expiryTails[kw.words[n-1]] = true
 			}
 			first := kw.words[0]
 			list := append(byFirstWord[first], kw)

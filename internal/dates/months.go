@@ -71,13 +71,14 @@ func misreadMonth(word string) int {
 }
 
 // monthSuffix finds a month name glued after a validity keyword in one letter run, as in
-// "VALSET25" or "EXPJAN26", and returns where the month starts (0 when there is none).
+// "VALSET25", "EXPJAN26" or the "BYOCT" of "BEST BYOCT", and returns where the month starts
+// (0 when there is none).
 func monthSuffix(word string) int {
 	for i := 1; i <= len(word)-3; i++ {
 		if monthOf(word[i:]) == 0 {
 			continue
 		}
-		if kw := lookupWord(word[:i]); kw != nil && kw.kind == KindExpiry && !kw.lone {
+		if kw := lookupWord(word[:i]); kw != nil && kw.kind == KindExpiry && !kw.lone || expiryTails[word[:i]] {
 			return i
 		}
 	}

@@ -130,10 +130,10 @@ func joinMonthZeros(toks []token) []token {
 		if word(i) && zero(i+1) && glued(tk, toks[i+1]) && !named(tk.s) {
 			zn = zeroName(tk.s, toks[i+1].s)
 		}
-		mid := "" // N0V, PR0D, VALIDA0E: the letter a zero between letters stands for
+		mid := "" // N0V, PR0D, VALIDA0E, BY0CT: the letter a zero between letters stands for
 		if word(i) && zero(i+1) && toks[i+1].s == "0" && word(i+2) && glued(tk, toks[i+1]) && glued(toks[i+1], toks[i+2]) {
 			for _, c := range []string{"O", "D"} {
-				if named(tk.s + c + toks[i+2].s) {
+				if w := tk.s + c + toks[i+2].s; named(w) || monthSuffix(w) > 0 {
 					mid = c
 					break
 				}
@@ -141,7 +141,13 @@ func joinMonthZeros(toks []token) []token {
 		}
 		switch {
 		case mid != "":
-			out = append(out, token{kind: tokWord, s: tk.s + mid + toks[i+2].s, start: tk.start, end: toks[i+2].end})
+			w, end := tk.s+mid+toks[i+2].s, toks[i+2].end
+			if k := monthSuffix(w); k > 0 && !named(w) { // BEST BY0CT: the keyword, then the month
+				out = append(out, token{kind: tokWord, s: w[:k], start: tk.start, end: tk.start + k})
+				out = append(out, token{kind: tokWord, s: w[k:], start: tk.start + k, end: end})
+			} else {
+				out = append(out, token{kind: tokWord, s: w, start: tk.start, end: end})
+			}
 			i += 2
 		case zero(i) && tk.s == "0" && word(i+1) && glued(tk, toks[i+1]) && named("O"+toks[i+1].s) &&
 			(i == 0 || !glued(toks[i-1], tk)): // 0CT
