@@ -168,8 +168,17 @@ var misreadMonthCases = []findCase{
 	{in: "EXP 09 NOU 2028", want: "2028-11-09"},
 	{in: "VAL: HOV/27", want: "2027-11"},
 	{in: "USE BY 21 AUC 26", want: "2026-08-21"},
+	{in: "BEST BY AOG 13 23", want: "2023-08-13"},
+	{in: "BEST BY A0G 13 23", want: "2023-08-13"},
 	// No one-letter misreading of "MAN" is a month: the digits alone decide.
 	{in: "MAN 12 2027", want: "2027-12"},
+	// The last letter read as the digit it resembles: the digit is no month of its own
+	// (AU6 13 23 is not 13 June 2023).
+	{in: "BEST BY AU6 13 23", want: "2023-08-13", kind: KindExpiry},
+	{in: "EXP FE8 2027", want: "2027-02", kind: KindExpiry},
+	{in: "OC7 12 2028", want: "2028-10-12"},
+	{in: "VAL: JU1/27", want: "2027-07", kind: KindExpiry},
+	{in: "LOT AB7 1234", want: ""},
 }
 
 // monthYearPairCases: two month/year dates printed side by side, manufacture then expiry, as

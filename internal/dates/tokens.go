@@ -133,11 +133,15 @@ func joinMonthZeros(toks []token) []token {
 		mid := "" // N0V, PR0D, VALIDA0E, BY0CT: the letter a zero between letters stands for
 		if word(i) && zero(i+1) && toks[i+1].s == "0" && word(i+2) && glued(tk, toks[i+1]) && glued(toks[i+1], toks[i+2]) {
 			for _, c := range []string{"O", "D"} {
-				if w := tk.s + c + toks[i+2].s; named(w) || monthSuffix(w) > 0 {
+				if w := tk.s + c + toks[i+2].s; named(w) || monthSuffix(w) > 0 || misreadMonth(w) > 0 {
 					mid = c
 					break
 				}
 			}
+		}
+		last := "" // the last letter of a month name read as the digit it resembles
+		if word(i) && i+1 < len(toks) && toks[i+1].kind == tokNum && glued(tk, toks[i+1]) && !named(tk.s) {
+			last = monthEnd(tk.s, toks[i+1].s[0])
 		}
 		switch {
 		case mid != "":
@@ -156,8 +160,8 @@ func joinMonthZeros(toks []token) []token {
 		case zn != "": // PR00
 			out = append(out, token{kind: tokWord, s: zn, start: tk.start, end: toks[i+1].end})
 			i++
-		case word(i) && zero(i+1) && glued(tk, toks[i+1]) && monthOf(tk.s+"O") > 0 && !named(tk.s): // AG0, AG02025
-			out = append(out, token{kind: tokWord, s: tk.s + "O", start: tk.start, end: tk.end + 1})
+		case last != "": // AG0, AG02025, AU6 13 23, FE8 2025
+			out = append(out, token{kind: tokWord, s: tk.s + last, start: tk.start, end: tk.end + 1})
 			if rest := toks[i+1]; len(rest.s) > 1 {
 				out = append(out, token{kind: tokNum, s: rest.s[1:], start: rest.start + 1, end: rest.end, fixes: rest.fixes})
 			}
@@ -167,6 +171,21 @@ func joinMonthZeros(toks []token) []token {
 		}
 	}
 	return out
+}
+
+// monthEnd returns the letter that digit d stands for when it ends a month name begun by
+// word ("AU" and 6: G), or "" when no letter or more than one month fits.
+func monthEnd(word string, d byte) string {
+	found := ""
+	for _, c := range digitLetters[d] {
+		if monthOf(word+string(c)) > 0 {
+			if found != "" {
+				return ""
+			}
+			found = string(c)
+		}
+	}
+	return found
 }
 
 // zeroName reads a run of one or two zeros after letters as the O or D a dot-matrix printer
