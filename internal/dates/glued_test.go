@@ -192,12 +192,25 @@ var monthYearPairCases = []findCase{
 	{in: "BEST BEFORE 24/FEB-26", want: "2026-02-24"},
 }
 
+// languageCases: validity and manufacture phrases of more languages written in Latin
+// script, as the recogniser spells them (no diacritics).
+var languageCases = []findCase{
+	{in: "URETIM 01.02.2025 SKT 01.02.2027", want: "2027-02-01", kind: KindExpiry},
+	{in: "NSX: 03/04/2025 HSD: 03/04/2026", want: "2026-04-03", kind: KindExpiry},
+	{in: "NSX 03/04/25", want: "2025-04-03", kind: KindManufacture},
+	{in: "BAIK DIGUNAKAN SEBELUM 15 08 2026", want: "2026-08-15", kind: KindExpiry},
+	{in: "NAJLEPIEJ SPOZYC PRZED: 15.08.2026", want: "2026-08-15", kind: KindExpiry},
+	{in: "BAST FORE 2026-08-15", want: "2026-08-15", kind: KindExpiry},
+}
+
+func TestMoreLanguages(t *testing.T) { runFindCases(t, languageCases) }
+
 // issue13Cases seeds the fuzzer with every table above.
 func issue13Cases() []findCase {
 	var all []findCase
 	for _, cs := range [][]findCase{gluedTailCases, gluedMarkerCases, separatorAsOneCases, secondSepCases, tailMonthCases,
 		lotAfterMonthYearCases, splitCases, yearFirstRangeCases, monthYearPairCases, misreadMonthCases,
-		misreadKeywordCases} {
+		misreadKeywordCases, languageCases} {
 		all = append(all, cs...)
 	}
 	return all

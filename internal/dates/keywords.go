@@ -57,6 +57,14 @@ var keywordSpecs = []kwSpec{
 		"A CONSOMMER AVANT", "A CONSOMMER JUSQU AU"}},
 	{KindExpiry, 0, []string{"SCAD", "SCADENZA", "DA CONSUMARSI ENTRO",
 		"DA CONSUMARSI PREFERIBILMENTE ENTRO"}},
+	// Turkish, Vietnamese, Indonesian and Malay, Polish, Czech, Nordic: Latin-script phrases
+	// the recogniser spells without their diacritics.
+	{KindExpiry, 0, []string{"SKT", "SON KULLANMA TARIHI", "SON TUKETIM TARIHI", "TETT",
+		"TAVSIYE EDILEN TUKETIM TARIHI"}},
+	{KindExpiry, 0, []string{"HSD", "HAN SU DUNG", "HAN DUNG"}},
+	{KindExpiry, 0, []string{"BAIK DIGUNAKAN SEBELUM", "KEDALUWARSA", "TARIKH LUPUT", "GUNA SEBELUM"}},
+	{KindExpiry, 0, []string{"NAJLEPIEJ SPOZYC PRZED", "NALEZY SPOZYC DO", "SPOTREBUJTE DO",
+		"MINIMALNI TRVANLIVOST DO", "BAST FORE", "BEDST FOR", "PARASTA ENNEN"}},
 	{KindExpiry, 0, []string{"V"}},
 	{KindExpiry, 0, []string{"E"}},
 	{KindExpiry, 0, []string{"유통기한", "소비기한", "有效期至", "有效期", "保质期至", "到期日",
@@ -71,6 +79,8 @@ var keywordSpecs = []kwSpec{
 		"PRODUZIDO", "PRODOTTO", "HERGESTELLT", "HERST"}},
 	{KindManufacture, 0, []string{"PACKED", "PACKED ON", "PKD", "PACKAGED", "PACK", "EMB",
 		"EMBALADO", "EMBALAGEM", "ENV", "ENVASADO", "ENVASE", "ELAB", "ELABORADO", "ELABORACION"}},
+	{KindManufacture, 0, []string{"URETIM", "URETIM TARIHI", "NSX", "NGAY SX", "NGAY SAN XUAT",
+		"TGL PRODUKSI", "DATA PRODUKCJI"}},
 	{KindManufacture, 0, []string{"M"}},
 	{KindManufacture, 0, []string{"F"}},
 	{KindManufacture, 0, []string{"제조일자", "제조", "生产日期", "制造日期", "生産日", "製造日", "製造"}},
