@@ -21,6 +21,20 @@ func (p *Pipeline) dots(l *look) error {
 	if err != nil {
 		return fmt.Errorf("dot-matrix detection: %w", err)
 	}
+	// Faint print (a code on a coloured panel, worn ink) stays below the detector's
+	// threshold however its dots are joined; equalised locally, it stands out from its own
+	// surroundings. What that finds is added to what the merged image showed, never put in
+	// its place: equalising also breaks up print the plain image shows whole.
+	faint, _, err := p.st.Detector.Detect(l.ctx, imgproc.CLAHE(merged, faintClip, faintGrid))
+	if err != nil {
+		return fmt.Errorf("dot-matrix detection, equalised: %w", err)
+	}
+	for _, b := range faint {
+		r := rectOf(b.Quad)
+		if !slices.ContainsFunc(boxes, func(a detect.Box) bool { return overlapShare(r, rectOf(a.Quad)) > 0.5 }) {
+			boxes = append(boxes, b)
+		}
+	}
 	var fresh []detect.Box
 	for _, b := range boxes {
 		if !duplicate(rectOf(b.Quad.Scale(l.toOrig, l.toOrig)), l.res.Regions) {
@@ -34,6 +48,14 @@ func (p *Pipeline) dots(l *look) error {
 	p.dropCovered(l, from)
 	return nil
 }
+
+// faintClip and faintGrid are the dots look's local equalisation (CLAHE): a clip limit
+// that lifts faint print without turning paper grain into specks, over an 8×8 grid of
+// tiles, each a few printed lines high on a phone photo.
+const (
+	faintClip = 3
+	faintGrid = 8
+)
 
 // dropCovered drops first-pass fragments inside a region added from index from on that reads
 // as a date: they are that date, misread.

@@ -55,7 +55,8 @@ func retries(r Recovery) bool { return r.MaxRetryRegions > 0 }
 //  6. rows: rows the detector cut into pieces that hold no date read as one crop each
 //     (recogniser only);
 //  7. zoom: unsure or merged regions detected again, enlarged (detector on a small area);
-//  8. dots: detection again on the photo with dot-matrix dots joined into strokes;
+//  8. dots: detection again on the photo with dot-matrix dots joined into strokes, and on
+//     that image equalised locally, for faint print;
 //  9. dense: blocks of text found by the first pass detected again at the decoded image's
 //     full resolution (small print on large photos);
 //  10. tiles: the detector over overlapping tiles of the whole working image;
