@@ -32,6 +32,34 @@ func geometry(q imgproc.Quad) geom {
 	return geom{c: c, u: u, n: imgproc.Point{X: -u.Y, Y: u.X}, h: h, w: w}
 }
 
+// turnRows puts print turned 180° back in reading order. Its regions' crops were turned
+// upright one by one, but a row of them still runs right to left across the image, and a
+// photo taken upside down has its lines bottom to top: the keyword then follows its date, or
+// labels the line below instead of the one above ("MFG 01/2024 EXP 01/2026" would read
+// "01/2026 EXP 01/2024 MFG"). A row is reversed when most of its text (in runes) was read
+// turned, and the rows when most of all the text was.
+func turnRows(rs []Region, rows [][]int) {
+	var turned, all int
+	for _, row := range rows {
+		t, n := 0, 0
+		for _, i := range row {
+			k := utf8.RuneCountInString(rs[i].Text.Text)
+			n += k
+			if rs[i].Flipped {
+				t += k
+			}
+		}
+		if 2*t > n {
+			slices.Reverse(row)
+		}
+		turned += t
+		all += n
+	}
+	if 2*turned > all {
+		slices.Reverse(rows)
+	}
+}
+
 // GroupLines joins regions printed on one line into lines, left to right (see chainRows), so
 // a date split across boxes ("30 04" | "27") is parsed whole. Regions with no text or below
 // minConf are left out.
@@ -53,6 +81,7 @@ func groupLines(rs []Region, minConf float64) ([]Line, [][]float32) {
 		g[i] = geometry(r.Quad)
 	}
 	rows := chainRows(g, idx, math.Inf(1), false)
+	turnRows(rs, rows)
 	out := make([]Line, 0, len(rows))
 	var probsOut [][]float32
 	for _, row := range rows {

@@ -54,6 +54,29 @@ func TestGroupLines(t *testing.T) {
 	}
 }
 
+// A label photographed upside down: each crop was turned upright, and the lines read in
+// print order again, keyword before date and the MFG line first. An upright row with one
+// crop turned (a classifier mistake on a short piece) keeps its order.
+func TestGroupLinesReadsTurnedPrintInOrder(t *testing.T) {
+	turned := func(r Region) Region { r.Flipped = true; return r }
+	rs := []Region{
+		turned(region(10, 100, 150, 30, "01/2026", 0.9)), // the EXP line, at the top of the photo
+		turned(region(180, 100, 60, 30, "EXP", 0.9)),
+		turned(region(10, 160, 150, 30, "01/2024", 0.9)), // the MFG line below it
+		turned(region(180, 160, 60, 30, "MFG", 0.9)),
+	}
+	want := []string{"MFG 01/2024", "EXP 01/2026"}
+	lines := GroupLines(rs, 0.5)
+	if len(lines) != len(want) || lines[0].Text != want[0] || lines[1].Text != want[1] {
+		t.Errorf("turned label read %+v, want %q", lines, want)
+	}
+
+	upright := []Region{region(10, 100, 120, 30, "BEST BY", 0.9), turned(region(150, 100, 40, 30, "12", 0.9)), region(200, 100, 60, 30, "2026", 0.9)}
+	if lines := GroupLines(upright, 0.5); len(lines) != 1 || lines[0].Text != "BEST BY 12 2026" {
+		t.Errorf("upright row read %+v", lines)
+	}
+}
+
 // Each line carries one probability per rune, lined up with its text: across the spaces that
 // join regions and the line breaks of a crop read line by line, whose recogniser
 // probabilities leave the breaks out.
