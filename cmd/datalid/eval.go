@@ -21,7 +21,7 @@ import (
 func newEvalCmd(g *globalFlags) *cobra.Command {
 	var (
 		labels, format string
-		workers        int
+		workers, turn  int
 		minAccuracy    float64
 		maxWrongRate   float64
 	)
@@ -32,6 +32,9 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "table" && format != "json" {
 				return fmt.Errorf("unknown format %q (want table or json)", format)
+			}
+			if err := checkTurn(turn); err != nil {
+				return err
 			}
 			if labels == "" {
 				labels = filepath.Join(args[0], "labels.csv")
@@ -51,7 +54,7 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 			}
 			defer eng.Close()
 			workers = resolveWorkers(workers, cfg.Pipeline.Workers)
-			items := evalAll(cmd.Context(), eng, args[0], ls, workers)
+			items := evalAll(cmd.Context(), eng, args[0], ls, workers, turn)
 			if err := cmd.Context().Err(); err != nil {
 				return fmt.Errorf("interrupted: %w", err)
 			}
@@ -78,12 +81,13 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 	f.StringVar(&labels, "labels", "", "CSV with columns file and expiry_date (default DIR/labels.csv)")
 	f.StringVar(&format, "format", "table", "output format: table or json")
 	f.IntVar(&workers, "workers", 0, "images read in parallel (default: pipeline.workers)")
+	f.IntVar(&turn, "turn", 0, "read each photo turned this many degrees counter-clockwise (90, 180, 270; re-encoded as JPEG): do photos taken another way up read as well?")
 	f.Float64Var(&minAccuracy, "min-accuracy", 0, "exit non-zero when exact match is below this fraction")
 	f.Float64Var(&maxWrongRate, "max-wrong-rate", 1, "exit non-zero when the share of photos answered with a wrong date is above this fraction")
 	return cmd
 }
 
-func evalAll(ctx context.Context, eng *engine.Engine, dir string, ls []evaluate.Label, workers int) []evaluate.Item {
+func evalAll(ctx context.Context, eng *engine.Engine, dir string, ls []evaluate.Label, workers, turn int) []evaluate.Item {
 	items := make([]evaluate.Item, 0, len(ls))
 	bar := newProgress(len(ls), "evaluating")
 	maxBytes := eng.Limits().MaxBytes
@@ -91,6 +95,9 @@ func evalAll(ctx context.Context, eng *engine.Engine, dir string, ls []evaluate.
 		l := ls[i]
 		it := evaluate.Item{File: l.File, Label: l.Expiry}
 		data, err := readLimited(filepath.Join(dir, l.File), maxBytes)
+		if err == nil && turn != 0 {
+			data, err = turnPhoto(data, turn, eng.Limits())
+		}
 		if err != nil {
 			it.Outcome, it.Error = evaluate.ReadFailed, err.Error()
 			return it

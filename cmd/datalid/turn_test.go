@@ -1,0 +1,47 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// eval --turn reads every photo turned: the same labels, read from photos taken another way
+// up. A turn that is no quarter turn is refused before any model loads.
+func TestEvalTurnedPhotos(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real models")
+	}
+	dir := t.TempDir()
+	if _, err := run(t, "", "synth", "--out", dir, "-n", "3", "--seed", "5", "--layouts", "classic"); err != nil {
+		t.Fatal(err)
+	}
+	var s [2]struct {
+		Total   int `json:"total"`
+		Correct int `json:"correct"`
+		Items   []struct {
+			Outcome string `json:"outcome"`
+		} `json:"items"`
+	}
+	for k, turn := range []string{"0", "180"} {
+		out, err := run(t, "", "eval", dir, "--format", "json", "--turn", turn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(out), &s[k]); err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range s[k].Items {
+			if it.Outcome == "error" {
+				t.Errorf("turn %s: a photo failed: %s", turn, out)
+			}
+		}
+	}
+	t.Logf("upright %d of %d, turned %d of %d", s[0].Correct, s[0].Total, s[1].Correct, s[1].Total)
+	if s[1].Total != 3 || s[1].Correct == 0 {
+		t.Errorf("turned: %+v", s[1])
+	}
+	if _, err := run(t, "", "eval", dir, "--turn", "45"); err == nil || !strings.Contains(err.Error(), "--turn 45") {
+		t.Errorf("--turn 45: %v", err)
+	}
+}
