@@ -76,6 +76,34 @@ func newPipeline(t *testing.T, secondLook bool) *pipeline.Pipeline {
 	return p
 }
 
+// readRendered renders spec, saves it as a JPEG of the given quality, as a phone camera
+// does, and reads it.
+func readRendered(t *testing.T, p *pipeline.Pipeline, spec synth.Spec, quality int) (*synth.Photo, *pipeline.Result) {
+	t.Helper()
+	ph, err := synth.Render(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, ph.Image, &jpeg.Options{Quality: quality}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Read(context.Background(), buf.Bytes(), pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ph, res
+}
+
+// sourcedTexts lists each region's text after the look that read it ("dots:EXP 12/27").
+func sourcedTexts(res *pipeline.Result) []string {
+	out := make([]string, len(res.Regions))
+	for i, rg := range res.Regions {
+		out[i] = rg.Source + ":" + rg.Text.Text
+	}
+	return out
+}
+
 func TestSyntheticSubsetWithSecondLooks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the real models")
@@ -85,18 +113,7 @@ func TestSyntheticSubsetWithSecondLooks(t *testing.T) {
 	const n = 16
 	right, looked := 0, 0
 	for i := range n {
-		ph, err := synth.Render(synth.Random(r, 960, 720))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, ph.Image, &jpeg.Options{Quality: 90}); err != nil {
-			t.Fatal(err)
-		}
-		res, err := p.Read(context.Background(), buf.Bytes(), pipeline.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		ph, res := readRendered(t, p, synth.Random(r, 960, 720), 90)
 		want, prec, _ := dates.ParseLabel(ph.Label)
 		got := "-"
 		if b := res.Dates.Best; b != nil {

@@ -1,14 +1,10 @@
 package pipeline_test
 
 import (
-	"bytes"
-	"context"
-	"image/jpeg"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/datalid/datalid/internal/pipeline"
 	"github.com/datalid/datalid/internal/synth"
 )
 
@@ -19,28 +15,16 @@ func TestDotsLookFindsFaintCode(t *testing.T) {
 		t.Skip("runs the real models")
 	}
 	p := newPipeline(t, true)
-	ph, err := synth.Render(synth.Spec{
+	_, res := readRendered(t, p, synth.Spec{
 		Seed: 9, Width: 2048, Height: 1536, Expiry: time.Date(2027, 10, 9, 0, 0, 0, 0, time.UTC),
 		Lines: []string{"RX4560 1324", "USE BY OCT092027"}, DateLine: 1,
 		Font: "dot5x7", TextHeight: 26, Blur: 0.8, Contrast: 0.15, Noise: 0.02,
 		Dots:    synth.DotStyle{Size: 0.55, Jitter: 0.05},
 		Clutter: synth.Clutter{Art: 3, Words: 2, Ground: true},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, ph.Image, &jpeg.Options{Quality: 88}); err != nil {
-		t.Fatal(err)
-	}
-	res, err := p.Read(context.Background(), buf.Bytes(), pipeline.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var read []string
+	}, 88)
+	read := sourcedTexts(res)
 	code := false
 	for _, rg := range res.Regions {
-		read = append(read, rg.Source+":"+rg.Text.Text)
 		// Measured: found only equalised, read "JSE BY 0CT0SZ027" (the day misread).
 		code = code || strings.HasPrefix(rg.Source, "dots") && strings.Contains(rg.Text.Text, "CT0")
 	}

@@ -1,14 +1,10 @@
 package pipeline_test
 
 import (
-	"bytes"
-	"context"
-	"image/jpeg"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/datalid/datalid/internal/pipeline"
 	"github.com/datalid/datalid/internal/synth"
 )
 
@@ -23,26 +19,14 @@ func TestLevelLookReadsSlantedCode(t *testing.T) {
 	angles := []float64{-55, -40, 35, 50}
 	levelled := 0
 	for _, deg := range angles {
-		ph, err := synth.Render(synth.Spec{
+		_, res := readRendered(t, p, synth.Spec{
 			Seed: 5, Width: 2400, Height: 1800, Expiry: exp,
 			Lines: []string{"BB 17.05.2027 03:14", "LOT B0210"}, DateLine: 0,
 			Font: "dot5x7", TextHeight: 30, Angle: deg, Blur: 0.8, Contrast: 0.8, Noise: 0.02,
 			Dots: synth.DotStyle{Size: 0.55, Jitter: 0.05},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, ph.Image, &jpeg.Options{Quality: 88}); err != nil {
-			t.Fatal(err)
-		}
-		res, err := p.Read(context.Background(), buf.Bytes(), pipeline.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var read []string
+		}, 88)
+		read := sourcedTexts(res)
 		for _, rg := range res.Regions {
-			read = append(read, rg.Source+":"+rg.Text.Text)
 			if rg.Source == "level" && strings.Contains(rg.Text.Text, "17.05.2027") {
 				levelled++
 			}
