@@ -50,8 +50,8 @@ func (s *lineScan) separatorAsOne(i int, out []match) []match {
 // secondSepMisread reads DD/MM?YY and MM/DD?YY whose second separator OCR read as a
 // character: "06/13123" and "06/13F23" are 06/13/23. The first separator is printed, so the
 // run already looks like a date; the stand-in must sit where the second one belongs, with
-// a two- or four-digit year after it. No validity keyword is needed: read literally, the run is no
-// date, or only a month and year with something glued to it.
+// a two- or four-digit year after it. No validity keyword is needed: read literally, the run
+// is no date, or only a month and year with something glued to it.
 func (s *lineScan) secondSepMisread(i int, out []match) []match {
 	if i+1 >= len(s.toks) {
 		return out
