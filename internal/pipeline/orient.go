@@ -10,9 +10,9 @@ const orientMargin = 0.05
 
 // orient checks the orientation of the first pass's date lines. The angle classifier
 // judges each crop alone and often misjudges dot-matrix print; a date line read upside down
-// yields a confident wrong date and stops the second looks. So the regions of each line that
-// holds a date are read again turned 180° from the classifier's choice, and each takes its
-// turned reading when that is surer.
+// yields a confident wrong date and stops the second looks. So the regions with digits of
+// each line that holds a date are read again turned 180° from the classifier's choice, and
+// each takes its turned reading when that is surer.
 func (p *Pipeline) orient(l *look) error {
 	res := l.res
 	var idx []int
@@ -22,7 +22,8 @@ func (p *Pipeline) orient(l *look) error {
 			continue
 		}
 		for _, i := range ln.Regions {
-			if !seen[i] {
+			// Only digits can make a wrong date; a keyword read upside down stays garbage.
+			if !seen[i] && digits(res.Regions[i].Text) > 0 {
 				seen[i] = true
 				idx = append(idx, i)
 			}
