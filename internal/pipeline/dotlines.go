@@ -99,7 +99,7 @@ func (p *Pipeline) lattice(l *look) error {
 		if _, ok := p.hasDate(r.Text.Text, 0); ok {
 			continue
 		}
-		c := p.profiled(r.Crop)
+		c := p.profile.Apply(r.Crop)
 		dp, ok := imgproc.FindDots(c)
 		p.addLattices(&d, i, ownCrop{c, dp, ok}, l.work, l.workQuad(r), r.Flipped, r.Crop)
 	}
@@ -136,18 +136,10 @@ func (p *Pipeline) addLattices(d *dotLines, i int, own ownCrop, img *image.RGBA,
 	if flipped {
 		grown = imgproc.Rotate180(grown)
 	}
-	grown = p.profiled(grown)
+	grown = p.profile.Apply(grown)
 	if dp, ok := imgproc.FindDots(grown); ok {
 		d.add(i, grown, dp)
 	}
-}
-
-// profiled is c with the pipeline's profile applied.
-func (p *Pipeline) profiled(c *image.RGBA) *image.RGBA {
-	if len(p.profile) > 0 {
-		return p.profile.Apply(c)
-	}
-	return c
 }
 
 // growAcross grows q across its line, by frac of its height above and below.
