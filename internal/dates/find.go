@@ -77,6 +77,10 @@ type Options struct {
 	// is only a manufacture date: no answer is better than a likely wrong one. 0 turns
 	// abstaining off and gives every choice, as before.
 	MinConfidence float64
+	// Taken is the day the photo was taken (its EXIF date), zero when unknown. Nothing is
+	// made after it is photographed: a manufacture date that reads as a later day in one
+	// day/month order and not in the other decides the order for its block.
+	Taken Date
 }
 
 // ParseText reads one line with confidence 1 and default options.
@@ -89,14 +93,12 @@ type found struct {
 	strength float64
 	assoc    assoc
 	guessed  bool // day/month order set by the default or locale, not by digits or context
+	order    int  // for an ambiguous date, the order it was read in
 }
 
 // Find reads every line and chooses the expiry date. Lines must be in reading order: a
 // label printed on one line ("Mindestens haltbar bis:") names the date on the next.
 func Find(lines []Line, opt Options) Result {
-	var res Result
-	var meta []found
-	var above []*keyword
 	scans := make([]*lineScan, len(lines))
 	kept := make([][]match, len(lines))
 	for li, ln := range lines {
@@ -104,7 +106,28 @@ func Find(lines []Line, opt Options) Result {
 		scans[li], kept[li] = s, s.dedupe(s.matches())
 	}
 	yearFirstRanges(kept, scans)
-	hint := blockOrder(kept)
+	hint := orderHint{blockOrder(kept), "as another date in the block"}
+	res, meta := readBlock(lines, scans, kept, hint, opt)
+	if o := takenOrder(res.Candidates, meta, opt.Taken); hint.order == orderUnknown && o != orderUnknown {
+		// Matches keep no state from a reading: their day and month are set afresh.
+		res, meta = readBlock(lines, scans, kept, orderHint{o, "as the manufacture date, the other way after the photo was taken"}, opt)
+	}
+	if i, why := choose(res.Candidates, meta); i >= 0 {
+		best := &res.Candidates[i]
+		best.Reason = joinReason(why, best.Reason)
+		calibrate(res.Candidates, meta, i)
+		res.Best = best
+		res.Withhold(opt.MinConfidence)
+	}
+	return res
+}
+
+// readBlock builds the candidates of every line, ambiguous day/month orders resolved with
+// hint (see candidate).
+func readBlock(lines []Line, scans []*lineScan, kept [][]match, hint orderHint, opt Options) (Result, []found) {
+	var res Result
+	var meta []found
+	var above []*keyword
 	for li, ln := range lines {
 		s, ms := scans[li], kept[li]
 		prevLast := -1
@@ -121,14 +144,31 @@ func Find(lines []Line, opt Options) Result {
 		}
 		above = s.labels(len(ms) > 0)
 	}
-	if i, why := choose(res.Candidates, meta); i >= 0 {
-		best := &res.Candidates[i]
-		best.Reason = joinReason(why, best.Reason)
-		calibrate(res.Candidates, meta, i)
-		res.Best = best
-		res.Withhold(opt.MinConfidence)
+	return res, meta
+}
+
+// takenOrder is the day/month order the manufacture dates among cs decide when the photo
+// was taken on the day taken: an ambiguous one that is a later day in one order and not in
+// the other can only be read the other way. Dates that disagree decide nothing.
+func takenOrder(cs []Candidate, meta []found, taken Date) int {
+	if taken.IsZero() {
+		return orderUnknown
 	}
-	return res
+	order := orderUnknown
+	for i, c := range cs {
+		if c.Kind != KindManufacture || meta[i].order == orderUnknown || c.Date.After(taken) == c.Alternative.After(taken) {
+			continue
+		}
+		o := meta[i].order
+		if c.Date.After(taken) {
+			o = orderDayFirst + orderMonthFirst - o // the other one
+		}
+		if order != orderUnknown && order != o {
+			return orderUnknown
+		}
+		order = o
+	}
+	return order
 }
 
 // Day/month order that the digits of another date in the same block decided.
@@ -137,6 +177,13 @@ const (
 	orderDayFirst
 	orderMonthFirst
 )
+
+// orderHint is the day/month order a block's dates are read in when their own digits leave
+// it open, and why.
+type orderHint struct {
+	order int
+	why   string
+}
 
 // blockOrder returns the order the unambiguous numeric dates of a block agree on: one
 // printer uses one format, so "MFG 13/02/24" tells how to read "EXP 02/12/24" below it.
@@ -241,7 +288,7 @@ func (s *lineScan) baseScore(m *match) float64 {
 }
 
 // candidate resolves the day/month order with the keyword known and builds the Candidate.
-func (s *lineScan) candidate(m *match, kw *keyword, a assoc, hint int, opt Options) (Candidate, found) {
+func (s *lineScan) candidate(m *match, kw *keyword, a assoc, hint orderHint, opt Options) (Candidate, found) {
 	var reasons []string
 	kind := KindUnknown
 	if kw != nil {
@@ -250,17 +297,20 @@ func (s *lineScan) candidate(m *match, kw *keyword, a assoc, hint int, opt Optio
 	}
 	swapped, guessed := m.swapped, false
 	var alt Date
+	monthFirst := false
 	if m.ambiguous {
-		monthFirst := false
+		m.d, m.m = m.p1, m.p2 // day first unless decided below; a block may be read twice
+		// The block's other dates outweigh a keyword: one printer prints one format, and
+		// US phrases ("USE BY") are printed in day-first countries too.
 		switch {
+		case hint.order == orderMonthFirst:
+			monthFirst = true
+			reasons = append(reasons, "month first ("+hint.why+")")
+		case hint.order == orderDayFirst:
+			reasons = append(reasons, "day first ("+hint.why+")")
 		case kw != nil && kw.us:
 			monthFirst = true
 			reasons = append(reasons, "month first (US keyword "+kw.phrase+")")
-		case hint == orderMonthFirst:
-			monthFirst = true
-			reasons = append(reasons, "month first (as another date in the block)")
-		case hint == orderDayFirst:
-			reasons = append(reasons, "day first (as another date in the block)")
 		case opt.PreferMonthFirst:
 			monthFirst = true
 			guessed = true
@@ -299,7 +349,14 @@ func (s *lineScan) candidate(m *match, kw *keyword, a assoc, hint int, opt Optio
 	}
 	c.Alternative = alt
 	c.Text = s.t.line[start:end]
-	return c, found{strength: m.strength, assoc: a, guessed: guessed}
+	f := found{strength: m.strength, assoc: a, guessed: guessed}
+	if m.ambiguous {
+		f.order = orderDayFirst
+		if monthFirst {
+			f.order = orderMonthFirst
+		}
+	}
+	return c, f
 }
 
 func clamp01(v float64) float64 {

@@ -1,6 +1,9 @@
 package dates
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // Issue 13's date logic: one table per rule, every text invented in the shape OCR gives for
 // real photos (no photo's text is copied here).
@@ -30,6 +33,8 @@ var (
 		{in: "E090527", want: "2027-05-09", kind: KindExpiry},
 		{in: "F02/2024 V02/2026", want: "2026-02", kind: KindExpiry},
 		{in: "F02/2024\nV02/2026", want: "2026-02", kind: KindExpiry},
+		{in: "U08/29", want: "2029-08", kind: KindExpiry}, // the V read as U
+		{in: "F:03.26 U:03.28", want: "2028-03", kind: KindExpiry},
 		{in: "v3.11.2027", want: "2027-11-03", kind: KindUnknown}, // a version, not V 3.11
 		// A letter glued to the end of a code is weak: the later of the pair wins.
 		{in: "K7E:14/03/2024 10:20\n5L:14/03/2027", want: "2027-03-14"},
@@ -204,6 +209,24 @@ var languageCases = []findCase{
 }
 
 func TestMoreLanguages(t *testing.T) { runFindCases(t, languageCases) }
+
+// orderCases: the day/month order of an ambiguous date follows the block's other dates
+// before a US phrase, and the day the photo was taken decides it when a manufacture date
+// would otherwise be a later day.
+var orderCases = []findCase{
+	{in: "MFG 25/01/2024\nBEST BY 02/12/2025", want: "2025-12-02", kind: KindExpiry},
+	{in: "MFG 11/02/2025\nUSE BY 10/02/2026", want: "2026-10-02", kind: KindExpiry}, // undecided: US phrase
+	{in: "MFG 11/02/2025\nUSE BY 10/02/2026", want: "2026-02-10", kind: KindExpiry,
+		opt: Options{Taken: Date{2025, time.March, 10}}}, // November 2 had not come yet
+	{in: "MFG 11/02/2025\nUSE BY 10/02/2026", want: "2026-10-02", kind: KindExpiry,
+		opt: Options{Taken: Date{2026, time.January, 5}}}, // both readings had come: undecided
+	{in: "PKD 03/04/2026\nEXP 03/10/2026", want: "2026-03-10", kind: KindExpiry,
+		opt: Options{Taken: Date{2026, time.March, 20}}}, // April 3 had not come: month first
+	{in: "PKD 05/03/2026\nEXP 05/09/2027", want: "2027-09-05", kind: KindExpiry,
+		opt: Options{Taken: Date{2026, time.April, 1}, PreferMonthFirst: true}}, // May 3 had not come
+}
+
+func TestDayMonthOrder(t *testing.T) { runFindCases(t, orderCases) }
 
 // issue13Cases seeds the fuzzer with every table above.
 func issue13Cases() []findCase {

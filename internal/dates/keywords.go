@@ -65,7 +65,8 @@ var keywordSpecs = []kwSpec{
 	{KindExpiry, 0, []string{"BAIK DIGUNAKAN SEBELUM", "KEDALUWARSA", "TARIKH LUPUT", "GUNA SEBELUM"}},
 	{KindExpiry, 0, []string{"NAJLEPIEJ SPOZYC PRZED", "NALEZY SPOZYC DO", "SPOTREBUJTE DO",
 		"MINIMALNI TRVANLIVOST DO", "BAST FORE", "BEDST FOR", "PARASTA ENNEN"}},
-	{KindExpiry, 0, []string{"V"}},
+	// U: a V whose strokes the recogniser saw meet low, as in URL and UNL above.
+	{KindExpiry, 0, []string{"V", "U"}},
 	{KindExpiry, 0, []string{"E"}},
 	{KindExpiry, 0, []string{"유통기한", "소비기한", "有效期至", "有效期", "保质期至", "到期日",
 		"賞味期限", "消費期限"}},
@@ -181,7 +182,14 @@ func findKeywords(t *folded, toks []token) []kwHit {
 	for i := 0; i < len(toks); i++ {
 		switch toks[i].kind {
 		case tokWord:
-			if kw, n := matchPhrase(t, toks, i); kw != nil {
+			kw, n := matchPhrase(t, toks, i)
+			if kw != nil && kw.lone {
+				// A lone letter may open a misread phrase ("U5E BY"), which says more.
+				if m, _ := matchMisread(t, toks, i); m != nil {
+					kw = nil
+				}
+			}
+			if kw != nil {
 				hits = append(hits, kwHit{kw: kw, first: i, last: i + n - 1})
 				i += n - 1
 			} else if h, ok := misreadHit(t, toks, i); ok {

@@ -3,6 +3,7 @@ package imageio
 import (
 	"bytes"
 	"encoding/binary"
+	"time"
 )
 
 // Phones store photos sensor-side up and record the turn needed in EXIF tag
@@ -104,11 +105,16 @@ func webpExif(b []byte) []byte {
 	return nil
 }
 
-// tiffOrientation reads tag 0x0112 from IFD0 of a TIFF block in either byte
-// order; anything unexpected yields 1 (as stored).
-func tiffOrientation(t []byte) int {
+// tiffBlock is a TIFF block of EXIF metadata in its byte order.
+type tiffBlock struct {
+	b  []byte
+	bo binary.ByteOrder
+}
+
+// parseTIFF checks a TIFF header and returns the block and the offset of IFD0.
+func parseTIFF(t []byte) (tiffBlock, uint64, bool) {
 	if len(t) < 8 {
-		return 1
+		return tiffBlock{}, 0, false
 	}
 	var bo binary.ByteOrder
 	switch string(t[:4]) {
@@ -117,33 +123,100 @@ func tiffOrientation(t []byte) int {
 	case "MM\x00*":
 		bo = binary.BigEndian
 	default:
-		return 1
+		return tiffBlock{}, 0, false
 	}
-	size := uint64(len(t))
-	off := uint64(bo.Uint32(t[4:]))
+	return tiffBlock{t, bo}, uint64(bo.Uint32(t[4:])), true
+}
+
+// entry returns the offset of tag's 12-byte entry in the IFD at off: tag, type, count,
+// then the value or its offset. ok is false when the IFD is cut short or lacks the tag.
+func (t tiffBlock) entry(off uint64, tag uint16) (uint64, bool) {
+	size := uint64(len(t.b))
 	if off+2 > size {
-		return 1
+		return 0, false
 	}
-	n := uint64(bo.Uint16(t[off:]))
+	n := uint64(t.bo.Uint16(t.b[off:]))
 	for k := range n {
 		e := off + 2 + 12*k
 		if e+12 > size {
-			return 1
+			return 0, false
 		}
-		if bo.Uint16(t[e:]) != exifOrientationTag {
-			continue
+		if t.bo.Uint16(t.b[e:]) == tag {
+			return e, true
 		}
-		var v uint32
-		switch bo.Uint16(t[e+2:]) {
-		case 3: // SHORT, left-justified in the 4-byte value field
-			v = uint32(bo.Uint16(t[e+8:]))
-		case 4: // LONG: off-spec, but some tools write it
-			v = bo.Uint32(t[e+8:])
-		}
-		if bo.Uint32(t[e+4:]) == 0 || v < 1 || v > 8 {
-			return 1
-		}
-		return int(v)
 	}
-	return 1
+	return 0, false
+}
+
+// tiffOrientation reads tag 0x0112 from IFD0 of a TIFF block in either byte
+// order; anything unexpected yields 1 (as stored).
+func tiffOrientation(b []byte) int {
+	t, ifd0, ok := parseTIFF(b)
+	if !ok {
+		return 1
+	}
+	e, ok := t.entry(ifd0, exifOrientationTag)
+	if !ok {
+		return 1
+	}
+	var v uint32
+	switch t.bo.Uint16(t.b[e+2:]) {
+	case 3: // SHORT, left-justified in the 4-byte value field
+		v = uint32(t.bo.Uint16(t.b[e+8:]))
+	case 4: // LONG: off-spec, but some tools write it
+		v = t.bo.Uint32(t.b[e+8:])
+	}
+	if t.bo.Uint32(t.b[e+4:]) == 0 || v < 1 || v > 8 {
+		return 1
+	}
+	return int(v)
+}
+
+const (
+	exifIFDTag         = 0x8769 // IFD0's pointer to the EXIF sub-IFD
+	exifDateTakenTag   = 0x9003 // DateTimeOriginal, in the EXIF sub-IFD
+	exifDateChangedTag = 0x0132 // DateTime, in IFD0: when the file was last changed
+)
+
+// taken returns the day stored in data's EXIF metadata as when the photo was taken, or
+// the zero time. Without DateTimeOriginal it takes DateTime, the file's last change: no
+// earlier than the photo, so still a day nothing in it was made after.
+func taken(format string, data []byte) time.Time {
+	var b []byte
+	switch format {
+	case "jpeg":
+		b = jpegExif(data)
+	case "png":
+		b = pngExif(data)
+	case "webp":
+		b = webpExif(data)
+	}
+	t, ifd0, ok := parseTIFF(b)
+	if !ok {
+		return time.Time{}
+	}
+	if e, ok := t.entry(ifd0, exifIFDTag); ok && t.bo.Uint16(t.b[e+2:]) == 4 {
+		if d := t.dateAt(uint64(t.bo.Uint32(t.b[e+8:])), exifDateTakenTag); !d.IsZero() {
+			return d
+		}
+	}
+	return t.dateAt(ifd0, exifDateChangedTag)
+}
+
+// dateAt reads tag of the IFD at off as an EXIF date ("2006:01:02 15:04:05", ASCII, its 20
+// bytes stored at an offset); anything else yields the zero time.
+func (t tiffBlock) dateAt(off uint64, tag uint16) time.Time {
+	e, ok := t.entry(off, tag)
+	if !ok || t.bo.Uint16(t.b[e+2:]) != 2 || t.bo.Uint32(t.b[e+4:]) < 19 {
+		return time.Time{}
+	}
+	at := uint64(t.bo.Uint32(t.b[e+8:]))
+	if at+19 > uint64(len(t.b)) {
+		return time.Time{}
+	}
+	d, err := time.Parse("2006:01:02 15:04:05", string(t.b[at:at+19]))
+	if err != nil {
+		return time.Time{}
+	}
+	return d
 }

@@ -13,6 +13,7 @@ import (
 	"image/png"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/webp"
@@ -84,6 +85,7 @@ type Image struct {
 	OrigW, OrigH int         // upright size of the full-resolution image (after orientation), before any DCT scaling
 	Scale        float64     // RGBA width / OrigW (1 when not scaled)
 	Orientation  int         // EXIF orientation 1..8 that was applied (1 when none)
+	Taken        time.Time   // when the photo was taken, from EXIF (zero when unknown); a civil time, no zone
 }
 
 // Every error from Decode wraps exactly one of these, so callers (the HTTP
@@ -151,6 +153,7 @@ func Decode(data []byte, opt Options) (*Image, error) {
 		OrigH:       h,
 		Scale:       float64(rgba.Rect.Dx()) / float64(w),
 		Orientation: o,
+		Taken:       taken(format, data),
 	}, nil
 }
 

@@ -18,15 +18,27 @@ func Crop(img *image.RGBA, q imgproc.Quad) *image.RGBA {
 		// corners clockwise today; this guards crops from other box sources (tiles, zoom).
 		q = imgproc.Quad{q[3], q[2], q[1], q[0]}
 	}
-	w := int(math.Max(imgproc.Dist(q[0], q[1]), imgproc.Dist(q[3], q[2])))
-	h := int(math.Max(imgproc.Dist(q[0], q[3]), imgproc.Dist(q[1], q[2])))
-	w, h = max(w, 1), max(h, 1)
+	w, h := cropSize(q)
 	c := imgproc.WarpQuad(img, q, w, h)
-	if float64(h)/float64(w) >= 1.5 {
+	if turnsQuarter(w, h) {
 		c = imgproc.Rotate90CCW(c)
 	}
 	return c
 }
+
+// standingTurn is how much taller than wide a crop must be for Crop to read it turned a
+// quarter, as vertical text.
+const standingTurn = 1.5
+
+// cropSize is the size Crop warps q to: the longer of each pair of opposite sides.
+func cropSize(q imgproc.Quad) (w, h int) {
+	w = int(math.Max(imgproc.Dist(q[0], q[1]), imgproc.Dist(q[3], q[2])))
+	h = int(math.Max(imgproc.Dist(q[0], q[3]), imgproc.Dist(q[1], q[2])))
+	return max(w, 1), max(h, 1)
+}
+
+// turnsQuarter reports a crop of w×h that Crop turns a quarter counter-clockwise.
+func turnsQuarter(w, h int) bool { return float64(h)/float64(w) >= standingTurn }
 
 // mirrored reports corners that run counter-clockwise on screen (y pointing down): the
 // shoelace area of TL, TR, BR, BL is positive only in clockwise order.

@@ -32,6 +32,21 @@ func geometry(q imgproc.Quad) geom {
 	return geom{c: c, u: u, n: imgproc.Point{X: -u.Y, Y: u.X}, h: h, w: w}
 }
 
+// minTurnedRunes is the least text a crop that Crop turned a quarter must read for its
+// line to count as running along the turned crop: a single glyph standing taller than wide
+// is a piece of a level line, and read on its side it gives one character of noise.
+const minTurnedRunes = 2
+
+// readingGeometry is the geometry of quad q along the way its text, read as text, runs. A
+// crop that Crop turns a quarter counter-clockwise (vertical text) reads down its right
+// edge: its line runs from q's top-right corner to its bottom-right one.
+func readingGeometry(q imgproc.Quad, text string) geom {
+	if w, h := cropSize(q); turnsQuarter(w, h) && utf8.RuneCountInString(strings.TrimSpace(text)) >= minTurnedRunes {
+		q = imgproc.Quad{q[1], q[2], q[3], q[0]}
+	}
+	return geometry(q)
+}
+
 // turnRows puts print turned 180° back in reading order. Its regions' crops were turned
 // upright one by one, but a row of them still runs right to left across the image, and a
 // photo taken upside down has its lines bottom to top: the keyword then follows its date, or
@@ -78,7 +93,7 @@ func groupLines(rs []Region, minConf float64) ([]Line, [][]float32) {
 			continue
 		}
 		idx = append(idx, i)
-		g[i] = geometry(r.Quad)
+		g[i] = readingGeometry(r.Quad, r.Text.Text)
 	}
 	rows := chainRows(g, idx, math.Inf(1), false)
 	turnRows(rs, rows)
@@ -139,24 +154,63 @@ func runeProbs(t recognize.Text) []float32 {
 	return out
 }
 
-// chainRows groups the regions idx (with geometry g) into rows, top to bottom, each left to
-// right. Regions are taken left to right; each joins the row whose last region it continues:
-// to that region's right, off its line by less than half their mean text height (labels print
-// smaller than dates), measured across the text's own direction, and separated from it by at
-// most maxGap text heights; when sameHeight, the taller of the two is at most maxRowHeights
-// times the other (a box over two printed lines is no piece of either). Chaining neighbours (rather than growing one vertical span per
-// row) keeps the rows of a slanted label apart.
+// chainRows groups the regions idx (with geometry g) into rows in reading order, each in
+// the order its text runs. Regions are grouped by the way their text runs (right, down,
+// left, up: a photo or a product held sideways), and taken along it; each joins the row
+// whose last region it continues: past that region along its text, off its line by less
+// than half their mean text height (labels print smaller than dates), measured across the
+// text's own direction, and separated from it by at most maxGap text heights; when
+// sameHeight, the taller of the two is at most maxRowHeights times the other (a box over two
+// printed lines is no piece of either). Chaining neighbours (rather than growing one span
+// across the text per row) keeps the rows of a slanted label apart. Rows are ordered across
+// the way most of the text runs.
 func chainRows(g []geom, idx []int, maxGap float64, sameHeight bool) [][]int {
+	var length [4]float64
+	for _, i := range idx {
+		length[quarter(g[i].u)] += g[i].w
+	}
+	most := 0
+	for k := range length {
+		if length[k] > length[most] {
+			most = k
+		}
+	}
+	a := quarterAxis(most)
+	var byQuarter [4][]int
+	for _, i := range idx {
+		k := quarter(g[i].u)
+		if dot(g[i].u, a) >= math.Cos(mainWayReach*math.Pi/180) {
+			k = most
+		}
+		byQuarter[k] = append(byQuarter[k], i)
+	}
+	var rows [][]int
+	for k, group := range byQuarter {
+		rows = append(rows, chainAlong(g, group, quarterAxis(k), maxGap, sameHeight)...)
+	}
+	n := imgproc.Point{X: -a.Y, Y: a.X}
+	sort.SliceStable(rows, func(x, y int) bool { return dot(g[rows[x][0]].c, n) < dot(g[rows[y][0]].c, n) })
+	return rows
+}
+
+// mainWayReach is how far, in degrees, a region's text may run from the way most of the
+// photo's text runs and still be grouped with it: a photo taken at a slant tilts every line
+// by up to 45° and beyond, and the pieces of one line, boxed at slightly different angles,
+// must not fall on either side of a diagonal.
+const mainWayReach = 60
+
+// chainAlong chains the regions idx, whose text runs towards axis, into rows (see chainRows).
+func chainAlong(g []geom, idx []int, axis imgproc.Point, maxGap float64, sameHeight bool) [][]int {
 	idx = slices.Clone(idx)
-	sort.SliceStable(idx, func(a, b int) bool { return g[idx[a]].c.X < g[idx[b]].c.X })
+	sort.SliceStable(idx, func(a, b int) bool { return dot(g[idx[a]].c, axis) < dot(g[idx[b]].c, axis) })
 	var rows [][]int
 	for _, i := range idx {
 		best, bestOff := -1, math.Inf(1)
 		for ri, row := range rows {
 			last := g[row[len(row)-1]]
 			d := imgproc.Point{X: g[i].c.X - last.c.X, Y: g[i].c.Y - last.c.Y}
-			along := d.X*last.u.X + d.Y*last.u.Y
-			off := math.Abs(d.X*last.n.X + d.Y*last.n.Y)
+			along := dot(d, last.u)
+			off := math.Abs(dot(d, last.n))
 			mh := (last.h + g[i].h) / 2
 			gap := along - (last.w+g[i].w)/2
 			ratio := max(last.h, g[i].h) / max(1e-9, min(last.h, g[i].h))
@@ -170,7 +224,18 @@ func chainRows(g []geom, idx []int, maxGap float64, sameHeight bool) [][]int {
 		}
 		rows[best] = append(rows[best], i)
 	}
-	// Reading order: by the first region's position across the text direction.
-	sort.SliceStable(rows, func(a, b int) bool { return g[rows[a][0]].c.Y < g[rows[b][0]].c.Y })
 	return rows
 }
+
+// quarter is the quarter turn (0 right, 1 down, 2 left, 3 up on screen) nearest direction u.
+func quarter(u imgproc.Point) int {
+	k := int(math.Round(math.Atan2(u.Y, u.X) / (math.Pi / 2)))
+	return (k + 4) % 4
+}
+
+// quarterAxis is the unit vector of quarter k.
+func quarterAxis(k int) imgproc.Point {
+	return [4]imgproc.Point{{X: 1}, {Y: 1}, {X: -1}, {Y: -1}}[k]
+}
+
+func dot(a, b imgproc.Point) float64 { return a.X*b.X + a.Y*b.Y }

@@ -115,8 +115,11 @@ func TestStandingRegions(t *testing.T) {
 	if standing(normal) {
 		t.Error("ordinary lines taken for sideways text")
 	}
-	if standing(upright[:2]) {
-		t.Error("two regions cannot tell")
+	if !standing([]Region{r(400, 700, "220")}) {
+		t.Error("a close-up whose one box stands tall: its print runs up the page")
+	}
+	if standing(nil) {
+		t.Error("no regions taken for sideways text")
 	}
 }
 

@@ -87,11 +87,14 @@ func (t Timings) Detection() time.Duration { return t.DetectPre + t.DetectRun + 
 type Result struct {
 	Width, Height int    // original upright size
 	Format        string // decoded format
-	Regions       []Region
-	Lines         []Line
-	Dates         dates.Result
-	Timings       Timings
-	Trace         *Trace // only with Options.Debug
+	// Taken is the day the photo was taken, from its EXIF metadata (zero when unknown): no
+	// manufacture date read on it is a later day.
+	Taken   dates.Date
+	Regions []Region
+	Lines   []Line
+	Dates   dates.Result
+	Timings Timings
+	Trace   *Trace // only with Options.Debug
 }
 
 // Pipeline runs the stages. It is safe for concurrent use.
@@ -138,6 +141,9 @@ func (p *Pipeline) Read(ctx context.Context, data []byte, opt Options) (*Result,
 func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Options) (*Result, error) {
 	start := time.Now()
 	res := &Result{Width: img.OrigW, Height: img.OrigH, Format: img.Format}
+	if t := img.Taken; !t.IsZero() {
+		res.Taken = dates.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+	}
 	work := img.RGBA
 	if p.cfg.WorkingLongSide > 0 {
 		work = shrinkTo(work, p.cfg.WorkingLongSide)
@@ -315,7 +321,9 @@ func (p *Pipeline) findDates(res *Result) {
 	for i, l := range res.Lines {
 		in[i] = dates.Line{Text: l.Text, Confidence: lineConfidence(res.Regions, l), Reread: fromSecondLook(res.Regions, l), CharProbs: probs[i]}
 	}
-	res.Dates = dates.Find(in, p.cfg.Dates)
+	opt := p.cfg.Dates
+	opt.Taken = res.Taken
+	res.Dates = dates.Find(in, opt)
 	res.Timings.Dates += time.Since(t)
 }
 

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"image"
 	"image/color"
+	"math"
 	"strings"
 	"testing"
 
@@ -74,6 +75,61 @@ func TestGroupLinesReadsTurnedPrintInOrder(t *testing.T) {
 	upright := []Region{region(10, 100, 120, 30, "BEST BY", 0.9), turned(region(150, 100, 40, 30, "12", 0.9)), region(200, 100, 60, 30, "2026", 0.9)}
 	if lines := GroupLines(upright, 0.5); len(lines) != 1 || lines[0].Text != "BEST BY 12 2026" {
 		t.Errorf("upright row read %+v", lines)
+	}
+}
+
+// A product held sideways: its print runs down the page. Regions read on the photo turned a
+// quarter come back with their top edges running down (the letters' tops face right, so the
+// rightmost line is read first); boxes the first pass found standing tall were read turned
+// a quarter, their lines running down their right edges. Either way the lines join along the
+// print, not across it, while a lone glyph standing taller than wide stays in its level row.
+func TestGroupLinesReadsPrintRunningDownThePage(t *testing.T) {
+	// down is a region whose text starts at (x, y) and runs h pixels down, w pixels high.
+	down := func(x, y, w, h float64, text string) Region {
+		r := region(0, 0, 0, 0, text, 0.9)
+		r.Quad = imgproc.Quad{{X: x + w, Y: y}, {X: x + w, Y: y + h}, {X: x, Y: y + h}, {X: x, Y: y}}
+		return r
+	}
+	turned := []Region{
+		down(100, 300, 30, 90, "02 2014"), // the second line, on the left
+		down(160, 300, 30, 90, "10 2014"),
+		down(100, 200, 30, 60, "FAB."),
+		down(160, 200, 30, 60, "VAL."),
+	}
+	want := []string{"VAL. 10 2014", "FAB. 02 2014"}
+	if lines := GroupLines(turned, 0.5); len(lines) != 2 || lines[0].Text != want[0] || lines[1].Text != want[1] {
+		t.Errorf("print running down read %+v, want %q", lines, want)
+	}
+
+	standing := []Region{region(100, 300, 30, 120, "12/2026", 0.9), region(100, 200, 30, 60, "EXP", 0.9)}
+	if lines := GroupLines(standing, 0.5); len(lines) != 1 || lines[0].Text != "EXP 12/2026" {
+		t.Errorf("boxes standing tall read %+v, want one line EXP 12/2026", lines)
+	}
+
+	level := []Region{region(10, 100, 60, 30, "LOT", 0.9), region(80, 96, 16, 36, "7", 0.9), region(110, 100, 60, 30, "A12", 0.9)}
+	if lines := GroupLines(level, 0.5); len(lines) != 1 || lines[0].Text != "LOT 7 A12" {
+		t.Errorf("level row with a tall glyph read %+v", lines)
+	}
+}
+
+// A photo taken at a slant of about 45°: the detector boxes the pieces of one line at
+// angles either side of the diagonal, and they still join into the line.
+func TestGroupLinesJoinsPiecesAcrossTheDiagonal(t *testing.T) {
+	// at is a region centred d pixels along the line from (100, 100), its box turned deg.
+	at := func(d, w, deg float64, text string) Region {
+		r := region(0, 0, 0, 0, text, 0.9)
+		line := 45 * math.Pi / 180
+		c := imgproc.Point{X: 100 + d*math.Cos(line), Y: 100 + d*math.Sin(line)}
+		a := deg * math.Pi / 180
+		u := imgproc.Point{X: math.Cos(a) * w / 2, Y: math.Sin(a) * w / 2}
+		v := imgproc.Point{X: -math.Sin(a) * 15, Y: math.Cos(a) * 15}
+		r.Quad = imgproc.Quad{{X: c.X - u.X - v.X, Y: c.Y - u.Y - v.Y}, {X: c.X + u.X - v.X, Y: c.Y + u.Y - v.Y},
+			{X: c.X + u.X + v.X, Y: c.Y + u.Y + v.Y}, {X: c.X - u.X + v.X, Y: c.Y - u.Y + v.Y}}
+		return r
+	}
+	rs := []Region{at(0, 60, 43, "EXP"), at(70, 60, 47, "NOV"), at(140, 60, 44, "03"), at(210, 80, 46, "2026")}
+	if lines := GroupLines(rs, 0.5); len(lines) != 1 || lines[0].Text != "EXP NOV 03 2026" {
+		t.Errorf("diagonal line read %+v", lines)
 	}
 }
 

@@ -61,7 +61,7 @@ func (p *Pipeline) readRows(l *look, only func(Region) bool) error {
 	g := make([]geom, len(rs))
 	idx := make([]int, len(rs))
 	for i, r := range rs {
-		g[i], idx[i] = geometry(l.workQuad(r)), i
+		g[i], idx[i] = readingGeometry(l.workQuad(r), r.Text.Text), i
 	}
 	type row struct {
 		members []int

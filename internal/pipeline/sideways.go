@@ -19,9 +19,6 @@ const (
 	// single characters, each wider than high once the glyph lies on its side.
 	fragmentShare = 0.6
 	fragmentRunes = 2
-	// minSidewaysRegions is the least number of regions that can tell: one or two stray
-	// marks standing upright prove nothing.
-	minSidewaysRegions = 4
 )
 
 // sideways reads the working image again turned a quarter counter-clockwise when most of
@@ -56,6 +53,9 @@ func (p *Pipeline) readTurned(l *look, f frame, boxes []detect.Box, source strin
 	for k := range rs {
 		rs[k].Source = source
 	}
+	if err := p.splitUndated(l.ctx, rs); err != nil {
+		return err
+	}
 	p.beamRegions(rs, 0)
 	if !p.anyDate(rs) {
 		l.trace.discarded(source, rs)
@@ -68,7 +68,7 @@ func (p *Pipeline) readTurned(l *look, f frame, boxes []detect.Box, source strin
 // standing reports whether the regions look like text running up or down the page: most
 // stand taller than wide, or most were read as single characters.
 func standing(rs []Region) bool {
-	if len(rs) < minSidewaysRegions {
+	if len(rs) == 0 {
 		return false
 	}
 	up, frag := 0, 0

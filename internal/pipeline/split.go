@@ -59,6 +59,25 @@ func (p *Pipeline) splitRead(ctx context.Context, crop *image.RGBA) (recognize.T
 	return up, true, nil
 }
 
+// splitUndated reads again line by line each region of rs whose crop stands as tall as
+// several printed lines and whose text holds no date, and keeps that reading when it holds
+// one. Regions a look has just detected get no split step of their own.
+func (p *Pipeline) splitUndated(ctx context.Context, rs []Region) error {
+	for k := range rs {
+		if _, ok := p.hasDate(rs[k].Text.Text, 0); ok || rs[k].Crop == nil || !tall(rs[k].Crop) {
+			continue
+		}
+		t, ok, err := p.splitRead(ctx, rs[k].Crop)
+		if err != nil {
+			return err
+		}
+		if _, good := p.hasDate(t.Text, 0); ok && good {
+			rs[k].Text, rs[k].Source = t, rs[k].Source+"+split"
+		}
+	}
+	return nil
+}
+
 // turned reports a block most of whose lines the classifier found upside down.
 func turned(up []bool) bool {
 	n := 0

@@ -120,26 +120,22 @@ func (p *Pipeline) zoomOn(l *look, src *image.RGBA, from int, split bool) error 
 		if err != nil {
 			return err
 		}
-		n := 0
 		for k := range rs {
 			rs[k].Source = joinSource(res.Regions[i].Source, "zoom")
-			if _, ok := p.hasDate(rs[k].Text.Text, 0); !ok && tall(rs[k].Crop) {
-				t, ok, err := p.splitRead(l.ctx, rs[k].Crop)
-				if err != nil {
-					return err
-				}
-				if _, good := p.hasDate(t.Text, 0); ok && good {
-					rs[k].Text, rs[k].Source = t, rs[k].Source+"+split"
-				}
-			}
-			n += len([]rune(rs[k].Text.Text))
+		}
+		if err := p.splitUndated(l.ctx, rs); err != nil {
+			return err
+		}
+		n := 0
+		for _, r := range rs {
+			n += len([]rune(r.Text.Text))
 		}
 		if n == 0 {
 			continue
 		}
 		drop[i] = true
 		added = append(added, rs...)
-		trial := &Result{Regions: append(without(res.Regions, drop), added...)}
+		trial := &Result{Taken: res.Taken, Regions: append(without(res.Regions, drop), added...)}
 		if p.findDates(trial); p.confident(trial) {
 			break
 		}

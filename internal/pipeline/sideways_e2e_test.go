@@ -1,0 +1,35 @@
+package pipeline_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/datalid/datalid/internal/synth"
+)
+
+// A box photographed sideways, its print running up or down the page and widely spaced: the
+// detector cuts each line into its fields, and those are joined along the print, not
+// across it, so the expiry line reads keyword, month and year together.
+func TestPrintRunningUpOrDownReadsAsLines(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real models")
+	}
+	p := newPipeline(t, true)
+	made := time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)
+	exp := time.Date(2027, 10, 1, 0, 0, 0, 0, time.UTC)
+	for _, deg := range []float64{90, -90} {
+		ph, res := readRendered(t, p, synth.Spec{
+			Seed: 9, Width: 1200, Height: 1600, Expiry: exp, Made: made, MonthOnly: true,
+			Lines: []string{"FAB.    02    2024", "VAL.    10    2027"}, DateLine: 1,
+			Font: "bold", TextHeight: 44, Angle: deg, Blur: 0.6, Contrast: 0.8, Noise: 0.02,
+		}, 90)
+		got := "-"
+		if b := res.Dates.Best; b != nil {
+			got = b.Date.String()[:len(ph.Label)] // a month-only date ends on the month's last day
+		}
+		t.Logf("%v°: %s, read %q", deg, got, sourcedTexts(res))
+		if got != ph.Label {
+			t.Errorf("%v°: best date %s, want %s", deg, got, ph.Label)
+		}
+	}
+}
