@@ -23,8 +23,8 @@ func checkTurn(deg int) error {
 }
 
 // turnPhoto decodes data upright (EXIF orientation applied) within lim, turns it deg degrees
-// counter-clockwise and returns it as a JPEG: the photo as a phone held another way up
-// would have taken it.
+// counter-clockwise and returns it as a JPEG that keeps the day it was taken: the photo as
+// a phone held another way up would have taken it.
 func turnPhoto(data []byte, deg int, lim imageio.Limits) ([]byte, error) {
 	img, err := imageio.Decode(data, imageio.Options{Limits: lim})
 	if err != nil {
@@ -38,5 +38,6 @@ func turnPhoto(data []byte, deg int, lim imageio.Limits) ([]byte, error) {
 	if err := jpeg.Encode(&buf, m, &jpeg.Options{Quality: turnQuality}); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	// The camera would have recorded the day all the same; the orientation is applied.
+	return imageio.WithTaken(buf.Bytes(), img.Taken), nil
 }

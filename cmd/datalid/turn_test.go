@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"image"
+	"image/jpeg"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/datalid/datalid/internal/imageio"
 )
 
 // eval --turn reads every photo turned: the same labels, read from photos taken another way
@@ -43,5 +49,27 @@ func TestEvalTurnedPhotos(t *testing.T) {
 	}
 	if _, err := run(t, "", "eval", dir, "--turn", "45"); err == nil || !strings.Contains(err.Error(), "--turn 45") {
 		t.Errorf("--turn 45: %v", err)
+	}
+}
+
+// A turned photo keeps the day it was taken, which its reading may need, and none of the
+// orientation that was applied to turn it.
+func TestTurnPhotoKeepsTheDayTaken(t *testing.T) {
+	m := image.NewRGBA(image.Rect(0, 0, 64, 32))
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	when := time.Date(2024, 11, 30, 8, 0, 0, 0, time.UTC)
+	out, err := turnPhoto(imageio.WithTaken(buf.Bytes(), when), 90, imageio.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := imageio.Decode(out, imageio.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !img.Taken.Equal(when) || img.Orientation != 1 || img.OrigW != 32 || img.OrigH != 64 {
+		t.Errorf("turned: taken %v, orientation %d, %dx%d", img.Taken, img.Orientation, img.OrigW, img.OrigH)
 	}
 }

@@ -220,3 +220,33 @@ func (t tiffBlock) dateAt(off uint64, tag uint16) time.Time {
 	}
 	return d
 }
+
+// WithTaken returns jpg (a JPEG with no EXIF block of its own) with an EXIF block recording
+// only when the photo was taken: what a camera would record of a picture taken another
+// way up, for measuring one (datalid eval --turn).
+func WithTaken(jpg []byte, t time.Time) []byte {
+	if t.IsZero() || len(jpg) < 2 {
+		return jpg
+	}
+	le := binary.LittleEndian
+	const ifd0, sub, text = 8, 8 + 2 + 12 + 4, 8 + 2 + 12 + 4 + 2 + 12 + 4
+	b := le.AppendUint32([]byte("II*\x00"), ifd0)
+	b = le.AppendUint16(b, 1)
+	b = le.AppendUint16(b, exifIFDTag)
+	b = le.AppendUint16(b, 4) // LONG
+	b = le.AppendUint32(b, 1)
+	b = le.AppendUint32(b, sub)
+	b = le.AppendUint32(b, 0)
+	b = le.AppendUint16(b, 1)
+	b = le.AppendUint16(b, exifDateTakenTag)
+	b = le.AppendUint16(b, 2) // ASCII
+	b = le.AppendUint32(b, 20)
+	b = le.AppendUint32(b, text)
+	b = le.AppendUint32(b, 0)
+	b = append(append(b, t.Format("2006:01:02 15:04:05")...), 0)
+	seg := append(append([]byte{}, exifHeader...), b...)
+	out := append([]byte{}, jpg[:2]...) // SOI
+	out = append(out, 0xFF, 0xE1, byte((len(seg)+2)>>8), byte(len(seg)+2))
+	out = append(out, seg...)
+	return append(out, jpg[2:]...)
+}

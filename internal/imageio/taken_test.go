@@ -93,3 +93,19 @@ func TestTakenFromExif(t *testing.T) {
 		}
 	}
 }
+
+// WithTaken writes the block Decode reads back, and leaves a photo with no date alone.
+func TestWithTakenRoundTrip(t *testing.T) {
+	jpg := encodeJPEG(t, quadrants(16, 16), 90)
+	when := time.Date(2025, 3, 16, 5, 5, 0, 0, time.UTC)
+	img, err := Decode(WithTaken(jpg, when), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !img.Taken.Equal(when) || img.Orientation != 1 {
+		t.Errorf("taken %v, orientation %d; want %v, 1", img.Taken, img.Orientation, when)
+	}
+	if got := WithTaken(jpg, time.Time{}); !bytes.Equal(got, jpg) {
+		t.Error("no date: the photo changed")
+	}
+}
