@@ -20,16 +20,20 @@ var exifHeader = []byte("Exif\x00\x00")
 // there is none or it cannot be read: broken metadata must never cost the
 // user the picture.
 func orientation(format string, data []byte) int {
-	var tiff []byte
+	return tiffOrientation(exifBlock(format, data))
+}
+
+// exifBlock returns the TIFF block of data's EXIF metadata, or nil.
+func exifBlock(format string, data []byte) []byte {
 	switch format {
 	case "jpeg":
-		tiff = jpegExif(data)
+		return jpegExif(data)
 	case "png":
-		tiff = pngExif(data)
+		return pngExif(data)
 	case "webp":
-		tiff = webpExif(data)
+		return webpExif(data)
 	}
-	return tiffOrientation(tiff)
+	return nil
 }
 
 // jpegExif returns the TIFF block of the first APP1 Exif segment. It stops at
@@ -182,16 +186,7 @@ const (
 // the zero time. Without DateTimeOriginal it takes DateTime, the file's last change: no
 // earlier than the photo, so still a day nothing in it was made after.
 func taken(format string, data []byte) time.Time {
-	var b []byte
-	switch format {
-	case "jpeg":
-		b = jpegExif(data)
-	case "png":
-		b = pngExif(data)
-	case "webp":
-		b = webpExif(data)
-	}
-	t, ifd0, ok := parseTIFF(b)
+	t, ifd0, ok := parseTIFF(exifBlock(format, data))
 	if !ok {
 		return time.Time{}
 	}
