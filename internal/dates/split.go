@@ -9,6 +9,10 @@ import "time"
 // cosmetics run from weeks to a few years.
 const maxRangeYears = 5
 
+// maxRangeLines is how many lines apart the two dates of a range may be printed: the next
+// line, or the one after when the recogniser read a line of stray marks between them.
+const maxRangeLines = 2
+
 // splitYear reads a four-digit year that the detector cut into two boxes, which the pipeline
 // joins with a space: "25.12.20 24" is 25.12.2024 and "20 24.12.25" is 2024.12.25. The first
 // half must be "20", as every year in range starts with it, and the rest of the date must be
@@ -57,16 +61,17 @@ func (s *lineScan) splitYear(i int, out []match) []match {
 // yearFirstRanges rereads two-digit dates year first when they form a validity range only
 // that way: "21.01.13 ~ 22.01.12" read day first runs backwards (2013-01-21 to 2012-01-22),
 // read year first it is one year (2021-01-13 to 2022-01-12), as Korean and Japanese labels
-// print "from ... until". Consecutive dates (same or next line) of the DD.MM.YY shape whose
+// print "from ... until". Consecutive dates (nearby lines) of the DD.MM.YY shape whose
 // day-first reading goes back in time while the year-first one goes forward by at most
-// maxRangeYears are both switched; the later is then the expiry by the usual pair rule.
+// maxRangeYears are both switched (see maxRangeLines); the later is then the expiry by the
+// usual pair rule.
 func yearFirstRanges(kept [][]match, scans []*lineScan) {
 	type at struct{ line, k int }
 	var prev *at
 	for li := range kept {
 		for k := range kept[li] {
 			cur := at{li, k}
-			if prev != nil && cur.line-prev.line <= 1 {
+			if prev != nil && cur.line-prev.line <= maxRangeLines {
 				a, b := &kept[prev.line][prev.k], &kept[li][k]
 				// An expiry labelled before a manufacture date is no "from ... until" range:
 				// the labels, not the print order, say which date comes first.
