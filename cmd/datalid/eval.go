@@ -81,7 +81,7 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 	f.StringVar(&labels, "labels", "", "CSV with columns file and expiry_date (default DIR/labels.csv)")
 	f.StringVar(&format, "format", "table", "output format: table or json")
 	f.IntVar(&workers, "workers", 0, "images read in parallel (default: pipeline.workers)")
-	f.IntVar(&turn, "turn", 0, "read each photo turned this many degrees counter-clockwise (90, 180, 270; re-encoded as JPEG): do photos taken another way up read as well?")
+	f.IntVar(&turn, "turn", 0, "read each photo turned this many degrees counter-clockwise (90, 180, 270; re-encoded as JPEG that keeps the day the photo was taken): do photos taken another way up read as well?")
 	f.Float64Var(&minAccuracy, "min-accuracy", 0, "exit non-zero when exact match is below this fraction")
 	f.Float64Var(&maxWrongRate, "max-wrong-rate", 1, "exit non-zero when the share of photos answered with a wrong date is above this fraction")
 	return cmd
