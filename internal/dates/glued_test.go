@@ -99,11 +99,11 @@ var (
 		{in: "24.03.05 从 25.03.04 止", want: "2025-03-04"},
 		{in: "24.03.05\n25.03.04", want: "2025-03-04"},
 		{in: "23.02.27 SMART\n23.08.26\n10:40", want: "2023-08-26"},
-		{in: "22.04.19 HACCP\n品\n22.10.18\n09:15", want: "2022-10-18"}, // a stray mark read between
+		{in: "22.04.19 HACCP\n品\n22.10.18\n09:15", want: "2022-10-18"},  // a stray mark read between
 		{in: "22.04.19\nNET 500g\nLOT 7\n22.10.18", want: "2019-04-22"}, // too far apart: no range
-		{in: "14.03.24 14.09.24", want: "2024-09-14"}, // day first already runs forward
-		{in: "21.01.28 28.01.22", want: "2028-01-21"}, // year first would span 7 years: day first stays
-		{in: "24.03.05", want: "2024-03-05"},          // 05.03.2024 would be 2005: year first
+		{in: "14.03.24 14.09.24", want: "2024-09-14"},                   // day first already runs forward
+		{in: "21.01.28 28.01.22", want: "2028-01-21"},                   // year first would span 7 years: day first stays
+		{in: "24.03.05", want: "2024-03-05"},                            // 05.03.2024 would be 2005: year first
 		{in: "24-03-05", want: "2024-03-05"},
 		{in: "VAL 27/04/08", want: ""}, // slashes: day first, 2008, out of range, not year first
 		// Labelled expiry first, manufacture second: no "from ... until" range, and read year
