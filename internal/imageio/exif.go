@@ -223,25 +223,25 @@ func WithTaken(jpg []byte, t time.Time) []byte {
 	if t.IsZero() || len(jpg) < 2 {
 		return jpg
 	}
-	le := binary.LittleEndian
-	const ifd0, sub, text = 8, 8 + 2 + 12 + 4, 8 + 2 + 12 + 4 + 2 + 12 + 4
-	b := le.AppendUint32([]byte("II*\x00"), ifd0)
-	b = le.AppendUint16(b, 1)
-	b = le.AppendUint16(b, exifIFDTag)
-	b = le.AppendUint16(b, 4) // LONG
-	b = le.AppendUint32(b, 1)
-	b = le.AppendUint32(b, sub)
-	b = le.AppendUint32(b, 0)
-	b = le.AppendUint16(b, 1)
-	b = le.AppendUint16(b, exifDateTakenTag)
-	b = le.AppendUint16(b, 2) // ASCII
-	b = le.AppendUint32(b, 20)
-	b = le.AppendUint32(b, text)
-	b = le.AppendUint32(b, 0)
+	const ifd0, sub, text = 8, 8 + 18, 8 + 18 + 18 // two one-entry IFDs of 18 bytes, then the text
+	b := binary.LittleEndian.AppendUint32([]byte("II*\x00"), ifd0)
+	b = appendOneEntryIFD(b, exifIFDTag, 4, 1, sub)         // LONG: where the EXIF sub-IFD is
+	b = appendOneEntryIFD(b, exifDateTakenTag, 2, 20, text) // ASCII: where the date is
 	b = append(append(b, t.Format("2006:01:02 15:04:05")...), 0)
 	seg := append(append([]byte{}, exifHeader...), b...)
 	out := append([]byte{}, jpg[:2]...) // SOI
 	out = append(out, 0xFF, 0xE1, byte((len(seg)+2)>>8), byte(len(seg)+2))
 	out = append(out, seg...)
 	return append(out, jpg[2:]...)
+}
+
+// appendOneEntryIFD appends a little-endian IFD holding one entry and no next IFD.
+func appendOneEntryIFD(b []byte, tag, typ uint16, count, value uint32) []byte {
+	le := binary.LittleEndian
+	b = le.AppendUint16(b, 1)
+	b = le.AppendUint16(b, tag)
+	b = le.AppendUint16(b, typ)
+	b = le.AppendUint32(b, count)
+	b = le.AppendUint32(b, value)
+	return le.AppendUint32(b, 0)
 }
