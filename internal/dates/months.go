@@ -1,5 +1,7 @@
 package dates
 
+import "strings"
+
 // monthNames maps folded (upper-case, accent-free) month names and the abbreviations
 // printed on packaging to month numbers. Portuguese, English and Spanish come first because
 // they are Datalid's markets; French, German, Dutch and Italian cover imported goods.
@@ -35,6 +37,26 @@ var monthNames = map[string]int{
 func monthOf(word string) int {
 	return monthNames[word]
 }
+
+// MonthLed reports text holding a month name followed at once by a separator and a digit
+// ("FEV/2?", "OCT.1"): the start of a month and year, whether or not the rest parses.
+func MonthLed(text string) bool {
+	t := strings.ToUpper(text)
+	for i := 0; i < len(t); {
+		j := i
+		for j < len(t) && t[j] >= 'A' && t[j] <= 'Z' {
+			j++
+		}
+		if j > i && (i == 0 || !isLetterByte(t[i-1])) && monthOf(t[i:j]) > 0 && j+1 < len(t) &&
+			strings.IndexByte("/.-", t[j]) >= 0 && t[j+1] >= '0' && t[j+1] <= '9' {
+			return true
+		}
+		i = j + 1
+	}
+	return false
+}
+
+func isLetterByte(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 0x80 }
 
 // misreadAs lists, for a letter OCR read, the letters of a month abbreviation it often stands
 // for in date-coder print: round letters lose or gain a stroke (O as G, D, Q or C; a dotted

@@ -125,9 +125,12 @@ func (p *Pipeline) confident(res *Result) bool {
 
 // dateLike reports text holding three digit groups joined by / . or - in a date's shape
 // (D/M/Y, M/D/Y or Y.M.D: 1-2, 1-2, 2 or 4 digits, or 4, 1-2, 1-2), as "2924.12.25" or
-// "05/27/2823" are, though the parser found no date in them. Phone numbers
-// (1-800-280-6934) and codes (17.226994/00) have other shapes.
+// "05/27/2823" are, or a month name led into digits ("FEV/2?"), though the parser found no
+// date in them. Phone numbers (1-800-280-6934) and codes (17.226994/00) have other shapes.
 func dateLike(text string) bool {
+	if dates.MonthLed(text) {
+		return true
+	}
 	var groups []int // digit-group lengths; -1 marks a break between chains
 	n := 0
 	for i := 0; i <= len(text); i++ {

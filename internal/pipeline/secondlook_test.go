@@ -131,6 +131,7 @@ func TestDateLike(t *testing.T) {
 		"2924.12.25": true, "BE5T IF USED BY 05/27/2823": true, "13.94.2O26": false, "1/2/24": true,
 		"GET IN TOUCH 1-800-280-6934": false, "CNPI:17.226994/00": false, "66g/3 DS1": false,
 		"12:30 45.67": false, "": false, "2026-05": false,
+		"FEV/2?": true, "val: out.2": true, "MAYO 2": false, "SETUP/4": false, "OCTANE-9": false,
 	} {
 		if got := dateLike(in); got != want {
 			t.Errorf("dateLike(%q) = %v", in, got)
