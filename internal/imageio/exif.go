@@ -7,21 +7,14 @@ import (
 )
 
 // Phones store photos sensor-side up and record the turn needed in EXIF tag
-// 0x0112; reading dates needs the upright picture. Only that one tag is
-// wanted, so this reads just enough of the container and TIFF structure to
-// find it, with every offset bounds-checked: metadata comes from the same
-// untrusted bytes as the pixels.
+// 0x0112; reading dates needs the upright picture. The day the photo was taken
+// bounds its manufacture dates. Only those tags are wanted, so this reads just
+// enough of the container and TIFF structure to find them, with every offset
+// bounds-checked: metadata comes from the same untrusted bytes as the pixels.
 
 const exifOrientationTag = 0x0112
 
 var exifHeader = []byte("Exif\x00\x00")
-
-// orientation returns the EXIF orientation 1..8 stored in data, or 1 when
-// there is none or it cannot be read: broken metadata must never cost the
-// user the picture.
-func orientation(format string, data []byte) int {
-	return tiffOrientation(exifBlock(format, data))
-}
 
 // exifBlock returns the TIFF block of data's EXIF metadata, or nil.
 func exifBlock(format string, data []byte) []byte {
@@ -182,11 +175,11 @@ const (
 	exifDateChangedTag = 0x0132 // DateTime, in IFD0: when the file was last changed
 )
 
-// taken returns the day stored in data's EXIF metadata as when the photo was taken, or
-// the zero time. Without DateTimeOriginal it takes DateTime, the file's last change: no
-// earlier than the photo, so still a day nothing in it was made after.
-func taken(format string, data []byte) time.Time {
-	t, ifd0, ok := parseTIFF(exifBlock(format, data))
+// tiffTaken returns when the photo was taken, from a TIFF block of EXIF metadata, or the
+// zero time. Without DateTimeOriginal it takes DateTime, the file's last change: no earlier
+// than the photo, so still a day nothing in it was made after.
+func tiffTaken(b []byte) time.Time {
+	t, ifd0, ok := parseTIFF(b)
 	if !ok {
 		return time.Time{}
 	}

@@ -240,3 +240,9 @@ func near(a, b color.RGBA, tol int) bool {
 	d := func(x, y uint8) bool { return int(x)-int(y) <= tol && int(y)-int(x) <= tol }
 	return d(a.R, b.R) && d(a.G, b.G) && d(a.B, b.B) && d(a.A, b.A)
 }
+
+// orientation is the EXIF orientation Decode applies to data: 1..8, or 1 when there is
+// none or it cannot be read.
+func orientation(format string, data []byte) int {
+	return tiffOrientation(exifBlock(format, data))
+}

@@ -141,7 +141,9 @@ func Decode(data []byte, opt Options) (*Image, error) {
 		return nil, err
 	}
 
-	o := orientation(format, data)
+	// Broken metadata never costs the user the picture: it reads as none.
+	meta := exifBlock(format, data)
+	o := tiffOrientation(meta)
 	rgba = applyOrientation(rgba, o)
 	if o >= 5 {
 		w, h = h, w
@@ -153,7 +155,7 @@ func Decode(data []byte, opt Options) (*Image, error) {
 		OrigH:       h,
 		Scale:       float64(rgba.Rect.Dx()) / float64(w),
 		Orientation: o,
-		Taken:       taken(format, data),
+		Taken:       tiffTaken(meta),
 	}, nil
 }
 

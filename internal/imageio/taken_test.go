@@ -88,7 +88,7 @@ func TestTakenFromExif(t *testing.T) {
 	const date = "2025:03:16 05:05:00"
 	full := tiffDates(binary.LittleEndian, date, "")
 	for n := range bytes.Index(full, []byte(date)) + len(date) {
-		if got := taken("png", withPNGChunk(encodePNG(t, quadrants(4, 4)), "eXIf", full[:n])); !got.IsZero() {
+		if got := tiffTaken(exifBlock("png", withPNGChunk(encodePNG(t, quadrants(4, 4)), "eXIf", full[:n]))); !got.IsZero() {
 			t.Errorf("cut to %d bytes: taken %v", n, got)
 		}
 	}

@@ -76,9 +76,9 @@ func newPipeline(t *testing.T, secondLook bool) *pipeline.Pipeline {
 	return p
 }
 
-// readRendered renders spec, saves it as a JPEG of the given quality, as a phone camera
-// does, and reads it.
-func readRendered(t *testing.T, p *pipeline.Pipeline, spec synth.Spec, quality int) (*synth.Photo, *pipeline.Result) {
+// renderJPEG renders spec and saves it as a JPEG of the given quality, as a phone camera
+// does.
+func renderJPEG(t *testing.T, spec synth.Spec, quality int) (*synth.Photo, []byte) {
 	t.Helper()
 	ph, err := synth.Render(spec)
 	if err != nil {
@@ -88,7 +88,14 @@ func readRendered(t *testing.T, p *pipeline.Pipeline, spec synth.Spec, quality i
 	if err := jpeg.Encode(&buf, ph.Image, &jpeg.Options{Quality: quality}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := p.Read(context.Background(), buf.Bytes(), pipeline.Options{})
+	return ph, buf.Bytes()
+}
+
+// readRendered renders spec as a JPEG (renderJPEG) and reads it.
+func readRendered(t *testing.T, p *pipeline.Pipeline, spec synth.Spec, quality int) (*synth.Photo, *pipeline.Result) {
+	t.Helper()
+	ph, data := renderJPEG(t, spec, quality)
+	res, err := p.Read(context.Background(), data, pipeline.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,9 +75,9 @@ func turnRows(rs []Region, rows [][]int) {
 	}
 }
 
-// GroupLines joins regions printed on one line into lines, left to right (see chainRows), so
-// a date split across boxes ("30 04" | "27") is parsed whole. Regions with no text or below
-// minConf are left out.
+// GroupLines joins regions printed on one line into lines, in the order their print runs
+// (see chainRows and turnRows), so a date split across boxes ("30 04" | "27") is parsed
+// whole. Regions with no text or below minConf are left out.
 func GroupLines(rs []Region, minConf float64) []Line {
 	lines, _ := groupLines(rs, minConf)
 	return lines

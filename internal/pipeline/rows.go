@@ -154,7 +154,7 @@ func rowQuad(l *look, g []geom, members []int) imgproc.Quad {
 	a0, a1, b0, b1 := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for _, i := range members {
 		for _, c := range l.workQuad(l.res.Regions[i]) {
-			a, b := c.X*u.X+c.Y*u.Y, c.X*n.X+c.Y*n.Y
+			a, b := dot(c, u), dot(c, n)
 			a0, a1, b0, b1 = min(a0, a), max(a1, a), min(b0, b), max(b1, b)
 		}
 	}

@@ -1,9 +1,7 @@
 package pipeline_test
 
 import (
-	"bytes"
 	"context"
-	"image/jpeg"
 	"testing"
 	"time"
 
@@ -20,18 +18,11 @@ func TestPhotoDateDecidesDayMonthOrder(t *testing.T) {
 		t.Skip("runs the real models")
 	}
 	p := newPipeline(t, false)
-	ph, err := synth.Render(synth.Spec{
+	_, jpg := renderJPEG(t, synth.Spec{
 		Seed: 4, Width: 1200, Height: 900, Expiry: time.Date(2026, 2, 10, 0, 0, 0, 0, time.UTC),
 		Lines: []string{"MFG 11/02/2025", "USE BY 10/02/2026"}, DateLine: 1,
 		Font: "bold", TextHeight: 48, Contrast: 0.9,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, ph.Image, &jpeg.Options{Quality: 92}); err != nil {
-		t.Fatal(err)
-	}
+	}, 92)
 	for _, c := range []struct {
 		taken time.Time
 		want  string
@@ -40,7 +31,7 @@ func TestPhotoDateDecidesDayMonthOrder(t *testing.T) {
 		{time.Date(2025, 3, 10, 9, 30, 0, 0, time.UTC), "2026-02-10"}, // 2 November 2025 had not come
 		{time.Date(2026, 1, 5, 9, 30, 0, 0, time.UTC), "2026-10-02"},  // both days had come: undecided
 	} {
-		res, err := p.Read(context.Background(), imageio.WithTaken(buf.Bytes(), c.taken), pipeline.Options{})
+		res, err := p.Read(context.Background(), imageio.WithTaken(jpg, c.taken), pipeline.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
