@@ -27,11 +27,24 @@ const (
 // The years a printed date may name. Two-digit years are read as 20yy; packaging in use
 // today never carries a date before 2010, and OCR noise such as "5 09.05" (a clock time) or
 // "03/04F" (a cut year) reads as 2005 or 2004, so a narrower window rejects it. The window
-// is fixed, not relative to today: a photo's answer must not change with the calendar.
+// is fixed, not relative to today; Options.Latest, a horizon years past today, narrows it.
 const (
 	minYear = 2010
 	maxYear = 2059
 )
+
+// HorizonYears is how far past the day it is read a printed date may fall. Shelf lives run
+// to a few years (five for medicines and tins); OCR noise in a two-digit year ("47" for "17",
+// a lot number's digits) names any year up to maxYear, decades out. See Horizon.
+const HorizonYears = 12
+
+// Horizon is the last day a date printed on a product read on day may fall on (Options.Latest).
+// It moves with the calendar by design, a year a year: the fixed window alone would either
+// reject real dates some day or keep admitting misreads decades out.
+func Horizon(day Date) Date {
+	y := day.Year + HorizonYears
+	return Date{Year: y, Month: day.Month, Day: min(day.Day, daysIn(y, day.Month))}
+}
 
 // ErrBadDate is returned (wrapped) when a string does not hold a valid calendar date.
 var ErrBadDate = errors.New("dates: not a valid date")

@@ -4,8 +4,9 @@
 // folding OCR text (case, accents, Unicode punctuation), reading date shapes in day-, month-
 // and year-first orders, month names in several languages, validity and manufacture keywords,
 // rejecting clock times, lot codes, barcodes and prices, and choosing the expiry date among
-// the candidates. The choice never depends on today's date, so the same photo always gives
-// the same answer; callers compare with Today themselves.
+// the candidates. The choice depends on today's date only through a horizon years out
+// (Options.Latest), so the same photo gives the same answer; callers compare with Today
+// themselves.
 package dates
 
 import (
@@ -81,6 +82,9 @@ type Options struct {
 	// made after it is photographed: a manufacture date that reads as a later day in one
 	// day/month order and not in the other decides the order for its block.
 	Taken Date
+	// Latest is the last day a printed date may fall on; a date read later than it is a
+	// misread and is no candidate. Zero leaves only the fixed window of years. See Horizon.
+	Latest Date
 }
 
 // ParseText reads one line with confidence 1 and default options.
@@ -112,6 +116,7 @@ func Find(lines []Line, opt Options) Result {
 		// Matches keep no state from a reading: their day and month are set afresh.
 		res, meta = readBlock(lines, scans, kept, orderHint{o, "as the manufacture date, the other way after the photo was taken"}, opt)
 	}
+	res.Candidates, meta = within(res.Candidates, meta, opt.Latest)
 	if i, why := choose(res.Candidates, meta); i >= 0 {
 		best := &res.Candidates[i]
 		best.Reason = joinReason(why, best.Reason)
@@ -145,6 +150,23 @@ func readBlock(lines []Line, scans []*lineScan, kept [][]match, hint orderHint, 
 		above = s.labels(len(ms) > 0)
 	}
 	return res, meta
+}
+
+// within keeps the candidates (and their meta, index for index) that fall on or before
+// latest; a zero latest keeps them all.
+func within(cs []Candidate, meta []found, latest Date) ([]Candidate, []found) {
+	if latest.IsZero() {
+		return cs, meta
+	}
+	n := 0
+	for i, c := range cs {
+		if c.Date.After(latest) {
+			continue
+		}
+		cs[n], meta[n] = c, meta[i]
+		n++
+	}
+	return cs[:n], meta[:n]
 }
 
 // takenOrder is the day/month order the manufacture dates among cs decide when the photo

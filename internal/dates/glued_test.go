@@ -230,13 +230,49 @@ var orderCases = []findCase{
 
 func TestDayMonthOrder(t *testing.T) { runFindCases(t, orderCases) }
 
+// horizonCases: a date read past Options.Latest is a misread and no candidate, whatever its
+// keyword; without a horizon the fixed window of years alone applies.
+var horizonCases = []findCase{
+	{in: "EXP 03/47", want: "", opt: Options{Latest: Date{2038, time.December, 2}}},
+	{in: "EXP 03/47", want: "2047-03"},
+	{in: "EXP 03/37", want: "2037-03", opt: Options{Latest: Date{2038, time.December, 2}}},
+	{in: "EXP 2038-12-02", want: "2038-12-02", opt: Options{Latest: Date{2038, time.December, 2}}}, // the last day is in
+	{in: "12/05/2026\nVAL 08/11/2049", want: "2026-05-12", opt: Options{Latest: Date{2038, time.December, 2}}},
+	{in: "12/05/2026\nVAL 08/11/2049", want: "2049-11-08"},
+}
+
+func TestHorizon(t *testing.T) { runFindCases(t, horizonCases) }
+
+func TestHorizonDay(t *testing.T) {
+	for _, tc := range []struct{ day, want Date }{
+		{Date{2026, time.December, 2}, Date{2026 + HorizonYears, time.December, 2}},
+		{Date{2028, time.February, 29}, Date{2028 + HorizonYears, time.February, 29}}, // 2040 is a leap year
+		{Date{2027, time.February, 28}, Date{2027 + HorizonYears, time.February, 28}},
+	} {
+		if got := Horizon(tc.day); got != tc.want || !got.Valid() {
+			t.Errorf("Horizon(%s) = %s, want %s", tc.day, got, tc.want)
+		}
+	}
+}
+
 // issue13Cases seeds the fuzzer with every table above.
 func issue13Cases() []findCase {
 	var all []findCase
 	for _, cs := range [][]findCase{gluedTailCases, gluedMarkerCases, separatorAsOneCases, secondSepCases, tailMonthCases,
 		lotAfterMonthYearCases, splitCases, yearFirstRangeCases, monthYearPairCases, misreadMonthCases,
-		misreadKeywordCases, languageCases} {
+		misreadKeywordCases, languageCases, horizonCases} {
 		all = append(all, cs...)
 	}
 	return all
+}
+
+func TestIsLabel(t *testing.T) {
+	for text, want := range map[string]bool{
+		"Val:": true, "FAB.": true, "Lote:": true, "BEST BEFORE": true, "V:": true, "Data de Validade:": true,
+		"Val: 02/26": false, "L123": false, "FEV/27": false, "": false, "Ingredientes": false, "LOTE A12": false,
+	} {
+		if got := IsLabel(text); got != want {
+			t.Errorf("IsLabel(%q) = %v, want %v", text, got, want)
+		}
+	}
 }

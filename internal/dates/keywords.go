@@ -334,3 +334,21 @@ func onlyFillers(toks []token, from, to int) bool {
 	}
 	return true
 }
+
+// IsLabel reports whether text is a label and nothing else: date or lot keywords ("Val:",
+// "FAB.", "Lote:", "BEST BEFORE") with at most filler words between them, and no digits.
+// Such a line names a value printed beside it.
+func IsLabel(text string) bool {
+	s := scanLine(text)
+	if len(s.hits) == 0 {
+		return false
+	}
+	next := 0
+	for _, h := range s.hits {
+		if !onlyFillers(s.toks, next, h.first) {
+			return false
+		}
+		next = h.last + 1
+	}
+	return onlyFillers(s.toks, next, len(s.toks))
+}

@@ -117,6 +117,10 @@ func New(cfg Config, st Stages) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Dates.Latest.IsZero() {
+		// Years out, a server's uptime moves the horizon by too little to matter.
+		cfg.Dates.Latest = dates.Horizon(dates.Today(time.Now()))
+	}
 	return &Pipeline{cfg: cfg, st: st, profile: profile, rec: rec}, nil
 }
 
