@@ -95,7 +95,7 @@ func groupLines(rs []Region, minConf float64) ([]Line, [][]float32) {
 		idx = append(idx, i)
 		g[i] = readingGeometry(r.Quad, r.Text.Text)
 	}
-	rows := chainRows(g, idx, math.Inf(1), false)
+	rows := labelledRows(rs, g, idx)
 	turnRows(rs, rows)
 	out := make([]Line, 0, len(rows))
 	var probsOut [][]float32
@@ -165,16 +165,7 @@ func runeProbs(t recognize.Text) []float32 {
 // across the text per row) keeps the rows of a slanted label apart. Rows are ordered across
 // the way most of the text runs.
 func chainRows(g []geom, idx []int, maxGap float64, sameHeight bool) [][]int {
-	var length [4]float64
-	for _, i := range idx {
-		length[quarter(g[i].u)] += g[i].w
-	}
-	most := 0
-	for k := range length {
-		if length[k] > length[most] {
-			most = k
-		}
-	}
+	most := mainQuarter(g, idx)
 	a := quarterAxis(most)
 	var byQuarter [4][]int
 	for _, i := range idx {
@@ -188,9 +179,55 @@ func chainRows(g []geom, idx []int, maxGap float64, sameHeight bool) [][]int {
 	for k, group := range byQuarter {
 		rows = append(rows, chainAlong(g, group, quarterAxis(k), maxGap, sameHeight)...)
 	}
+	sortRows(g, rows, mainWay(g, idx))
+	return rows
+}
+
+// mainWay is the way most of the text of regions idx runs: its quarter's axis, turned to the
+// mean of the directions near it (meanWay). Rows that start far apart along a slanted line
+// (a label column, then a value column) are ordered by where they lie across the print, not
+// across the image.
+func mainWay(g []geom, idx []int) imgproc.Point {
+	return meanWay(g, idx, quarterAxis(mainQuarter(g, idx)), mainWayReach)
+}
+
+// meanWay is the direction of the regions idx whose text runs within reach degrees of ref,
+// each weighed by its length (a short box shows its line's slant least); ref when none does.
+func meanWay(g []geom, idx []int, ref imgproc.Point, reach float64) imgproc.Point {
+	var sum imgproc.Point
+	for _, i := range idx {
+		if dot(g[i].u, ref) >= math.Cos(reach*math.Pi/180) {
+			sum.X += g[i].w * g[i].u.X
+			sum.Y += g[i].w * g[i].u.Y
+		}
+	}
+	l := math.Hypot(sum.X, sum.Y)
+	if l == 0 {
+		return ref
+	}
+	return imgproc.Point{X: sum.X / l, Y: sum.Y / l}
+}
+
+// mainQuarter is the quarter (see quarter) most of the text of regions idx runs towards,
+// weighed by length.
+func mainQuarter(g []geom, idx []int) int {
+	var length [4]float64
+	for _, i := range idx {
+		length[quarter(g[i].u)] += g[i].w
+	}
+	most := 0
+	for k := range length {
+		if length[k] > length[most] {
+			most = k
+		}
+	}
+	return most
+}
+
+// sortRows orders rows across axis a, the way most of their text runs, by their first regions.
+func sortRows(g []geom, rows [][]int, a imgproc.Point) {
 	n := imgproc.Point{X: -a.Y, Y: a.X}
 	sort.SliceStable(rows, func(x, y int) bool { return dot(g[rows[x][0]].c, n) < dot(g[rows[y][0]].c, n) })
-	return rows
 }
 
 // mainWayReach is how far, in degrees, a region's text may run from the way most of the
