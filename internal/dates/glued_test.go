@@ -241,6 +241,19 @@ var horizonCases = []findCase{
 	{in: "12/05/2026\nVAL 08/11/2049", want: "2049-11-08"},
 }
 
+// dayLetterCases: a day number OCR read as letters alone ("Ol" for 01) beside a month name.
+var dayLetterCases = []findCase{
+	{in: "Best Before Date: Ol SEP 2023", want: "2023-09-01"},
+	{in: "EXP lO-JAN-2026", want: "2026-01-10"},
+	{in: "BEST BY SEP Ol 2025", want: "2025-09-01"},
+	{in: "EXP OS MAR 2027", want: "2027-03-05"},
+	{in: "EXP O MAR 2027", want: "2027-03"},  // a day 0 is no day: the month is read
+	{in: "OIL MAR 2027", want: "2027-03"},    // a word, not a day
+	{in: "LOTE Ol 12/2026", want: "2026-12"}, // no month name beside it
+}
+
+func TestDayReadAsLetters(t *testing.T) { runFindCases(t, dayLetterCases) }
+
 func TestHorizon(t *testing.T) { runFindCases(t, horizonCases) }
 
 func TestHorizonDay(t *testing.T) {
@@ -260,7 +273,7 @@ func issue13Cases() []findCase {
 	var all []findCase
 	for _, cs := range [][]findCase{gluedTailCases, gluedMarkerCases, separatorAsOneCases, secondSepCases, tailMonthCases,
 		lotAfterMonthYearCases, splitCases, yearFirstRangeCases, monthYearPairCases, misreadMonthCases,
-		misreadKeywordCases, languageCases, horizonCases} {
+		misreadKeywordCases, languageCases, horizonCases, dayLetterCases} {
 		all = append(all, cs...)
 	}
 	return all

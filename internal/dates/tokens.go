@@ -237,7 +237,7 @@ func readConfusables(t *folded, cls, digit, fixed []byte) {
 		for b > a && cls[b-1] != clsDigit && letterAt(b) {
 			b--
 		}
-		if digits > 0 {
+		if digits > 0 || dayBesideMonth(t, cls, i, j) {
 			for k := a; k < b; k++ {
 				if cls[k] != clsDigit {
 					cls[k], digit[k], fixed[k] = clsDigit, confusable(t.f[k]), 1
@@ -246,6 +246,42 @@ func readConfusables(t *folded, cls, digit, fixed []byte) {
 		}
 		i = j
 	}
+}
+
+// maxDayLetters is the most letters a day number read as letters alone beside a month name
+// may have: two digits.
+const maxDayLetters = 2
+
+// dayBesideMonth reports whether bytes i..j-1, letters that OCR confuses with digits and no
+// digit among them, stand alone as a day number beside a month name: "Ol SEP 2023" and
+// "SEP Ol 2023" are the 1st, worn or dot-matrix print reading its digits as O and l. A word
+// that touches other letters ("OIL") is left as it is.
+func dayBesideMonth(t *folded, cls []byte, i, j int) bool {
+	if j-i > maxDayLetters || (i > 0 && cls[i-1] == clsLetter) || (j < len(cls) && cls[j] == clsLetter) {
+		return false
+	}
+	return monthWordAt(t, cls, j, 1) || monthWordAt(t, cls, i-1, -1)
+}
+
+// monthWordAt reports whether, from byte k on in direction dir, past at most two separators
+// (spaces, '.', '-', '/'), a month name stands as a whole letter run.
+func monthWordAt(t *folded, cls []byte, k, dir int) bool {
+	in := func(k int) bool { return k >= 0 && k < len(cls) }
+	for n := 0; in(k) && cls[k] == clsOther && n < 2; n++ {
+		if !strings.ContainsRune(" .-/", rune(t.u[k])) {
+			return false
+		}
+		k += dir
+	}
+	a := k
+	for in(k) && cls[k] == clsLetter {
+		k += dir
+	}
+	if a == k {
+		return false
+	}
+	lo, hi := min(a, k-dir), max(a, k-dir)
+	return monthOf(string(t.u[lo:hi+1])) > 0
 }
 
 // markTimes flags clock times so they never become date parts, and splits a clock hour
