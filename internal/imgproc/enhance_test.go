@@ -2,6 +2,7 @@ package imgproc
 
 import (
 	"image"
+	"image/color"
 	"math"
 	"testing"
 )
@@ -170,5 +171,34 @@ func TestMergeDotsJoinsDots(t *testing.T) {
 	}
 	if grayAt(m, 17, 2) != 255 || grayAt(m, 0, 2) != 0 {
 		t.Errorf("ink grew %d, %d px away", grayAt(m, 17, 2), grayAt(m, 0, 2))
+	}
+}
+
+// Two lines printed 3 rows apart in a 90-row crop, a few strokes crossing the gap, split in
+// two; one line of dot-matrix print, its rows of dots 6 rows apart, stays whole.
+func TestSplitLinesCloseAndDotted(t *testing.T) {
+	paint := func(w, h int, ink func(x, y int) bool) *image.RGBA {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				v := uint8(255)
+				if ink(x, y) {
+					v = 0
+				}
+				img.SetRGBA(x, y, color.RGBA{v, v, v, 255})
+			}
+		}
+		return img
+	}
+	close := paint(300, 90, func(x, y int) bool {
+		inLine := (y >= 10 && y < 48) || (y >= 51 && y < 82)
+		return (inLine && x%10 < 3) || (y >= 48 && y < 51 && x%50 < 6)
+	})
+	if b := SplitLines(close); len(b) != 2 || b[0].Max.Y < 46 || b[0].Max.Y > 53 {
+		t.Errorf("two lines 3 rows apart split into %v", b)
+	}
+	dotted := paint(300, 60, func(x, y int) bool { return y >= 8 && y < 46 && (y-8)%6 < 2 && x%6 < 2 })
+	if b := SplitLines(dotted); b != nil {
+		t.Errorf("one dotted line split into %v", b)
 	}
 }
