@@ -250,6 +250,7 @@ var dayLetterCases = []findCase{
 	{in: "EXP O MAR 2027", want: "2027-03"},  // a day 0 is no day: the month is read
 	{in: "OIL MAR 2027", want: "2027-03"},    // a word, not a day
 	{in: "LOTE Ol 12/2026", want: "2026-12"}, // no month name beside it
+	{in: "VENC II/JUL/2O", want: ""},         // day and year mostly letters: a guess, not a reading
 }
 
 func TestDayReadAsLetters(t *testing.T) { runFindCases(t, dayLetterCases) }

@@ -1,6 +1,7 @@
 package dates
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -138,7 +139,19 @@ func (s *lineScan) matches() []match {
 			}
 		}
 	}
-	return out
+	return slices.DeleteFunc(out, s.mostlyLetters)
+}
+
+// mostlyLetters reports a match more of whose digits OCR read as letters than as digits
+// ("II/JUL/2O"): a date put together that way is a guess, not a reading.
+func (s *lineScan) mostlyLetters(m match) bool {
+	n := 0
+	for k := m.first; k <= m.last; k++ {
+		if s.toks[k].kind == tokNum {
+			n += len(s.toks[k].s)
+		}
+	}
+	return 2*m.fixes > n
 }
 
 // numeric reads separated numeric dates starting at token i: D/M/Y (either order), Y/M/D,
