@@ -96,6 +96,9 @@ func groupLines(rs []Region, minConf float64) ([]Line, [][]float32) {
 		g[i] = readingGeometry(r.Quad, r.Text.Text)
 	}
 	rows := labelledRows(rs, g, idx)
+	for k := range rows {
+		rows[k] = dropRepeats(rs, g, rows[k])
+	}
 	turnRows(rs, rows)
 	out := make([]Line, 0, len(rows))
 	var probsOut [][]float32
@@ -127,6 +130,55 @@ func groupLines(rs []Region, minConf float64) ([]Line, [][]float32) {
 		}
 	}
 	return out, probsOut
+}
+
+// minRepeatOverlap is how much of the shorter of two regions of a row must lie along the
+// longer for both to be readings of the same print (two looks boxed it, or one boxed a piece
+// of it again): neighbouring boxes overlap only by the detector's margins.
+const minRepeatOverlap = 0.7
+
+// dropRepeats leaves out of row the regions that read again print another region of the row
+// reads: of two overlapping by minRepeatOverlap of the shorter along the row, the one with
+// less text, or at equal length the less sure, is left out. A date read twice ("042031
+// 042031"), or beside a piece of itself read again ("202 06 2029"), is no run of numbers.
+func dropRepeats(rs []Region, g []geom, row []int) []int {
+	if len(row) < 2 {
+		return row
+	}
+	u := g[row[0]].u
+	span := func(i int) (float64, float64) {
+		c := dot(g[i].c, u)
+		return c - g[i].w/2, c + g[i].w/2
+	}
+	less := func(a, b int) bool {
+		na, nb := utf8.RuneCountInString(rs[a].Text.Text), utf8.RuneCountInString(rs[b].Text.Text)
+		if na != nb {
+			return na < nb
+		}
+		return rs[a].Text.Confidence < rs[b].Text.Confidence
+	}
+	gone := map[int]bool{}
+	for x, a := range row {
+		for _, b := range row[x+1:] {
+			if gone[a] || gone[b] {
+				continue
+			}
+			a0, a1 := span(a)
+			b0, b1 := span(b)
+			if min(a1, b1)-max(a0, b0) < minRepeatOverlap*min(a1-a0, b1-b0) {
+				continue
+			}
+			if less(a, b) {
+				gone[a] = true
+			} else {
+				gone[b] = true
+			}
+		}
+	}
+	if len(gone) == 0 {
+		return row
+	}
+	return slices.DeleteFunc(slices.Clone(row), func(i int) bool { return gone[i] })
 }
 
 // runeProbs is the recogniser's probability of each rune of t.Text: its CharProbs, which
@@ -184,12 +236,37 @@ func chainRows(g []geom, idx []int, maxGap float64, sameHeight bool) [][]int {
 }
 
 // mainWay is the way most of the text of regions idx runs: its quarter's axis, turned to the
-// mean of the directions near it (meanWay). Rows that start far apart along a slanted line
-// (a label column, then a value column) are ordered by where they lie across the print, not
-// across the image.
+// mean direction of the long regions near it when they agree within maxWaySpread. Rows that
+// start far apart along a slanted line (a label column, then a value column) are then ordered
+// by where they lie across the print, not across the image. Print on a bent surface runs many
+// ways at once, and no one of them orders its rows better than the axis.
 func mainWay(g []geom, idx []int) imgproc.Point {
-	return meanWay(g, idx, quarterAxis(mainQuarter(g, idx)), mainWayReach)
+	a := quarterAxis(mainQuarter(g, idx))
+	var long []int
+	for _, i := range idx {
+		if g[i].w >= minSlantAspect*g[i].h {
+			long = append(long, i)
+		}
+	}
+	w := meanWay(g, long, a, mainWayReach)
+	var sum, sq float64
+	for _, i := range long {
+		if dot(g[i].u, a) >= math.Cos(mainWayReach*math.Pi/180) {
+			d := math.Atan2(g[i].u.X*w.Y-g[i].u.Y*w.X, dot(g[i].u, w)) * 180 / math.Pi
+			sum += g[i].w
+			sq += g[i].w * d * d
+		}
+	}
+	if sum == 0 || math.Sqrt(sq/sum) > maxWaySpread {
+		return a
+	}
+	return w
 }
+
+// maxWaySpread is how far, in degrees (a length-weighted standard deviation), the long
+// regions' directions may spread around their mean for it to be the photo's way: a flat pack
+// photographed askew turns all its lines alike.
+const maxWaySpread = 3.0
 
 // meanWay is the direction of the regions idx whose text runs within reach degrees of ref,
 // each weighed by its length (a short box shows its line's slant least); ref when none does.

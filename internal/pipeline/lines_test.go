@@ -1,0 +1,49 @@
+package pipeline
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/datalid/datalid/internal/imgproc"
+)
+
+// Two looks boxed the same print, or one boxed a piece of it again: the line reads it once,
+// keeping the fuller reading, while boxes that only touch at their margins all stay.
+func TestGroupLinesReadsRepeatsOnce(t *testing.T) {
+	for _, tc := range []struct {
+		rs   []Region
+		want []string
+	}{
+		{[]Region{region(100, 100, 200, 40, "042031", 0.9), region(104, 98, 200, 44, "042031", 0.8)}, []string{"042031"}},
+		{[]Region{region(100, 100, 400, 40, "06 2029 L3593", 0.9), region(180, 100, 60, 40, "202", 0.9)}, []string{"06 2029 L3593"}},
+		{[]Region{region(100, 100, 120, 40, "FEV/2", 0.7), region(104, 100, 130, 40, "FEV/27", 0.8)}, []string{"FEV/27"}},
+		{[]Region{region(100, 100, 60, 40, "VAL", 0.9), region(150, 100, 40, 40, "07", 0.9), region(180, 100, 80, 40, "2025", 0.9)},
+			[]string{"VAL 07 2025"}},
+	} {
+		if got := lineTexts(GroupLines(tc.rs, 0.5)); !slices.Equal(got, tc.want) {
+			t.Errorf("read %q, want %q", got, tc.want)
+		}
+	}
+}
+
+// A flat label photographed askew: a line that starts far to the right sits higher on the
+// image than the line above it starts, and is still read second. Print on a bent surface,
+// whose lines run many ways, is ordered across the image's axis.
+func TestRowsFollowTheWayThePrintRuns(t *testing.T) {
+	rs := []Region{region(100, 100, 300, 40, "LINE ONE", 0.9), region(1500, 140, 300, 40, "LINE TWO", 0.9)}
+	want := []string{"LINE ONE", "LINE TWO"}
+	if got := lineTexts(GroupLines(askew(rs, -10), 0.5)); !slices.Equal(got, want) {
+		t.Errorf("askew label read %q, want %q", got, want)
+	}
+
+	var g []geom
+	for _, deg := range []float64{0, 12, -4, 9, 2} {
+		g = append(g, geometry(askew([]Region{region(0, 0, 300, 40, "", 0)}, deg)[0].Quad))
+	}
+	if w := mainWay(g, []int{0, 1, 2, 3, 4}); w != (imgproc.Point{X: 1}) {
+		t.Errorf("bent print's way %v, want the axis", w)
+	}
+	if w := mainWay(g[:1], []int{0}); w != (imgproc.Point{X: 1}) {
+		t.Errorf("one level line's way %v", w)
+	}
+}
