@@ -30,10 +30,9 @@ const columnSkew = 20
 // that a column of labels (labelColumns) whose values stand in a column beside it, one each,
 // reads each label with its value (pairColumn).
 func labelledRows(rs []Region, g []geom, idx []int) [][]int {
-	all := chainRows(g, idx, math.Inf(1), false)
 	stacks := labelColumns(rs, g, idx)
 	if len(stacks) == 0 {
-		return all
+		return chainRows(g, idx, math.Inf(1), false)
 	}
 	inStack := map[int]bool{}
 	for _, s := range stacks {
@@ -55,7 +54,7 @@ func labelledRows(rs []Region, g []geom, idx []int) [][]int {
 		}
 	}
 	if len(paired) == 0 {
-		return all
+		return chainRows(g, idx, math.Inf(1), false)
 	}
 	out := chainRows(g, slices.DeleteFunc(slices.Clone(idx), func(i int) bool { return taken[i] }), math.Inf(1), false)
 	out = append(out, paired...)
@@ -100,7 +99,7 @@ func labelColumns(rs []Region, g []geom, idx []int) [][]int {
 // same way, the two spans along it overlapping, and b past a's line by half a text height to
 // maxLabelPitch heights.
 func stacked(a, b geom) bool {
-	if dot(a.u, b.u) < math.Cos(columnSkew*math.Pi/180) {
+	if !near(a.u, b.u, columnSkew) {
 		return false
 	}
 	d := imgproc.Point{X: b.c.X - a.c.X, Y: b.c.Y - a.c.Y}
@@ -135,7 +134,7 @@ func pairColumn(g []geom, s []int, rows [][]int, used []bool) []int {
 	for ri, row := range rows {
 		f := g[row[0]]
 		across := dot(f.c, n)
-		if used[ri] || dot(f.u, u) < math.Cos(columnSkew*math.Pi/180) || dot(f.c, u)-f.w/2 < right-h/2 ||
+		if used[ri] || !near(f.u, u, columnSkew) || dot(f.c, u)-f.w/2 < right-h/2 ||
 			across <= first-pitch || across >= last+pitch {
 			continue
 		}

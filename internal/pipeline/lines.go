@@ -137,7 +137,7 @@ func groupLines(rs []Region, minConf float64) ([]Line, [][]float32) {
 // of it again): neighbouring boxes overlap only by the detector's margins.
 const minRepeatOverlap = 0.7
 
-// dropRepeats leaves out of row the regions that read again print another region of the row
+// dropRepeats leaves out of row each region that reads print another region of the row also
 // reads: of two overlapping by minRepeatOverlap of the shorter along the row, the one with
 // less text, or at equal length the less sure, is left out. A date read twice ("042031
 // 042031"), or beside a piece of itself read again ("202 06 2029"), is no run of numbers.
@@ -222,7 +222,7 @@ func chainRows(g []geom, idx []int, maxGap float64, sameHeight bool) [][]int {
 	var byQuarter [4][]int
 	for _, i := range idx {
 		k := quarter(g[i].u)
-		if dot(g[i].u, a) >= math.Cos(mainWayReach*math.Pi/180) {
+		if near(g[i].u, a, mainWayReach) {
 			k = most
 		}
 		byQuarter[k] = append(byQuarter[k], i)
@@ -233,78 +233,6 @@ func chainRows(g []geom, idx []int, maxGap float64, sameHeight bool) [][]int {
 	}
 	sortRows(g, rows, mainWay(g, idx))
 	return rows
-}
-
-// mainWay is the way most of the text of regions idx runs: its quarter's axis, turned to the
-// mean direction of the long regions near it when they agree within maxWaySpread. Rows that
-// start far apart along a slanted line (a label column, then a value column) are then ordered
-// by where they lie across the print, not across the image. Print on a bent surface runs many
-// ways at once, and no one of them orders its rows better than the axis.
-func mainWay(g []geom, idx []int) imgproc.Point {
-	a := quarterAxis(mainQuarter(g, idx))
-	var long []int
-	for _, i := range idx {
-		if g[i].w >= minSlantAspect*g[i].h {
-			long = append(long, i)
-		}
-	}
-	w := meanWay(g, long, a, mainWayReach)
-	var sum, sq float64
-	for _, i := range long {
-		if dot(g[i].u, a) >= math.Cos(mainWayReach*math.Pi/180) {
-			d := math.Atan2(g[i].u.X*w.Y-g[i].u.Y*w.X, dot(g[i].u, w)) * 180 / math.Pi
-			sum += g[i].w
-			sq += g[i].w * d * d
-		}
-	}
-	if sum == 0 || math.Sqrt(sq/sum) > maxWaySpread {
-		return a
-	}
-	return w
-}
-
-// maxWaySpread is how far, in degrees (a length-weighted standard deviation), the long
-// regions' directions may spread around their mean for it to be the photo's way: a flat pack
-// photographed askew turns all its lines alike.
-const maxWaySpread = 3.0
-
-// meanWay is the direction of the regions idx whose text runs within reach degrees of ref,
-// each weighed by its length (a short box shows its line's slant least); ref when none does.
-func meanWay(g []geom, idx []int, ref imgproc.Point, reach float64) imgproc.Point {
-	var sum imgproc.Point
-	for _, i := range idx {
-		if dot(g[i].u, ref) >= math.Cos(reach*math.Pi/180) {
-			sum.X += g[i].w * g[i].u.X
-			sum.Y += g[i].w * g[i].u.Y
-		}
-	}
-	l := math.Hypot(sum.X, sum.Y)
-	if l == 0 {
-		return ref
-	}
-	return imgproc.Point{X: sum.X / l, Y: sum.Y / l}
-}
-
-// mainQuarter is the quarter (see quarter) most of the text of regions idx runs towards,
-// weighed by length.
-func mainQuarter(g []geom, idx []int) int {
-	var length [4]float64
-	for _, i := range idx {
-		length[quarter(g[i].u)] += g[i].w
-	}
-	most := 0
-	for k := range length {
-		if length[k] > length[most] {
-			most = k
-		}
-	}
-	return most
-}
-
-// sortRows orders rows across axis a, the way most of their text runs, by their first regions.
-func sortRows(g []geom, rows [][]int, a imgproc.Point) {
-	n := imgproc.Point{X: -a.Y, Y: a.X}
-	sort.SliceStable(rows, func(x, y int) bool { return dot(g[rows[x][0]].c, n) < dot(g[rows[y][0]].c, n) })
 }
 
 // mainWayReach is how far, in degrees, a region's text may run from the way most of the
@@ -353,3 +281,6 @@ func quarterAxis(k int) imgproc.Point {
 }
 
 func dot(a, b imgproc.Point) float64 { return a.X*b.X + a.Y*b.Y }
+
+// near reports whether unit directions u and v lie within deg degrees of each other.
+func near(u, v imgproc.Point, deg float64) bool { return dot(u, v) >= math.Cos(deg*math.Pi/180) }
