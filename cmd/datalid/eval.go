@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -21,6 +22,7 @@ import (
 func newEvalCmd(g *globalFlags) *cobra.Command {
 	var (
 		labels, format string
+		save           string
 		workers, turn  int
 		minAccuracy    float64
 		maxWrongRate   float64
@@ -54,7 +56,12 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 			}
 			defer eng.Close()
 			workers = resolveWorkers(workers, cfg.Pipeline.Workers)
-			items := evalAll(cmd.Context(), eng, args[0], ls, workers, turn)
+			if save != "" {
+				if err := os.MkdirAll(save, 0o755); err != nil {
+					return err
+				}
+			}
+			items := evalAll(cmd.Context(), eng, args[0], ls, workers, turn, save)
 			if err := cmd.Context().Err(); err != nil {
 				return fmt.Errorf("interrupted: %w", err)
 			}
@@ -81,13 +88,14 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 	f.StringVar(&labels, "labels", "", "CSV with columns file and expiry_date (default DIR/labels.csv)")
 	f.StringVar(&format, "format", "table", "output format: table or json")
 	f.IntVar(&workers, "workers", 0, "images read in parallel (default: pipeline.workers)")
-	f.IntVar(&turn, "turn", 0, "read each photo turned this many degrees counter-clockwise (90, 180, 270; re-encoded as JPEG that keeps the day the photo was taken): do photos taken another way up read as well?")
+	f.IntVar(&turn, "turn", 0, "read each photo turned this many degrees counter-clockwise (-359..359; re-encoded as JPEG that keeps the day the photo was taken; a turn other than a quarter grows the canvas): do photos taken another way up, or askew, read as well?")
+	f.StringVar(&save, "save", "", "write each photo as it was read (turned, with --turn) to this folder under its own name, so that another build can read the same bytes")
 	f.Float64Var(&minAccuracy, "min-accuracy", 0, "exit non-zero when exact match is below this fraction")
 	f.Float64Var(&maxWrongRate, "max-wrong-rate", 1, "exit non-zero when the share of photos answered with a wrong date is above this fraction")
 	return cmd
 }
 
-func evalAll(ctx context.Context, eng *engine.Engine, dir string, ls []evaluate.Label, workers, turn int) []evaluate.Item {
+func evalAll(ctx context.Context, eng *engine.Engine, dir string, ls []evaluate.Label, workers, turn int, save string) []evaluate.Item {
 	items := make([]evaluate.Item, 0, len(ls))
 	bar := newProgress(len(ls), "evaluating")
 	maxBytes := eng.Limits().MaxBytes
@@ -97,6 +105,9 @@ func evalAll(ctx context.Context, eng *engine.Engine, dir string, ls []evaluate.
 		data, err := readLimited(filepath.Join(dir, l.File), maxBytes)
 		if err == nil && turn != 0 {
 			data, err = turnPhoto(data, turn, eng.Limits())
+		}
+		if err == nil && save != "" {
+			err = os.WriteFile(filepath.Join(save, filepath.Base(l.File)), data, 0o644)
 		}
 		if err != nil {
 			it.Outcome, it.Error = evaluate.ReadFailed, err.Error()

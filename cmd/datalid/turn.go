@@ -13,17 +13,16 @@ import (
 // turn, not the re-encoding, is what a reading is measured against.
 const turnQuality = 95
 
-// checkTurn accepts the quarter turns eval can apply to a photo.
+// checkTurn accepts the turns eval can apply to a photo: less than a whole turn either way.
 func checkTurn(deg int) error {
-	switch deg {
-	case 0, 90, 180, 270:
-		return nil
+	if deg <= -360 || deg >= 360 {
+		return fmt.Errorf("--turn %d: want an angle between -359 and 359 degrees", deg)
 	}
-	return fmt.Errorf("--turn %d: want 0, 90, 180 or 270", deg)
+	return nil
 }
 
 // turnPhoto decodes data upright (EXIF orientation applied) within lim, turns it deg degrees
-// counter-clockwise and returns it as a JPEG that keeps the day it was taken: the photo as
+// counter-clockwise (a quarter turn exactly, pixel for pixel) and returns it as a JPEG that keeps the day it was taken: the photo as
 // a phone held another way up would have taken it.
 func turnPhoto(data []byte, deg int, lim imageio.Limits) ([]byte, error) {
 	img, err := imageio.Decode(data, imageio.Options{Limits: lim})
@@ -31,8 +30,13 @@ func turnPhoto(data []byte, deg int, lim imageio.Limits) ([]byte, error) {
 		return nil, err
 	}
 	m := img.RGBA
-	for range deg / 90 {
-		m = imgproc.Rotate90CCW(m)
+	if deg%90 == 0 {
+		for range (deg%360 + 360) % 360 / 90 {
+			m = imgproc.Rotate90CCW(m)
+		}
+	} else {
+		// A photo taken askew: the canvas grows to hold it, its corners filled from the edges.
+		m = imgproc.Rotate(m, float64(deg))
 	}
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, m, &jpeg.Options{Quality: turnQuality}); err != nil {

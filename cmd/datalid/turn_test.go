@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"image"
 	"image/jpeg"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +14,7 @@ import (
 )
 
 // eval --turn reads every photo turned: the same labels, read from photos taken another way
-// up. A turn that is no quarter turn is refused before any model loads.
+// up or askew. A whole turn or more is refused before any model loads.
 func TestEvalTurnedPhotos(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the real models")
@@ -47,8 +48,29 @@ func TestEvalTurnedPhotos(t *testing.T) {
 	if s[1].Total != 3 || s[1].Correct == 0 {
 		t.Errorf("turned: %+v", s[1])
 	}
-	if _, err := run(t, "", "eval", dir, "--turn", "45"); err == nil || !strings.Contains(err.Error(), "--turn 45") {
-		t.Errorf("--turn 45: %v", err)
+	if _, err := run(t, "", "eval", dir, "--turn", "360"); err == nil || !strings.Contains(err.Error(), "--turn 360") {
+		t.Errorf("--turn 360: %v", err)
+	}
+
+	// Askew: each photo is read on a canvas grown to hold it, and --save keeps what was read.
+	saved := filepath.Join(t.TempDir(), "askew")
+	if _, err := run(t, "", "eval", dir, "--turn", "-12", "--save", saved); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(saved, "*.jpg"))
+	if len(files) != 3 {
+		t.Fatalf("saved %v, want the 3 photos", files)
+	}
+	orig, err := imageio.DecodeFile(filepath.Join(dir, filepath.Base(files[0])), imageio.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	turned, err := imageio.DecodeFile(files[0], imageio.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if turned.OrigW <= orig.OrigW || turned.OrigH <= orig.OrigH {
+		t.Errorf("turned 12°: %dx%d from %dx%d, want a grown canvas", turned.OrigW, turned.OrigH, orig.OrigW, orig.OrigH)
 	}
 }
 
