@@ -175,7 +175,7 @@ func TestMergeDotsJoinsDots(t *testing.T) {
 }
 
 // Two lines printed 3 rows apart in a 90-row crop, a few strokes crossing the gap, split in
-// two; one line of dot-matrix print, its rows of dots 6 rows apart, stays whole.
+// two; one line of dot-matrix print stays whole, and two lines of it split in two.
 func TestSplitLinesCloseAndDotted(t *testing.T) {
 	paint := func(w, h int, ink func(x, y int) bool) *image.RGBA {
 		img := image.NewRGBA(image.Rect(0, 0, w, h))
@@ -200,5 +200,13 @@ func TestSplitLinesCloseAndDotted(t *testing.T) {
 	dotted := paint(300, 60, func(x, y int) bool { return y >= 8 && y < 46 && (y-8)%6 < 2 && x%6 < 2 })
 	if b := SplitLines(dotted); b != nil {
 		t.Errorf("one dotted line split into %v", b)
+	}
+	// Two lines of large dots, 12 rows apart: two bands, not one a row of dots.
+	big := paint(700, 250, func(x, y int) bool {
+		inLine := (y >= 40 && y < 112) || (y >= 140 && y < 212)
+		return inLine && y%12 < 6 && x%12 < 6
+	})
+	if b := SplitLines(big); len(b) != 2 {
+		t.Errorf("two lines of large dots split into %v", b)
 	}
 }

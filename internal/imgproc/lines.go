@@ -7,6 +7,21 @@ import "image"
 // Datalid's split_lines uses. It returns the row bands, top to bottom, each cut at the
 // emptiest row between two lines; nil when it sees fewer than two lines.
 func SplitLines(img *image.RGBA) []image.Rectangle {
+	for _, share := range smoothShares {
+		if b := splitLines(img, share); b != nil {
+			return b
+		}
+	}
+	return nil
+}
+
+// smoothShares: the ink profile is smoothed over ±h/share rows, first enough to bridge the
+// rows between a dot-matrix character's dots, then, when that sees one line, half as far:
+// lines printed close together leave a gap of a few rows that the first smoothing fills (two
+// lines of a 90-pixel crop 3 rows apart).
+var smoothShares = [...]int{40, 80}
+
+func splitLines(img *image.RGBA, share int) []image.Rectangle {
 	g, w, h := luma(img)
 	if w == 0 || h < 8 {
 		return nil
@@ -28,7 +43,7 @@ func SplitLines(img *image.RGBA) []image.Rectangle {
 		}
 	}
 	// Smooth over a few rows: dot-matrix characters have empty rows between their dots.
-	r := max(1, h/smoothShare)
+	r := max(1, h/share)
 	sm := make([]float64, h)
 	peak := 0.0
 	for y := range h {
@@ -92,8 +107,3 @@ func SplitLines(img *image.RGBA) []image.Rectangle {
 	}
 	return out
 }
-
-// smoothShare: the profile is smoothed over ±h/smoothShare rows, enough to bridge the rows
-// between a dot-matrix character's dots, not the gap of a few rows that lines printed close
-// together leave (at ±h/40, two lines of a 90-pixel crop 3 rows apart read as one).
-const smoothShare = 80
