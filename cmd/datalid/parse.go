@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -39,7 +40,8 @@ func newParseCmd() *cobra.Command {
 			if !(minConf >= 0 && minConf < 1) {
 				return fmt.Errorf("--min-confidence %v is out of range [0, 1)", minConf)
 			}
-			opt := dates.Options{PreferMonthFirst: monthFirst, MinConfidence: minConf}
+			// The horizon follows the real day, as in read and serve; --today moves only the expiry status.
+			opt := dates.Options{PreferMonthFirst: monthFirst, MinConfidence: minConf, Latest: dates.Horizon(dates.Today(time.Now()))}
 			enc := json.NewEncoder(cmd.OutOrStdout())
 			one := func(text string) error {
 				// A " / " or "|" in the input separates printed lines, as labels write them.
