@@ -47,6 +47,12 @@ func realModels(t *testing.T) (config.Config, string, func(name string) *onnx.Se
 // `datalid synth` set; this is its small, fast subset).
 func newPipeline(t *testing.T, secondLook bool) *pipeline.Pipeline {
 	t.Helper()
+	return newPipelineWith(t, secondLook, nil)
+}
+
+// newPipelineWith is newPipeline with its configuration changed by edit (when set) first.
+func newPipelineWith(t *testing.T, secondLook bool, edit func(*pipeline.Config)) *pipeline.Pipeline {
+	t.Helper()
 	cfg, dir, open := realModels(t)
 	dc := cfg.Detection
 	det, err := detect.New(detect.Config{LimitSideLen: dc.LimitSideLen, Thresh: dc.Thresh, BoxThresh: dc.BoxThresh,
@@ -66,10 +72,14 @@ func newPipeline(t *testing.T, secondLook bool) *pipeline.Pipeline {
 	}
 	sl := pipeline.SecondLook(cfg.SecondLook)
 	sl.Enabled = secondLook
-	p, err := pipeline.New(pipeline.Config{
+	pc := pipeline.Config{
 		WorkingLongSide: cfg.Decode.WorkingLongSide, MinTextConfidence: rc.MinConfidence,
 		Preprocessing: pipeline.Preprocessing(cfg.Preprocessing), SecondLook: sl,
-	}, st)
+	}
+	if edit != nil {
+		edit(&pc)
+	}
+	p, err := pipeline.New(pc, st)
 	if err != nil {
 		t.Fatal(err)
 	}
