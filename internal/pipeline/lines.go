@@ -137,10 +137,13 @@ func groupLines(rs []Region, minConf float64) ([]Line, [][]float32) {
 // of it again): neighbouring boxes overlap only by the detector's margins.
 const minRepeatOverlap = 0.7
 
-// dropRepeats leaves out of row each region that reads print another region of the row also
-// reads: of two overlapping by minRepeatOverlap of the shorter along the row, the one with
-// less text, or at equal length the less sure, is left out. A date read twice ("042031
-// 042031"), or beside a piece of itself read again ("202 06 2029"), is no run of numbers.
+// dropRepeats leaves out of row each region that reads print a better region of the row
+// also reads: two regions overlapping along the row by minRepeatOverlap of the shorter are
+// one print read twice. The better reading holds more digits (a date is digits), then more
+// text, then is surer; the best are kept first, and each other region only where it repeats
+// none kept. A date read twice ("042031 042031"), or beside a piece of itself read again
+// ("202 06 2029"), is no run of numbers, and a garbled reading over a keyword and its date
+// ("EXP" | "EXFOCTOE" | "OCT0227") leaves both.
 func dropRepeats(rs []Region, g []geom, row []int) []int {
 	if len(row) < 2 {
 		return row
@@ -150,35 +153,27 @@ func dropRepeats(rs []Region, g []geom, row []int) []int {
 		c := dot(g[i].c, u)
 		return c - g[i].w/2, c + g[i].w/2
 	}
-	less := func(a, b int) bool {
-		na, nb := utf8.RuneCountInString(rs[a].Text.Text), utf8.RuneCountInString(rs[b].Text.Text)
-		if na != nb {
-			return na < nb
-		}
-		return rs[a].Text.Confidence < rs[b].Text.Confidence
+	repeats := func(a, b int) bool {
+		a0, a1 := span(a)
+		b0, b1 := span(b)
+		return min(a1, b1)-max(a0, b0) >= minRepeatOverlap*min(a1-a0, b1-b0)
 	}
-	gone := map[int]bool{}
-	for x, a := range row {
-		for _, b := range row[x+1:] {
-			if gone[a] || gone[b] {
-				continue
-			}
-			a0, a1 := span(a)
-			b0, b1 := span(b)
-			if min(a1, b1)-max(a0, b0) < minRepeatOverlap*min(a1-a0, b1-b0) {
-				continue
-			}
-			if less(a, b) {
-				gone[a] = true
-			} else {
-				gone[b] = true
-			}
+	rank := func(i int) []float64 {
+		t := rs[i].Text
+		return []float64{float64(digits(t)), float64(utf8.RuneCountInString(t.Text)), t.Confidence}
+	}
+	best := slices.Clone(row)
+	slices.SortStableFunc(best, func(a, b int) int { return slices.Compare(rank(b), rank(a)) })
+	var kept []int
+	for _, i := range best {
+		if !slices.ContainsFunc(kept, func(k int) bool { return repeats(i, k) }) {
+			kept = append(kept, i)
 		}
 	}
-	if len(gone) == 0 {
+	if len(kept) == len(row) {
 		return row
 	}
-	return slices.DeleteFunc(slices.Clone(row), func(i int) bool { return gone[i] })
+	return slices.DeleteFunc(slices.Clone(row), func(i int) bool { return !slices.Contains(kept, i) })
 }
 
 // runeProbs is the recogniser's probability of each rune of t.Text: its CharProbs, which

@@ -8,7 +8,8 @@ import (
 )
 
 // Two looks boxed the same print, or one boxed a piece of it again: the line reads it once,
-// keeping the fuller reading, while boxes that only touch at their margins all stay.
+// keeping the reading with more digits, then more text, while boxes that only touch at their
+// margins all stay. A garbled reading over a keyword and its date gives way to both.
 func TestGroupLinesReadsRepeatsOnce(t *testing.T) {
 	for _, tc := range []struct {
 		rs   []Region
@@ -19,6 +20,8 @@ func TestGroupLinesReadsRepeatsOnce(t *testing.T) {
 		{[]Region{region(100, 100, 120, 40, "FEV/2", 0.7), region(104, 100, 130, 40, "FEV/27", 0.8)}, []string{"FEV/27"}},
 		{[]Region{region(100, 100, 60, 40, "VAL", 0.9), region(150, 100, 40, 40, "07", 0.9), region(180, 100, 80, 40, "2025", 0.9)},
 			[]string{"VAL 07 2025"}},
+		{[]Region{region(100, 100, 60, 40, "EXP", 0.9), region(104, 100, 260, 40, "EXFOCTOE", 0.6), region(190, 100, 170, 40, "OCT0227", 0.8)},
+			[]string{"EXP OCT0227"}},
 	} {
 		if got := lineTexts(GroupLines(tc.rs, 0.5)); !slices.Equal(got, tc.want) {
 			t.Errorf("read %q, want %q", got, tc.want)
