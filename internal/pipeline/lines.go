@@ -137,9 +137,13 @@ func groupLines(rs []Region, minConf float64) ([]Line, [][]float32) {
 // of it again): neighbouring boxes overlap only by the detector's margins.
 const minRepeatOverlap = 0.7
 
+// maxRepeatShift is how far apart across the row, in text heights, two readings of the same
+// print lie at most: two printed lines stacked close, chained into one row, lie further.
+const maxRepeatShift = 0.25
+
 // dropRepeats leaves out of row each region that reads print a better region of the row
-// also reads: two regions overlapping along the row by minRepeatOverlap of the shorter are
-// one print read twice. The better reading holds more digits (a date is digits), then more
+// also reads: two regions overlapping along the row by minRepeatOverlap of the shorter, and
+// lying within maxRepeatShift of each other across it, are one print read twice. The better reading holds more digits (a date is digits), then more
 // text, then is surer; the best are kept first, and each other region only where it repeats
 // none kept. A date read twice ("042031 042031"), or beside a piece of itself read again
 // ("202 06 2029"), is no run of numbers, and a garbled reading over a keyword and its date
@@ -154,9 +158,13 @@ func dropRepeats(rs []Region, g []geom, row []int) []int {
 		return c - g[i].w/2, c + g[i].w/2
 	}
 	repeats := func(a, b int) bool {
+		if strings.Contains(rs[a].Text.Text, "\n") || strings.Contains(rs[b].Text.Text, "\n") {
+			return false // read line by line (splitRead): several prints, no one of them
+		}
 		a0, a1 := span(a)
 		b0, b1 := span(b)
-		return min(a1, b1)-max(a0, b0) >= minRepeatOverlap*min(a1-a0, b1-b0)
+		across := math.Abs(dot(imgproc.Point{X: g[a].c.X - g[b].c.X, Y: g[a].c.Y - g[b].c.Y}, g[row[0]].n))
+		return min(a1, b1)-max(a0, b0) >= minRepeatOverlap*min(a1-a0, b1-b0) && across <= maxRepeatShift*(g[a].h+g[b].h)/2
 	}
 	rank := func(i int) []float64 {
 		t := rs[i].Text

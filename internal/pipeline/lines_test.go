@@ -22,6 +22,12 @@ func TestGroupLinesReadsRepeatsOnce(t *testing.T) {
 			[]string{"VAL 07 2025"}},
 		{[]Region{region(100, 100, 60, 40, "EXP", 0.9), region(104, 100, 260, 40, "EXFOCTOE", 0.6), region(190, 100, 170, 40, "OCT0227", 0.8)},
 			[]string{"EXP OCT0227"}},
+		// A box read line by line holds several prints: it repeats no one line.
+		{[]Region{region(100, 100, 160, 80, "F 08 2023\nV 07 2025", 0.9), region(104, 100, 150, 40, "08 2023", 0.9)},
+			[]string{"08 2023 F 08 2023", "V 07 2025"}},
+		// Two printed lines stacked close, chained into one row: not one print read twice.
+		{[]Region{region(100, 100, 160, 40, "V 07 2025", 0.9), region(110, 114, 150, 40, "F 08 2023", 0.9)},
+			[]string{"V 07 2025 F 08 2023"}},
 	} {
 		if got := lineTexts(GroupLines(tc.rs, 0.5)); !slices.Equal(got, tc.want) {
 			t.Errorf("read %q, want %q", got, tc.want)
