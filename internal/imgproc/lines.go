@@ -7,8 +7,12 @@ import "image"
 // Datalid's split_lines uses. It returns the row bands, top to bottom, each cut at the
 // emptiest row between two lines; nil when it sees fewer than two lines.
 func SplitLines(img *image.RGBA) []image.Rectangle {
+	prof := inkProfile(img)
+	if prof == nil {
+		return nil
+	}
 	for _, share := range smoothShares {
-		if b := splitLines(img, share); b != nil {
+		if b := cutLines(prof, img.Rect.Dx(), share); b != nil {
 			return b
 		}
 	}
@@ -21,7 +25,9 @@ func SplitLines(img *image.RGBA) []image.Rectangle {
 // lines of a 90-pixel crop 3 rows apart).
 var smoothShares = [...]int{40, 80}
 
-func splitLines(img *image.RGBA, share int) []image.Rectangle {
+// inkProfile counts the ink pixels of each row of img (ink is the minority class of an Otsu
+// threshold); nil for a crop too small to split.
+func inkProfile(img *image.RGBA) []float64 {
 	g, w, h := luma(img)
 	if w == 0 || h < 8 {
 		return nil
@@ -42,6 +48,13 @@ func splitLines(img *image.RGBA, share int) []image.Rectangle {
 			}
 		}
 	}
+	return prof
+}
+
+// cutLines cuts a crop w pixels wide, whose rows hold prof ink each, into its lines, the
+// profile smoothed over ±h/share rows; nil when it sees fewer than two.
+func cutLines(prof []float64, w, share int) []image.Rectangle {
+	h := len(prof)
 	// Smooth over a few rows: dot-matrix characters have empty rows between their dots.
 	r := max(1, h/share)
 	sm := make([]float64, h)

@@ -58,7 +58,7 @@ func labelledRows(rs []Region, g []geom, idx []int) [][]int {
 	}
 	out := chainRows(g, slices.DeleteFunc(slices.Clone(idx), func(i int) bool { return taken[i] }), math.Inf(1), false)
 	out = append(out, paired...)
-	sortRows(g, out, mainWay(g, idx))
+	sortRows(g, out, mainWay(g, idx, quarterAxis(mainQuarter(g, idx))))
 	return out
 }
 
@@ -112,7 +112,8 @@ func stacked(a, b geom) bool {
 // meanWay): a label of three or four letters is boxed within a few degrees of its line, and
 // over the width of a table a few degrees shift a value by a whole line.
 func columnWay(g []geom, s []int, rows [][]int) imgproc.Point {
-	return meanWay(g, append(slices.Clone(s), slices.Concat(rows...)...), g[s[0]].u, columnSkew)
+	u, _ := meanWay(g, append(slices.Clone(s), slices.Concat(rows...)...), g[s[0]].u, columnSkew)
+	return u
 }
 
 // pairColumn returns, for the column of labels s (top to bottom), the rows (indices into

@@ -234,7 +234,7 @@ func chainRows(g []geom, idx []int, maxGap float64, sameHeight bool) [][]int {
 	for k, group := range byQuarter {
 		rows = append(rows, chainAlong(g, group, quarterAxis(k), maxGap, sameHeight)...)
 	}
-	sortRows(g, rows, mainWay(g, idx))
+	sortRows(g, rows, mainWay(g, idx, a))
 	return rows
 }
 

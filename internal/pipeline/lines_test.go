@@ -49,10 +49,10 @@ func TestRowsFollowTheWayThePrintRuns(t *testing.T) {
 	for _, deg := range []float64{0, 12, -4, 9, 2} {
 		g = append(g, geometry(askew([]Region{region(0, 0, 300, 40, "", 0)}, deg)[0].Quad))
 	}
-	if w := mainWay(g, []int{0, 1, 2, 3, 4}); w != (imgproc.Point{X: 1}) {
+	if w := mainWay(g, []int{0, 1, 2, 3, 4}, imgproc.Point{X: 1}); w != (imgproc.Point{X: 1}) {
 		t.Errorf("bent print's way %v, want the axis", w)
 	}
-	if w := mainWay(g[:1], []int{0}); w != (imgproc.Point{X: 1}) {
+	if w := mainWay(g[:1], []int{0}, imgproc.Point{X: 1}); w != (imgproc.Point{X: 1}) {
 		t.Errorf("one level line's way %v", w)
 	}
 }

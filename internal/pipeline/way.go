@@ -7,32 +7,22 @@ import (
 	"github.com/datalid/datalid/internal/imgproc"
 )
 
-// mainWay is the way most of the text of regions idx runs: its quarter's axis, turned to the
+// mainWay is the way most of the text of regions idx runs: its quarter's axis a, turned to the
 // mean direction of the long regions near it when they agree within maxWaySpread. Rows that
 // start far apart along a slanted line (a label column, then a value column) are then ordered
 // by where they lie across the print, not across the image. Print on a bent surface runs many
 // ways at once, and no one of them orders its rows better than the axis.
-func mainWay(g []geom, idx []int) imgproc.Point {
-	a := quarterAxis(mainQuarter(g, idx))
+func mainWay(g []geom, idx []int, a imgproc.Point) imgproc.Point {
 	var long []int
 	for _, i := range idx {
 		if g[i].w >= minSlantAspect*g[i].h {
 			long = append(long, i)
 		}
 	}
-	w := meanWay(g, long, a, mainWayReach)
-	var sum, sq float64
-	for _, i := range long {
-		if near(g[i].u, a, mainWayReach) {
-			d := math.Atan2(g[i].u.X*w.Y-g[i].u.Y*w.X, dot(g[i].u, w)) * 180 / math.Pi
-			sum += g[i].w
-			sq += g[i].w * d * d
-		}
+	if w, spread := meanWay(g, long, a, mainWayReach); spread <= maxWaySpread {
+		return w
 	}
-	if sum == 0 || math.Sqrt(sq/sum) > maxWaySpread {
-		return a
-	}
-	return w
+	return a
 }
 
 // maxWaySpread is how far, in degrees (a length-weighted standard deviation), the long
@@ -41,20 +31,32 @@ func mainWay(g []geom, idx []int) imgproc.Point {
 const maxWaySpread = 3.0
 
 // meanWay is the direction of the regions idx whose text runs within reach degrees of ref,
-// each weighed by its length (a short box shows its line's slant least); ref when none does.
-func meanWay(g []geom, idx []int, ref imgproc.Point, reach float64) imgproc.Point {
+// each weighed by its length (a short box shows its line's slant least), and how far their
+// directions spread around it (a length-weighted standard deviation, in degrees); ref and an
+// infinite spread when none does.
+func meanWay(g []geom, idx []int, ref imgproc.Point, reach float64) (imgproc.Point, float64) {
 	var sum imgproc.Point
+	var weight float64
 	for _, i := range idx {
 		if near(g[i].u, ref, reach) {
 			sum.X += g[i].w * g[i].u.X
 			sum.Y += g[i].w * g[i].u.Y
+			weight += g[i].w
 		}
 	}
 	l := math.Hypot(sum.X, sum.Y)
 	if l == 0 {
-		return ref
+		return ref, math.Inf(1)
 	}
-	return imgproc.Point{X: sum.X / l, Y: sum.Y / l}
+	w := imgproc.Point{X: sum.X / l, Y: sum.Y / l}
+	var sq float64
+	for _, i := range idx {
+		if near(g[i].u, ref, reach) {
+			d := math.Atan2(g[i].u.X*w.Y-g[i].u.Y*w.X, dot(g[i].u, w)) * 180 / math.Pi
+			sq += g[i].w * d * d
+		}
+	}
+	return w, math.Sqrt(sq / weight)
 }
 
 // mainQuarter is the quarter (see quarter) most of the text of regions idx runs towards,
