@@ -22,8 +22,9 @@ func checkTurn(deg int) error {
 }
 
 // turnPhoto decodes data upright (EXIF orientation applied) within lim, turns it deg degrees
-// counter-clockwise (a quarter turn exactly, pixel for pixel) and returns it as a JPEG that keeps the day it was taken: the photo as
-// a phone held another way up would have taken it.
+// counter-clockwise (a quarter turn exactly, pixel for pixel) and returns it as a JPEG that
+// keeps the day it was taken: the photo as a phone held another way up, or askew, would have
+// taken it.
 func turnPhoto(data []byte, deg int, lim imageio.Limits) ([]byte, error) {
 	img, err := imageio.Decode(data, imageio.Options{Limits: lim})
 	if err != nil {
