@@ -246,6 +246,8 @@ var dayLetterCases = []findCase{
 	{in: "Best Before Date: Ol SEP 2023", want: "2023-09-01"},
 	{in: "EXP lO-JAN-2026", want: "2026-01-10"},
 	{in: "BEST BY SEP Ol 2025", want: "2025-09-01"},
+	{in: "Best Before Date: 0i MAR 2027", want: "2027-03-01"}, // a dotted 1 read as a small i
+	{in: "EXP 1i/2029", want: "2029-11"},
 	{in: "EXP OS MAR 2027", want: "2027-03-05"},
 	{in: "EXP O MAR 2027", want: "2027-03"},  // a day 0 is no day: the month is read
 	{in: "OIL MAR 2027", want: "2027-03"},    // a word, not a day

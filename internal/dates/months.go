@@ -1,6 +1,9 @@
 package dates
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // monthNames maps folded (upper-case, accent-free) month names and the abbreviations
 // printed on packaging to month numbers. Portuguese, English and Spanish come first because
@@ -106,3 +109,22 @@ func monthSuffix(word string) int {
 	}
 	return 0
 }
+
+// shortMonths is monthNames' three-letter words, sorted, for a reader that asks which of them
+// a misread word may be (ShortMonths).
+var shortMonths = func() []string {
+	var out []string
+	for w := range monthNames {
+		if len(w) == 3 {
+			out = append(out, w)
+		}
+	}
+	slices.Sort(out)
+	return out
+}()
+
+// ShortMonths returns the three-letter month words the parser knows, upper-case.
+func ShortMonths() []string { return slices.Clone(shortMonths) }
+
+// MonthNumber returns the month an upper-case, accent-free word names, or 0.
+func MonthNumber(word string) int { return monthOf(word) }

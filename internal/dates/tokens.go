@@ -39,12 +39,13 @@ const (
 
 // confusable returns the digit OCR often means by a letter printed among digits.
 // Upper-case L is deliberately absent: it starts lot codes (L274A1) and LOT/LOTE; so is B,
-// which ends them (2403B). Z and S only count in upper case, as dot-matrix print reads.
+// which ends them (2403B). Z and S only count in upper case, as dot-matrix print reads; a
+// lower-case i is the 1 of dot-matrix print, its top dot set apart.
 func confusable(c byte) byte {
 	switch c {
 	case 'O', 'o':
 		return '0'
-	case 'I', 'l':
+	case 'I', 'i', 'l':
 		return '1'
 	case 'Z':
 		return '2'

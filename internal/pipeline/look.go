@@ -85,9 +85,9 @@ func StepNames() []string {
 }
 
 // TraceNames lists every name a Trace records a look under, in the order they run: the
-// first pass, the level look that belongs to it, then the second looks.
+// first pass, the level look that belongs to it, the second looks, then the answer's check.
 func TraceNames() []string {
-	return append([]string{firstPass, levelSource}, StepNames()...)
+	return append(append([]string{firstPass, levelSource}, StepNames()...), confirmLook)
 }
 
 // firstPass names the first pass in a Trace.

@@ -199,6 +199,13 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 			return nil, err
 		}
 	}
+	if p.rec.on() {
+		t, before := time.Now(), l.trace.snapshot(res.Regions)
+		if err := p.confirm(l); err != nil {
+			return nil, err
+		}
+		l.trace.record(confirmLook, time.Since(t), before, res.Regions)
+	}
 	if !opt.KeepCrops && !opt.Debug {
 		for i := range res.Regions {
 			res.Regions[i].Crop = nil
@@ -294,6 +301,11 @@ func (p *Pipeline) readOriented(l *look, f frame, boxes []detect.Box, flipped []
 	}
 	if err := p.readDotLines(ctx, lines, regions, joinedSource); err != nil {
 		return nil, err
+	}
+	for i := range regions {
+		if alt, ok := p.rereadMonth(regions[i].Text); ok {
+			regions[i].Text = alt
+		}
 	}
 	tm.Recognize += time.Since(t)
 	return regions, nil

@@ -167,11 +167,16 @@ const minLookScore = 0.45
 
 // hasDate reports whether text alone holds a date scoring at least minScore, and its score.
 func (p *Pipeline) hasDate(text string, minScore float64) (float64, bool) {
-	r := dates.Find([]dates.Line{{Text: text, Confidence: 1}}, p.cfg.Dates)
-	if r.Best == nil || r.Best.Score < minScore {
+	b := p.bestDate(text)
+	if b == nil || b.Score < minScore {
 		return 0, false
 	}
-	return r.Best.Score, true
+	return b.Score, true
+}
+
+// bestDate is the date the text alone holds, nil for none.
+func (p *Pipeline) bestDate(text string) *dates.Candidate {
+	return dates.Find([]dates.Line{{Text: text, Confidence: 1}}, p.cfg.Dates).Best
 }
 
 // dateScore is the parse score of the date region r's text alone holds, 0 for none.
@@ -203,6 +208,11 @@ func (p *Pipeline) beamRegions(rs []Region, from int) bool {
 	for i := from; i < len(rs); i++ {
 		r := &rs[i]
 		if len(r.Text.Frames) == 0 {
+			continue
+		}
+		if alt, ok := p.rereadMonth(r.Text); ok {
+			r.Text, changed = alt, true
+			r.Source = joinSource(r.Source, "month")
 			continue
 		}
 		if _, ok := p.hasDate(r.Text.Text, 0); ok {

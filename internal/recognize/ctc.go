@@ -16,6 +16,7 @@ import (
 // the dictionary file, n+1 the space PaddleOCR appends (use_space_char).
 type Dictionary struct {
 	chars []string
+	class map[string]int32 // the first class of each character, for SpanProb
 }
 
 // LoadDictionary reads a PaddleOCR key file (one character per line).
@@ -41,7 +42,11 @@ func ParseDictionary(data []byte) (*Dictionary, error) {
 		return nil, fmt.Errorf("recognize: dictionary is empty")
 	}
 	chars = append(chars, " ")
-	return &Dictionary{chars: chars}, nil
+	class := make(map[string]int32, len(chars))
+	for i := len(chars) - 1; i > 0; i-- {
+		class[chars[i]] = int32(i)
+	}
+	return &Dictionary{chars: chars, class: class}, nil
 }
 
 // Classes is the number of model output classes the dictionary expects.

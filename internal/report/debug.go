@@ -18,7 +18,8 @@ import (
 )
 
 // lookColours tells the looks apart on the boxes picture: the first pass in green, each
-// second look (pipeline.StepNames) and the level look in a colour of its own; regions a look discarded in white.
+// second look (pipeline.StepNames), the level look and the answer's check in a colour of its own;
+// regions a look discarded in white.
 var lookColours = map[string]color.RGBA{
 	"first":    {0x22, 0xc5, 0x5e, 0xff},
 	"beam":     {0x3b, 0x82, 0xf6, 0xff},
@@ -33,6 +34,7 @@ var lookColours = map[string]color.RGBA{
 	"dense":    {0x06, 0xb6, 0xd4, 0xff},
 	"tiles":    {0xea, 0xb3, 0x08, 0xff},
 	"rejoin":   {0x7c, 0x3a, 0xed, 0xff},
+	"confirm":  {0xf4, 0x3f, 0x5e, 0xff},
 }
 
 // lookColour is the colour of the look named name.
