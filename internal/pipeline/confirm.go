@@ -14,6 +14,11 @@ import (
 // same other date, the first reading is outvoted and the variants' reading replaces it.
 var confirmVariants = []Chain{mustChain("pad"), mustChain("upscale")}
 
+// confirmBelow: only a date the recogniser hesitated on, one of its characters less probable
+// than this, is read again; the check costs a recognition batch, and a date read with no
+// doubt has no digit for the variants to correct.
+const confirmBelow = 0.95
+
 // confirmLook names the check in a Trace and in the regions whose reading it replaced.
 const confirmLook = "confirm"
 
@@ -35,7 +40,7 @@ func (p *Pipeline) confirm(l *look) error { return p.confirmWith(l, confirmVaria
 func (p *Pipeline) confirmWith(l *look, variants []Chain) error {
 	res := l.res
 	b := res.Dates.Top()
-	if b == nil || b.Line >= len(res.Lines) {
+	if b == nil || b.Line >= len(res.Lines) || b.Weakest >= confirmBelow {
 		return nil
 	}
 	var idx []int

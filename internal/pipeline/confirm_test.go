@@ -11,7 +11,8 @@ import (
 // The answer's line is read again under each variant: when every variant reads the same
 // other date, and one of them is surer of its digits than the first reading was, it
 // outvotes the first reading; when one variant sides with the first reading, a variant
-// reads no date, or no variant is surer, the first reading stands.
+// reads no date, or no variant is surer, the first reading stands. A date the recogniser
+// did not hesitate on is not read again.
 func TestConfirmOutvotesAMisreadDigit(t *testing.T) {
 	dict, err := recognize.ParseDictionary([]byte(strings.Join(strings.Split("0123456789/EXP", ""), "\n")))
 	if err != nil {
@@ -30,6 +31,7 @@ func TestConfirmOutvotesAMisreadDigit(t *testing.T) {
 		{"one variant sides with the first reading", []string{"negative", "flip"}, 0.9, "2027-06-05"},
 		{"one variant reads no date", []string{"negative", "threshold"}, 0.9, "2027-06-05"},
 		{"the variants are no surer than the first reading", []string{"negative", "negative+gray"}, 1, "2027-06-05"},
+		{"a date read without doubt is not read again", []string{"negative", "negative+gray"}, confirmBelow + 0.01, "2027-06-05"},
 	}
 	for _, c := range cases {
 		first := recognize.Text{Text: "05/06/2027", Confidence: c.conf, CharProbs: make([]float32, 10)}
