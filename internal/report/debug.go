@@ -50,7 +50,9 @@ func lookColour(name string) color.RGBA {
 //   - prob.png: the first pass's text probability map (white is text);
 //   - boxes.png: the working image with the boxes of each look, coloured by look and
 //     numbered as in crops.tsv;
-//   - crops/NNN-LOOK.png: each crop a look read, with its text and confidence below it;
+//   - crops/NNN-LOOK.png: each crop a look read, with its text and confidence below it, and
+//     crops/NNN-LOOK.bare.png the crop alone, as cut and turned upright, to read again by
+//     hand (the caption would be read with it);
 //   - crops.tsv: number, look, source, confidence, detector score, text;
 //   - input-NN-LOOK.png: each picture a second look gave the detector.
 func WriteDebug(dir string, res *pipeline.Result) error {
@@ -84,8 +86,11 @@ func WriteDebug(dir string, res *pipeline.Result) error {
 			if r.Crop == nil {
 				continue
 			}
-			name := filepath.Join(dir, "crops", fmt.Sprintf("%03d-%s.png", n, lt.Name))
-			if err := writePNG(name, captioned(r.Crop, fmt.Sprintf("%.2f %s", r.Text.Confidence, text))); err != nil {
+			name := filepath.Join(dir, "crops", fmt.Sprintf("%03d-%s", n, lt.Name))
+			if err := writePNG(name+".png", captioned(r.Crop, fmt.Sprintf("%.2f %s", r.Text.Confidence, text))); err != nil {
+				return err
+			}
+			if err := writePNG(name+".bare.png", r.Crop); err != nil {
 				return err
 			}
 		}

@@ -45,7 +45,7 @@ func TestWriteDebugWritesPicturesAndTable(t *testing.T) {
 	if err := WriteDebug(dir, res); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"prob.png", "boxes.png", "crops/001-first.png", "crops/002-dense-discarded.png"} {
+	for _, f := range []string{"prob.png", "boxes.png", "crops/001-first.png", "crops/002-dense-discarded.png", "crops/001-first.bare.png"} {
 		fh, err := os.Open(filepath.Join(dir, f))
 		if err != nil {
 			t.Fatal(err)
@@ -54,6 +54,21 @@ func TestWriteDebugWritesPicturesAndTable(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 		fh.Close()
+	}
+	// The bare crop is the crop alone, to read again by hand; the captioned one is taller.
+	for f, h := range map[string]int{"crops/001-first.bare.png": 20, "crops/001-first.png": 36} {
+		fh, err := os.Open(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(fh)
+		fh.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if img.Bounds().Dy() != h {
+			t.Errorf("%s: height %d, want %d", f, img.Bounds().Dy(), h)
+		}
 	}
 	tsv, _ := os.ReadFile(filepath.Join(dir, "crops.tsv"))
 	if !strings.Contains(string(tsv), "1\tfirst\t\t0.900") || !strings.Contains(string(tsv), "VAL 12/2027") {
