@@ -302,9 +302,11 @@ func (p *Pipeline) readOriented(l *look, f frame, boxes []detect.Box, flipped []
 	if err := p.readDotLines(ctx, lines, regions, joinedSource); err != nil {
 		return nil, err
 	}
-	for i := range regions {
-		if alt, ok := p.rereadMonth(regions[i].Text); ok {
-			regions[i].Text = alt
+	if p.rec.on() {
+		for i := range regions {
+			if alt, ok := p.rereadMonth(regions[i].Text); ok {
+				regions[i].Text = alt
+			}
 		}
 	}
 	tm.Recognize += time.Since(t)
