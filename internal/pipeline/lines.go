@@ -145,9 +145,10 @@ const maxRepeatShift = 0.25
 // also reads: two regions overlapping along the row by minRepeatOverlap of the shorter, and
 // within maxRepeatShift of each other across it, are one print read twice. The better
 // reading holds more digits (a date is digits), then more text, then is surer; the best are
-// kept first, and each other region only where it repeats none kept. A date read twice ("042031 042031"), or beside a piece of itself read again
-// ("202 06 2029"), is no run of numbers, and a garbled reading over a keyword and its date
-// ("EXP" | "EXFOCTOE" | "OCT0227") leaves both.
+// kept first, and each other region only where it repeats none kept. A date read twice
+// ("042031 042031"), or beside a piece of itself read again ("202 06 2029"), is no run of
+// numbers, and a garbled reading over a keyword and its date ("EXP" | "EXFOCTOE" |
+// "OCT0227") leaves both.
 func dropRepeats(rs []Region, g []geom, row []int) []int {
 	if len(row) < 2 {
 		return row

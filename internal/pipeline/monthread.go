@@ -27,6 +27,9 @@ const (
 	minMonthWindow, maxMonthWindow = 2, 4
 )
 
+// monthWords are the month words a run is read as: every region of a read asks for them.
+var monthWords = dates.ShortMonths()
+
 // monthCandidate is one way to read a run of characters as a month word.
 type monthCandidate struct {
 	from, to int // the run, as emission indices [from, to)
@@ -72,7 +75,6 @@ func (p *Pipeline) rereadMonth(t recognize.Text) (recognize.Text, bool) {
 // monthCandidates lists the runs beside date digits that one month word clearly fits, best
 // first.
 func monthCandidates(dict *recognize.Dictionary, frames []recognize.Frame, em []recognize.Emission) []monthCandidate {
-	words := dates.ShortMonths()
 	var out []monthCandidate
 	for from := range em {
 		for n := minMonthWindow; n <= maxMonthWindow && from+n <= len(em); n++ {
@@ -93,7 +95,7 @@ func monthCandidates(dict *recognize.Dictionary, frames []recognize.Frame, em []
 				continue
 			}
 			best, second := monthCandidate{}, 0.0
-			for _, w := range words {
+			for _, w := range monthWords {
 				s := dict.SpanProb(span, w) / base
 				switch {
 				case s > best.share:
@@ -127,11 +129,10 @@ func monthSlot(em []recognize.Emission, from, to int) bool {
 			letters++
 		}
 	}
-	if letters == 0 || overlapsMonth(em, from, to) ||
-		from > 0 && digitAt(em, from) && digitAt(em, from-1) || to < len(em) && digitAt(em, to-1) && digitAt(em, to) {
+	if letters == 0 || from > 0 && digitAt(em, from) && digitAt(em, from-1) || to < len(em) && digitAt(em, to-1) && digitAt(em, to) {
 		return false
 	}
-	return digitNear(em, to, 1) || digitNear(em, from-1, -1)
+	return (digitNear(em, to, 1) || digitNear(em, from-1, -1)) && !overlapsMonth(em, from, to)
 }
 
 // overlapsMonth reports a run of letters naming a month, as read, that shares a character

@@ -210,11 +210,6 @@ func (p *Pipeline) beamRegions(rs []Region, from int) bool {
 		if len(r.Text.Frames) == 0 {
 			continue
 		}
-		if alt, ok := p.rereadMonth(r.Text); ok {
-			r.Text, changed = alt, true
-			r.Source = joinSource(r.Source, "month")
-			continue
-		}
 		if _, ok := p.hasDate(r.Text.Text, 0); ok {
 			continue
 		}
