@@ -23,7 +23,8 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 	var (
 		labels, format string
 		save           string
-		workers, turn  int
+		workers        int
+		change         reshoot
 		minAccuracy    float64
 		maxWrongRate   float64
 	)
@@ -35,7 +36,7 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 			if format != "table" && format != "json" {
 				return fmt.Errorf("unknown format %q (want table or json)", format)
 			}
-			if err := checkTurn(turn); err != nil {
+			if err := change.check(); err != nil {
 				return err
 			}
 			if labels == "" {
@@ -61,7 +62,7 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 					return err
 				}
 			}
-			items := evalAll(cmd.Context(), eng, args[0], ls, workers, turn, save)
+			items := evalAll(cmd.Context(), eng, args[0], ls, workers, change, save)
 			if err := cmd.Context().Err(); err != nil {
 				return fmt.Errorf("interrupted: %w", err)
 			}
@@ -88,14 +89,15 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 	f.StringVar(&labels, "labels", "", "CSV with columns file and expiry_date (default DIR/labels.csv)")
 	f.StringVar(&format, "format", "table", "output format: table or json")
 	f.IntVar(&workers, "workers", 0, "images read in parallel (default: pipeline.workers)")
-	f.IntVar(&turn, "turn", 0, "read each photo turned this many degrees counter-clockwise (-359..359; re-encoded as JPEG that keeps the day the photo was taken; a turn other than a quarter grows the canvas): do photos taken another way up, or askew, read as well?")
-	f.StringVar(&save, "save", "", "write each photo as it was read (turned, with --turn) to this folder under its own name, so that another build can read the same bytes")
+	f.IntVar(&change.turn, "turn", 0, "read each photo turned this many degrees counter-clockwise (-359..359; re-encoded as JPEG that keeps the day the photo was taken; a turn other than a quarter grows the canvas): do photos taken another way up, or askew, read as well?")
+	f.Float64Var(&change.shrink, "shrink", 1, "read each photo shrunk by this factor on each side (0..1; re-encoded as JPEG that keeps the day the photo was taken): do photos taken from farther away, or kept smaller, read as well?")
+	f.StringVar(&save, "save", "", "write each photo as it was read (turned or shrunk) to this folder under its own name, so that another build can read the same bytes")
 	f.Float64Var(&minAccuracy, "min-accuracy", 0, "exit non-zero when exact match is below this fraction")
 	f.Float64Var(&maxWrongRate, "max-wrong-rate", 1, "exit non-zero when the share of photos answered with a wrong date is above this fraction")
 	return cmd
 }
 
-func evalAll(ctx context.Context, eng *engine.Engine, dir string, ls []evaluate.Label, workers, turn int, save string) []evaluate.Item {
+func evalAll(ctx context.Context, eng *engine.Engine, dir string, ls []evaluate.Label, workers int, change reshoot, save string) []evaluate.Item {
 	items := make([]evaluate.Item, 0, len(ls))
 	bar := newProgress(len(ls), "evaluating")
 	maxBytes := eng.Limits().MaxBytes
@@ -103,8 +105,8 @@ func evalAll(ctx context.Context, eng *engine.Engine, dir string, ls []evaluate.
 		l := ls[i]
 		it := evaluate.Item{File: l.File, Label: l.Expiry}
 		data, err := readLimited(filepath.Join(dir, l.File), maxBytes)
-		if err == nil && turn != 0 {
-			data, err = turnPhoto(data, turn, eng.Limits())
+		if err == nil && !change.none() {
+			data, err = change.apply(data, eng.Limits())
 		}
 		if err == nil && save != "" {
 			err = os.WriteFile(filepath.Join(save, filepath.Base(l.File)), data, 0o644)

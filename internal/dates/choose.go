@@ -9,7 +9,7 @@ const pairSlack = 0.12
 // "prefer future dates" makes the answer for a photo change with the calendar and hides
 // expired products, which is exactly what a shopper needs to see.
 //
-// Order: a validity keyword tied to the date; then, for a manufacture/expiry pair, the
+// Order: a validity keyword tied to the date (the later of two such dates); then, for a manufacture/expiry pair, the
 // unmarked date over the one marked manufacture, or the later of two dates; then format
 // strength; then OCR-weighted confidence.
 func choose(cs []Candidate, meta []found) (int, string) {
@@ -26,6 +26,12 @@ func choose(cs []Candidate, meta []found) (int, string) {
 		}
 	}
 	if len(pool) > 0 {
+		// Two validity dates as strong as each other: one keyword is a stray letter read
+		// before a manufacture date ("E 05/23" beside "V:05/25"), or the two bound a range.
+		// Either way the validity ends at the later one.
+		if best, ok := laterOf(cs, meta, pool); ok {
+			return best, "later of two validity dates"
+		}
 		return strongest(cs, meta, pool), "validity keyword"
 	}
 
@@ -44,6 +50,18 @@ func choose(cs []Candidate, meta []found) (int, string) {
 		why = "unmarked date beats manufacture date"
 	}
 
+	if best, ok := laterOf(cs, meta, pool); ok {
+		return best, "later of manufacture/expiry pair"
+	}
+	if why == "" {
+		why = "strongest format"
+	}
+	return strongest(cs, meta, pool), why
+}
+
+// laterOf picks the later date among the strongest of pool (within pairSlack), when they
+// hold at least two dates.
+func laterOf(cs []Candidate, meta []found, pool []int) (int, bool) {
 	top := 0.0
 	for _, i := range pool {
 		top = max(top, meta[i].strength)
@@ -54,20 +72,17 @@ func choose(cs []Candidate, meta []found) (int, string) {
 			pair = append(pair, i)
 		}
 	}
-	if distinctDates(cs, pair) >= 2 {
-		best := pair[0]
-		for _, i := range pair[1:] {
-			if cs[best].Date.Before(cs[i].Date) ||
-				(cs[i].Date == cs[best].Date && cs[i].Confidence > cs[best].Confidence) {
-				best = i
-			}
+	if distinctDates(cs, pair) < 2 {
+		return -1, false
+	}
+	best := pair[0]
+	for _, i := range pair[1:] {
+		if cs[best].Date.Before(cs[i].Date) ||
+			(cs[i].Date == cs[best].Date && cs[i].Confidence > cs[best].Confidence) {
+			best = i
 		}
-		return best, "later of manufacture/expiry pair"
 	}
-	if why == "" {
-		why = "strongest format"
-	}
-	return strongest(cs, meta, pool), why
+	return best, true
 }
 
 // strongest ranks by format strength, then confidence; ties go to the earlier candidate.

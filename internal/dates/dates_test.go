@@ -31,6 +31,16 @@ var findCases = []findCase{
 	{in: "VAL: 01.03.2026 / L:A 5245 22:06", want: "2026-03-01"},
 	{in: "M 12 2023\nE 05 2025", want: "2025-05"},
 	{in: "M 12 2023 / E 05 2025", want: "2025-05"},
+	// Two dates each after a validity letter: a stray E before the manufacture date.
+	{in: "LT 7731\nE 11/24\nV: 11/26", want: "2026-11", kind: KindExpiry},
+	{in: "V 08/2027 E 08/2025", want: "2027-08", kind: KindExpiry},
+	// A number pair before a unit is a quantity, even after a lone keyword letter; a unit
+	// letter that is also a keyword, with a digit after it, opens a code or a date of its own.
+	{in: "E12.25oz 250g", want: ""},
+	{in: "e 7.50 ML", want: ""},
+	{in: "V 05/26 M 05/24", want: "2026-05", kind: KindExpiry},
+	{in: "VAL 09/27 L K418C2", want: "2027-09", kind: KindExpiry},
+	{in: "VAL 09/27 L", want: "2027-09", kind: KindExpiry},
 	{in: "Batch No.: EVH142\nMfg. Date: 17.06.24\nExp. Date: 17.06.26", want: "2026-06-17"},
 	{in: "BEST BEFORE: 30JAN2024 1Y1 15:49", want: "2024-01-30"},
 	{in: "PROD: 01/02/2023\nEXP: 01/02/2026", want: "2026-02-01"},

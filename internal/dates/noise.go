@@ -62,9 +62,11 @@ var units = map[string]bool{
 	"CAPS": true, "TABS": true, "DOSES": true, "FL": true, "PACK": true,
 }
 
-// counted reports a number pair that counts something: a unit word right before or after.
-// A unit word that is also a lot marker, with a number after it, opens a code instead ("03/29 L 1234": L opens a
-// lot number, it does not measure 03/29).
+// counted reports a number pair that counts something: a unit word right before or after,
+// even after a keyword ("E12.25oz": an e-mark or a stray letter before a weight). A unit word
+// that is also a keyword, with a word holding a digit after it, opens a code or a date of its
+// own instead ("03/29 L X1234": L opens a lot code; "V 05/26 M 05/24": M marks the
+// manufacture date).
 func (s *lineScan) counted(first, last int) bool {
 	if first > 0 && s.toks[first-1].kind == tokWord && units[s.toks[first-1].s] {
 		return true
@@ -73,8 +75,16 @@ func (s *lineScan) counted(first, last int) bool {
 	if u >= len(s.toks) || s.toks[u].kind != tokWord || !units[s.toks[u].s] {
 		return false
 	}
-	kw := lookupWord(s.toks[u].s)
-	return kw == nil || !kw.lot || u+1 >= len(s.toks) || !s.toks[u+1].num()
+	if lookupWord(s.toks[u].s) == nil {
+		return true
+	}
+	// The keyword opens something when the word after it holds a digit (4471, X209B1).
+	for k := u + 1; k < len(s.toks) && (k == u+1 || s.toks[k].start == s.toks[k-1].end); k++ {
+		if s.toks[k].kind == tokNum {
+			return false
+		}
+	}
+	return true
 }
 
 // glued reports a date stuck to a letter run that is neither keyword nor month, as in

@@ -225,7 +225,8 @@ func (s *lineScan) numeric(i int, out []match) []match {
 	// Two parts: month-year, year-month, or a day glued to MMYY.
 	m := match{first: i, last: i + 1, fixes: a.fixes + b.fixes}
 	spaced := s1 == ' '
-	kw := s.prefixHit(i) != nil
+	pre := s.prefixHit(i)
+	kw := pre != nil
 	if s.truncated(i) {
 		return out // ".09.2022": the day of 02.09.2022 was lost, this is no month-year
 	}
@@ -239,9 +240,11 @@ func (s *lineScan) numeric(i int, out []match) []match {
 		m.strength = pick(spaced, strSpacedMY4, strMY4)
 		m.y, m.m = b.val(), a.val()
 		m.lay = layout{[3]string{"MM", "YYYY"}, [2]byte{s1}}
-	case len(a.s) <= 2 && len(b.s) == 2 && (kw || (len(a.s) == 2 && (s1 == '/' || s1 == '-') && !s.counted(i, i+1))):
+	case len(a.s) <= 2 && len(b.s) == 2 && ((kw && !(pre.kw.lone && s.counted(i, i+1))) ||
+		(len(a.s) == 2 && (s1 == '/' || s1 == '-') && !s.counted(i, i+1))):
 		// MM/YY without a keyword is also how prices and fractions look; take it only in the
-		// forms a printer uses.
+		// forms a printer uses. A lone letter before it is no keyword when a unit follows
+		// ("e12.25oz": the e-mark of a weight).
 		m.strength = strMY2
 		m.y, m.m = year(b), a.val()
 		m.lay = layout{[3]string{"MM", "YY"}, [2]byte{s1}}

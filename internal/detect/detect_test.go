@@ -27,6 +27,23 @@ func TestInputSize(t *testing.T) {
 	}
 }
 
+// A whole photo is brought to the limit either way: a small one is enlarged, so that its
+// print is as tall to the detector as a large photo's.
+func TestPhotoSize(t *testing.T) {
+	cases := []struct{ w, h, limit, ww, wh int }{
+		{4000, 3000, 960, 960, 736},
+		{640, 480, 960, 960, 736}, // enlarged
+		{480, 640, 960, 736, 960},
+		{960, 20, 960, 960, 32}, // at least 32
+	}
+	for _, c := range cases {
+		w, h := PhotoSize(c.w, c.h, c.limit)
+		if w != c.ww || h != c.wh {
+			t.Errorf("PhotoSize(%d,%d,%d) = %d,%d want %d,%d", c.w, c.h, c.limit, w, h, c.ww, c.wh)
+		}
+	}
+}
+
 func TestNormalizeBGRPlanes(t *testing.T) {
 	img := image.NewRGBA(image.Rect(0, 0, 2, 1))
 	img.Set(0, 0, color.RGBA{255, 0, 0, 255}) // red
@@ -155,4 +172,47 @@ func TestMapInked(t *testing.T) {
 	if !m.Inked(0.3) {
 		t.Error("a pixel at 0.31 is ink at 0.3")
 	}
+}
+
+// A small photo is enlarged for the detector and its boxes come back in the photo's own
+// pixels; a small part of a photo (Detect) is read at its size.
+func TestDetectPhotoEnlargesASmallPhoto(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 480, 360)) // → 960×736 whole, 480×352 as a part
+	d, err := New(DefaultConfig(), mapRunner{paint: rects(image.Rect(200, 300, 600, 340))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	boxes, m, _, err := d.DetectPhoto(context.Background(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.W != 960 || m.H != 736 || len(boxes) != 1 {
+		t.Fatalf("map %d×%d, %d boxes; want 960×736 and one box", m.W, m.H, len(boxes))
+	}
+	x0, y0, x1, _ := boxes[0].Quad.Bounds()
+	if math.Abs(x0-(200-20)/2) > 6 || math.Abs(x1-(600+20)/2) > 6 || y0 < 130 || y0 > 150 {
+		t.Errorf("box %v, want about x 90..310 from y ≈ 140 in the photo's pixels", boxes[0].Quad)
+	}
+	var shapes [][]int64
+	rec := shapeRunner{mapRunner{paint: rects()}, &shapes}
+	if d, err = New(DefaultConfig(), rec); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := d.Detect(context.Background(), img); err != nil {
+		t.Fatal(err)
+	}
+	if len(shapes) != 1 || shapes[0][2] != 352 || shapes[0][3] != 480 {
+		t.Errorf("a part of a photo ran at %v, want its own size rounded, 352×480", shapes)
+	}
+}
+
+// shapeRunner records the input shape of each run.
+type shapeRunner struct {
+	mapRunner
+	shapes *[][]int64
+}
+
+func (s shapeRunner) Run(ctx context.Context, shape []int64, data []float32) ([]int64, []float32, error) {
+	*s.shapes = append(*s.shapes, shape)
+	return s.mapRunner.Run(ctx, shape, data)
 }

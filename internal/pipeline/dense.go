@@ -35,7 +35,7 @@ const (
 func (p *Pipeline) dense(l *look) error {
 	fullPerWork := float64(l.full.Rect.Dx()) / float64(l.work.Rect.Dx())
 	detSide := float64(p.st.Detector.LimitSideLen())
-	firstScale := min(1, detSide/float64(max(l.work.Rect.Dx(), l.work.Rect.Dy()))) // detector px per work px
+	firstScale := detSide / float64(max(l.work.Rect.Dx(), l.work.Rect.Dy())) // detector px per work px (see detect.PhotoSize)
 	for _, a := range p.denseAreas(l) {
 		if err := l.ctx.Err(); err != nil {
 			return err

@@ -10,7 +10,7 @@ import (
 // read that way and the best date before and after the orientation check ("" for none).
 func ReadTurnedWrong(p *Pipeline, img *image.RGBA) (texts []string, before, after string, err error) {
 	ctx := context.Background()
-	boxes, pm, _, err := p.st.Detector.DetectMap(ctx, img)
+	boxes, pm, _, err := p.st.Detector.DetectPhoto(ctx, img)
 	if err != nil {
 		return nil, "", "", err
 	}

@@ -152,7 +152,7 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 	if p.cfg.WorkingLongSide > 0 {
 		work = shrinkTo(work, p.cfg.WorkingLongSide)
 	}
-	boxes, pm, dt, err := p.st.Detector.DetectMap(ctx, work)
+	boxes, pm, dt, err := p.st.Detector.DetectPhoto(ctx, work)
 	res.Timings.DetectPre, res.Timings.DetectRun, res.Timings.DetectPost = dt.Pre, dt.Run, dt.Post
 	if err != nil {
 		return nil, fmt.Errorf("detection: %w", err)
