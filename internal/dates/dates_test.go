@@ -41,6 +41,10 @@ var findCases = []findCase{
 	{in: "V 05/26 M 05/24", want: "2026-05", kind: KindExpiry},
 	{in: "VAL 09/27 L K418C2", want: "2027-09", kind: KindExpiry},
 	{in: "VAL 09/27 L", want: "2027-09", kind: KindExpiry},
+	// A spaced dash between two dates bounds a range; after a date, it opens a code.
+	{in: "2023.04.18 - 2024.04.17", want: "2024-04-17"},
+	{in: "18/04/2023 - 17/04/2024", want: "2024-04-17"},
+	{in: "EXP 08/2026 - 5521", want: "2026-08", kind: KindExpiry},
 	{in: "Batch No.: EVH142\nMfg. Date: 17.06.24\nExp. Date: 17.06.26", want: "2026-06-17"},
 	{in: "BEST BEFORE: 30JAN2024 1Y1 15:49", want: "2024-01-30"},
 	{in: "PROD: 01/02/2023\nEXP: 01/02/2026", want: "2026-02-01"},

@@ -1,5 +1,7 @@
 package dates
 
+import "bytes"
+
 // This file holds the checks that keep noise which looks like a date from becoming one:
 // runs that are part of longer numbers, quantities, prices, codes glued to letters, and
 // dates OCR cut short.
@@ -8,12 +10,12 @@ package dates
 // number joined by a date separator (versions, IP addresses, 31/02/2024 read as 02/2024),
 // spaced digit groups of a phone number, prices and percentages.
 func (s *lineScan) isolated(first, last int, spaced bool) bool {
-	if first > 0 && s.toks[first-1].num() {
+	if first > 0 && s.toks[first-1].num() && !s.rangeMark(first-1, spaced) {
 		if c, ok := s.sep(first - 1); ok && c != ',' && (c != ' ' || spaced) {
 			return false
 		}
 	}
-	if last+1 < len(s.toks) && s.toks[last+1].num() && !s.opensCode(last+1) {
+	if last+1 < len(s.toks) && s.toks[last+1].num() && !s.opensCode(last+1) && !s.rangeMark(last, spaced) {
 		if c, ok := s.sep(last); ok && c != ',' && (c != ' ' || (spaced && len(s.toks[last+1].s) <= 2)) {
 			return false
 		}
@@ -40,6 +42,14 @@ func (s *lineScan) isolated(first, last int, spaced bool) bool {
 		}
 	}
 	return true
+}
+
+// rangeMark reports a dash with a space beside it after token k, next to a date printed
+// without spaces: the mark between the two ends of a validity range ("2021.01.13 - 2022.01.12"),
+// not a separator inside one number.
+func (s *lineScan) rangeMark(k int, spaced bool) bool {
+	gap := s.t.u[s.toks[k].end:s.toks[k+1].start]
+	return !spaced && bytes.IndexByte(gap, '-') >= 0 && bytes.IndexByte(gap, ' ') >= 0
 }
 
 // opensCode reports a number token glued to the letters after it ("7FD"): the start of a lot
