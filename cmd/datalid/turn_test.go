@@ -74,48 +74,39 @@ func TestEvalTurnedPhotos(t *testing.T) {
 	}
 }
 
-// A turned photo keeps the day it was taken, which its reading may need, and none of the
-// orientation that was applied to turn it.
-func TestTurnPhotoKeepsTheDayTaken(t *testing.T) {
+// A changed photo keeps the day it was taken, which its reading may need, and none of the
+// orientation that was applied to turn it; a shrunk one keeps its shape.
+func TestReshootKeepsTheDayTaken(t *testing.T) {
 	m := image.NewRGBA(image.Rect(0, 0, 64, 32))
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, m, nil); err != nil {
 		t.Fatal(err)
 	}
 	when := time.Date(2024, 11, 30, 8, 0, 0, 0, time.UTC)
-	out, err := reshoot{turn: 90, shrink: 1}.apply(imageio.WithTaken(buf.Bytes(), when), imageio.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := imageio.Decode(out, imageio.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !img.Taken.Equal(when) || img.Orientation != 1 || img.OrigW != 32 || img.OrigH != 64 {
-		t.Errorf("turned: taken %v, orientation %d, %dx%d", img.Taken, img.Orientation, img.OrigW, img.OrigH)
+	for _, c := range []struct {
+		r    reshoot
+		w, h int
+	}{
+		{reshoot{turn: 90, shrink: 1}, 32, 64},
+		{reshoot{turn: 90, shrink: 0.5}, 16, 32},
+		{reshoot{shrink: 0.25}, 16, 8},
+	} {
+		out, err := c.r.apply(imageio.WithTaken(buf.Bytes(), when), imageio.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := imageio.Decode(out, imageio.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !img.Taken.Equal(when) || img.Orientation != 1 || img.OrigW != c.w || img.OrigH != c.h {
+			t.Errorf("%+v: taken %v, orientation %d, %dx%d, want %dx%d", c.r, img.Taken, img.Orientation, img.OrigW, img.OrigH, c.w, c.h)
+		}
 	}
 }
 
-// A shrunk photo keeps its shape and its day; a shrink that leaves no photo, or grows it, is
-// refused.
-func TestShrinkPhoto(t *testing.T) {
-	m := image.NewRGBA(image.Rect(0, 0, 64, 32))
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, m, nil); err != nil {
-		t.Fatal(err)
-	}
-	when := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
-	out, err := reshoot{turn: 90, shrink: 0.5}.apply(imageio.WithTaken(buf.Bytes(), when), imageio.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := imageio.Decode(out, imageio.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !img.Taken.Equal(when) || img.OrigW != 16 || img.OrigH != 32 {
-		t.Errorf("shrunk and turned: taken %v, %dx%d, want 16x32", img.Taken, img.OrigW, img.OrigH)
-	}
+// A shrink that leaves no photo, or grows it, is refused before any model loads.
+func TestShrinkRefused(t *testing.T) {
 	for _, f := range []float64{0, -0.5, 1.5} {
 		if err := (reshoot{shrink: f}).check(); err == nil || !strings.Contains(err.Error(), "--shrink") {
 			t.Errorf("shrink %g: %v", f, err)
