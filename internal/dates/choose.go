@@ -9,9 +9,9 @@ const pairSlack = 0.12
 // "prefer future dates" makes the answer for a photo change with the calendar and hides
 // expired products, which is exactly what a shopper needs to see.
 //
-// Order: a validity keyword tied to the date (the later of two such dates); then, for a manufacture/expiry pair, the
-// unmarked date over the one marked manufacture, or the later of two dates; then format
-// strength; then OCR-weighted confidence.
+// Order: a validity keyword tied to the date (the later of two such dates); then, for a
+// manufacture/expiry pair, the unmarked date over the one marked manufacture, or the later
+// of two dates; then format strength; then OCR-weighted confidence.
 func choose(cs []Candidate, meta []found) (int, string) {
 	switch len(cs) {
 	case 0:
