@@ -5,6 +5,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,15 +18,19 @@ import (
 )
 
 // Sustained reads must not grow resident memory: after a warm-up that lets the runtime's arena
-// and Go's heap reach their working size, RSS over the remaining reads stays within a bound.
+// and Go's heap reach their working size, RSS shows no upward trend over the remaining reads.
 const (
 	rssReads  = 500
-	rssWarmup = 150 // reads before the baseline: every photo size has been seen several times
-	// rssGrowthMB is the growth allowed from the baseline to the highest RSS after it: a leak
-	// of 50 KB a read (one small crop buffer) exceeds it over the 350 counted reads, while the
-	// arena settling on a slightly larger block stays under it (measured: 6.7 MB, production
-	// preset, 144 → 151 MB).
-	rssGrowthMB = 16
+	rssWarmup = 150 // reads before counting: every photo size has been seen several times
+	// rssWindow is how many reads each end of the counted run averages over. Single samples
+	// swing with garbage collection (each read's detector input is several MB), and their
+	// highest value with them; the means of 100 do not.
+	rssWindow = 100
+	// rssTrendMB is the rise allowed from the first window's mean RSS to the last one's. The
+	// windows' middles lie 250 reads apart, so a leak of 50 KB a read (one small crop
+	// buffer, 12.5 MB) exceeds it, while the arena settling on a slightly larger block stays
+	// under it.
+	rssTrendMB = 10
 )
 
 // TestRSSFlatOverSustainedReads reads rssReads small rendered photos of varied sizes, two at a
@@ -58,10 +63,9 @@ func TestRSSFlatOverSustainedReads(t *testing.T) {
 		photos = append(photos, encodeJPEG(t, p))
 	}
 	var (
-		mu       sync.Mutex
-		done     int
-		baseline int64
-		peak     int64
+		mu      sync.Mutex
+		done    int
+		samples []int64 // RSS in KB after each counted read, in the order they ended
 	)
 	next := make(chan int)
 	go func() {
@@ -80,24 +84,31 @@ func TestRSSFlatOverSustainedReads(t *testing.T) {
 				}
 				rss := rssKB(t)
 				mu.Lock()
-				done++
-				switch {
-				case done == rssWarmup:
-					baseline = rss
-				case done > rssWarmup:
-					peak = max(peak, rss)
+				if done++; done > rssWarmup {
+					samples = append(samples, rss)
 				}
 				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
-	growth := float64(peak-baseline) / 1024
-	t.Logf("RSS after %d reads %.0f MB, highest over the next %d %.0f MB (growth %.1f MB)",
-		rssWarmup, float64(baseline)/1024, rssReads-rssWarmup, float64(peak)/1024, growth)
-	if growth > rssGrowthMB {
-		t.Errorf("RSS grew %.1f MB over %d reads after warm-up, allowed %d MB", growth, rssReads-rssWarmup, rssGrowthMB)
+	if len(samples) < 2*rssWindow {
+		t.Fatalf("%d reads counted, want at least %d", len(samples), 2*rssWindow)
 	}
+	early, late := meanMB(samples[:rssWindow]), meanMB(samples[len(samples)-rssWindow:])
+	t.Logf("mean RSS over reads %d–%d %.1f MB, over the last %d %.1f MB (highest %.0f MB)",
+		rssWarmup+1, rssWarmup+rssWindow, early, rssWindow, late, float64(slices.Max(samples))/1024)
+	if late-early > rssTrendMB {
+		t.Errorf("RSS rose %.1f MB over %d reads after warm-up, allowed %d MB", late-early, len(samples), rssTrendMB)
+	}
+}
+
+func meanMB(kb []int64) float64 {
+	var sum int64
+	for _, v := range kb {
+		sum += v
+	}
+	return float64(sum) / float64(len(kb)) / 1024
 }
 
 func rssKB(t *testing.T) int64 {
