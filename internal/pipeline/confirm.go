@@ -2,9 +2,10 @@ package pipeline
 
 import (
 	"fmt"
-	"github.com/datalid/datalid/internal/dates"
 	"image"
 	"time"
+
+	"github.com/datalid/datalid/internal/dates"
 )
 
 // A confident wrong date is mostly one digit misread: a 5 taken for a 6, a 1 lost from 15.

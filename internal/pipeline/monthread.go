@@ -94,17 +94,19 @@ func monthCandidates(dict *recognize.Dictionary, frames []recognize.Frame, em []
 			if base <= 0 {
 				continue
 			}
-			best, second := monthCandidate{}, 0.0
-			for _, w := range monthWords {
-				s := dict.SpanProb(span, w) / base
-				switch {
-				case s > best.share:
-					if best.word != "" && dates.MonthNumber(best.word) != dates.MonthNumber(w) {
-						second = max(second, best.share)
-					}
-					best = monthCandidate{from: from, to: to, word: w, share: s}
-				case dates.MonthNumber(w) != dates.MonthNumber(best.word):
-					second = max(second, s)
+			// The likeliest word, then the likeliest word of any other month.
+			shares := make([]float64, len(monthWords))
+			best := monthCandidate{}
+			for k, w := range monthWords {
+				shares[k] = dict.SpanProb(span, w) / base
+				if shares[k] > best.share {
+					best = monthCandidate{from: from, to: to, word: w, share: shares[k]}
+				}
+			}
+			second := 0.0
+			for k, w := range monthWords {
+				if dates.MonthNumber(w) != dates.MonthNumber(best.word) {
+					second = max(second, shares[k])
 				}
 			}
 			if best.share >= minMonthShare && best.share >= monthMargin*second {
