@@ -34,6 +34,12 @@ var findCases = []findCase{
 	// Two dates each after a validity letter: a stray E before the manufacture date.
 	{in: "LT 7731\nE 11/24\nV: 11/26", want: "2026-11", kind: KindExpiry},
 	{in: "V 08/2027 E 08/2025", want: "2027-08", kind: KindExpiry},
+	// A whole date after a lot letter, later than the manufacture date: no lot's but the
+	// validity's, its letter misread. A month and year there may be the lot code itself.
+	{in: "FAB:14/03/2024 10:21\nL14/03/2026", want: "2026-03-14", kind: KindUnknown},
+	{in: "MFG 02.11.2023 LOT 02.05.2025", want: "2025-05-02", kind: KindUnknown},
+	{in: "L14/03/2026", want: "2026-03-14", kind: KindManufacture},
+	{in: "FAB 03/2024\nL 11/2024", want: "2024-11", kind: KindManufacture},
 	// A number pair before a unit is a quantity, even after a lone keyword letter; a unit
 	// letter that is also a keyword, with a digit after it, opens a code or a date of its own.
 	{in: "E12.25oz 250g", want: ""},

@@ -97,6 +97,7 @@ type found struct {
 	strength float64
 	assoc    assoc
 	guessed  bool // day/month order set by the default or locale, not by digits or context
+	lot      bool // marked manufacture by a lot keyword alone ("L 25/09/2025")
 	order    int  // for an ambiguous date, the order it was read in
 }
 
@@ -117,6 +118,7 @@ func Find(lines []Line, opt Options) Result {
 		res, meta = readBlock(lines, scans, kept, orderHint{o, "as the manufacture date, the other way after the photo was taken"}, opt)
 	}
 	res.Candidates, meta = within(res.Candidates, meta, opt.Latest)
+	unmarkLateLots(res.Candidates, meta)
 	if i, why := choose(res.Candidates, meta); i >= 0 {
 		best := &res.Candidates[i]
 		best.Reason = joinReason(why, best.Reason)
@@ -167,6 +169,33 @@ func within(cs []Candidate, meta []found, latest Date) ([]Candidate, []found) {
 		n++
 	}
 	return cs[:n], meta[:n]
+}
+
+// unmarkLateLots reads as unmarked each whole date (day, month and year) that only a lot
+// keyword marked as manufacture and that falls after a date a manufacture keyword marks: a
+// product is made once, so the later date is no manufacture date but its validity, whose
+// letter was misread as the lot's or lost ("FAB 25/09/2023" above "L25/09/2025"). A month
+// and year after a lot letter may be the lot code itself ("L 12/22").
+func unmarkLateLots(cs []Candidate, meta []found) {
+	var made []Date
+	for i, c := range cs {
+		if c.Kind == KindManufacture && !meta[i].lot {
+			made = append(made, c.Date)
+		}
+	}
+	for i := range cs {
+		c := &cs[i]
+		if c.Kind != KindManufacture || !meta[i].lot || c.Precision != PrecisionDay {
+			continue
+		}
+		for _, d := range made {
+			if d.Before(c.Date) {
+				c.Kind = KindUnknown
+				c.Reason = joinReason(c.Reason, "after the manufacture date: no lot's")
+				break
+			}
+		}
+	}
 }
 
 // takenOrder is the day/month order the manufacture dates among cs decide when the photo
@@ -371,7 +400,7 @@ func (s *lineScan) candidate(m *match, kw *keyword, a assoc, hint orderHint, opt
 	}
 	c.Alternative = alt
 	c.Text = s.t.line[start:end]
-	f := found{strength: m.strength, assoc: a, guessed: guessed}
+	f := found{strength: m.strength, assoc: a, guessed: guessed, lot: kw != nil && kw.lot}
 	if m.ambiguous {
 		f.order = orderDayFirst
 		if monthFirst {
