@@ -40,6 +40,12 @@ var findCases = []findCase{
 	{in: "MFG 02.11.2023 LOT 02.05.2025", want: "2025-05-02", kind: KindUnknown},
 	{in: "L14/03/2026", want: "2026-03-14", kind: KindManufacture},
 	{in: "FAB 03/2024\nL 11/2024", want: "2024-11", kind: KindManufacture},
+	// One of two dots read as a comma, beside a four-digit year. Commas of numbers stay.
+	{in: "EXP: 2027.08, 14", want: "2027-08-14"},
+	{in: "BEST BEFORE 14,08.2027", want: "2027-08-14"},
+	{in: "2027,08,14", want: ""},
+	{in: "PRECO 1.299,90", want: ""},
+	{in: "R$ 14.08,27", want: ""},
 	// A number pair before a unit is a quantity, even after a lone keyword letter; a unit
 	// letter that is also a keyword, with a digit after it, opens a code or a date of its own.
 	{in: "E12.25oz 250g", want: ""},

@@ -90,6 +90,11 @@ func (s *lineScan) sep(a int) (c byte, ok bool) {
 	return c, true
 }
 
+// commaForDot reports two separators of which OCR read one dot as a comma ("2021.10,30",
+// "30,10.2021"): the two are alike at the size of print. Only a four-digit year makes the
+// run a date; two commas, or a comma and a two-digit year, are numbers' ("1,25.50").
+func commaForDot(s1, s2 byte) bool { return s1 == ',' && s2 == '.' || s1 == '.' && s2 == ',' }
+
 func numSep(c byte) bool { return c == '/' || c == '.' || c == '-' || c == '\\' || c == ' ' }
 
 // layout is a match's Format kept in pieces, so rejected readings cost no string building.
@@ -164,16 +169,21 @@ func (s *lineScan) numeric(i int, out []match) []match {
 	}
 	b := s.toks[i+1]
 	s1, ok1 := s.sep(i)
-	if !ok1 || !numSep(s1) {
+	if !ok1 || !(numSep(s1) || s1 == ',') {
 		return out
 	}
 	if i+2 < n && s.toks[i+2].num() {
 		c := s.toks[i+2]
-		if s2, ok := s.sep(i + 1); ok && numSep(s2) {
+		s2, ok := s.sep(i + 1)
+		comma := ok && commaForDot(s1, s2) && (len(a.s) == 4 || len(c.s) == 4)
+		if ok && (numSep(s1) && numSep(s2) || comma) {
 			spaced := s1 == ' ' || s2 == ' '
 			m := match{first: i, last: i + 2, fixes: a.fixes + b.fixes + c.fixes}
 			if s1 != s2 {
 				m.penalty += penMixedSep
+			}
+			if comma {
+				s1, s2 = '.', '.'
 			}
 			switch {
 			case len(a.s) <= 2 && len(b.s) <= 2 && (len(c.s) == 2 || len(c.s) == 4):
@@ -223,6 +233,9 @@ func (s *lineScan) numeric(i int, out []match) []match {
 	}
 
 	// Two parts: month-year, year-month, or a day glued to MMYY.
+	if s1 == ',' {
+		return out // a decimal comma: 12,50
+	}
 	m := match{first: i, last: i + 1, fixes: a.fixes + b.fixes}
 	spaced := s1 == ' '
 	pre := s.prefixHit(i)
