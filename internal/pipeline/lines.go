@@ -215,7 +215,7 @@ func runeProbs(t recognize.Text) []float32 {
 // left, up: a photo or a product held sideways), and taken along it; each joins the row
 // whose last region it continues: past that region along its text, off its line by less
 // than half their mean text height (labels print smaller than dates), measured across the
-// text's own direction, and separated from it by at most maxGap text heights; when
+// slant of whichever of the two is the surer measure of it (slantOf), and separated from it by at most maxGap text heights; when
 // sameHeight, the taller of the two is at most maxRowHeights times the other (a box over two
 // printed lines is no piece of either). Chaining neighbours (rather than growing one span
 // across the text per row) keeps the rows of a slanted label apart. Rows are ordered across
@@ -255,8 +255,9 @@ func chainAlong(g []geom, idx []int, axis imgproc.Point, maxGap float64, sameHei
 		for ri, row := range rows {
 			last := g[row[len(row)-1]]
 			d := imgproc.Point{X: g[i].c.X - last.c.X, Y: g[i].c.Y - last.c.Y}
-			along := dot(d, last.u)
-			off := math.Abs(dot(d, last.n))
+			way := slantOf(last, g[i])
+			along := dot(d, way.u)
+			off := math.Abs(dot(d, way.n))
 			mh := (last.h + g[i].h) / 2
 			gap := along - (last.w+g[i].w)/2
 			ratio := max(last.h, g[i].h) / max(1e-9, min(last.h, g[i].h))
@@ -271,6 +272,18 @@ func chainAlong(g []geom, idx []int, axis imgproc.Point, maxGap float64, sameHei
 		rows[best] = append(rows[best], i)
 	}
 	return rows
+}
+
+// slantOf is whichever of two neighbouring regions is the surer measure of their line's
+// slant: the one longer for its height. A single character's box ("V", "F") is about as wide
+// as tall, and the detector boxes it at any angle; measured along it, the piece of print
+// beside it seems a line above or below ("F" on a slanted photo chained to the value of the
+// next line).
+func slantOf(a, b geom) geom {
+	if b.w*a.h > a.w*b.h {
+		return b
+	}
+	return a
 }
 
 // quarter is the quarter turn (0 right, 1 down, 2 left, 3 up on screen) nearest direction u.

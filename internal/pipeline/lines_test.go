@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -55,4 +56,31 @@ func TestRowsFollowTheWayThePrintRuns(t *testing.T) {
 	if w := mainWay(g[:1], []int{0}, imgproc.Point{X: 1}); w != (imgproc.Point{X: 1}) {
 		t.Errorf("one level line's way %v", w)
 	}
+}
+
+// A single letter's box has no slant of its own: the detector boxes a glyph at any angle.
+// On a photo taken askew, a keyword letter boxed at a steeper angle than its line still
+// reads with the value beside it, not with the next line's.
+func TestALetterJoinsTheValueBesideIt(t *testing.T) {
+	rs := askew([]Region{
+		region(100, 100, 40, 50, "F", 0.9), region(170, 100, 400, 50, "08/23", 0.9),
+		region(100, 170, 40, 50, "V", 0.9), region(170, 170, 400, 50, "08/25", 0.9),
+	}, 6)
+	rs[0].Quad = turnAbout(rs[0].Quad, 22)
+	rs[2].Quad = turnAbout(rs[2].Quad, -8)
+	want := []string{"F 08/23", "V 08/25"}
+	if got := lineTexts(GroupLines(rs, 0.5)); !slices.Equal(got, want) {
+		t.Errorf("read %q, want %q", got, want)
+	}
+}
+
+// turnAbout turns q by deg about its centre.
+func turnAbout(q imgproc.Quad, deg float64) imgproc.Quad {
+	c := geometry(q).c
+	a := deg * math.Pi / 180
+	for j, p := range q {
+		x, y := p.X-c.X, p.Y-c.Y
+		q[j] = imgproc.Point{X: c.X + x*math.Cos(a) - y*math.Sin(a), Y: c.Y + x*math.Sin(a) + y*math.Cos(a)}
+	}
+	return q
 }
