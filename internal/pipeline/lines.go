@@ -214,12 +214,12 @@ func runeProbs(t recognize.Text) []float32 {
 // the order its text runs. Regions are grouped by the way their text runs (right, down,
 // left, up: a photo or a product held sideways), and taken along it; each joins the row
 // whose last region it continues: past that region along its text, off its line by less
-// than half their mean text height (labels print smaller than dates), measured across the
-// slant of whichever of the two is the surer measure of it (slantOf), and separated from it by at most maxGap text heights; when
-// sameHeight, the taller of the two is at most maxRowHeights times the other (a box over two
-// printed lines is no piece of either). Chaining neighbours (rather than growing one span
-// across the text per row) keeps the rows of a slanted label apart. Rows are ordered across
-// the way most of the text runs.
+// than half their mean text height (labels print smaller than dates), both measured along
+// the slant of whichever of the two shows it surer (slantOf), and separated from it by at
+// most maxGap text heights; when sameHeight, the taller of the two is at most
+// maxRowHeights times the other (a box over two printed lines is no piece of either).
+// Chaining neighbours (rather than growing one span across the text per row) keeps the
+// rows of a slanted label apart. Rows are ordered across the way most of the text runs.
 func chainRows(g []geom, idx []int, maxGap float64, sameHeight bool) [][]int {
 	most := mainQuarter(g, idx)
 	a := quarterAxis(most)
