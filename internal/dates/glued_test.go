@@ -55,6 +55,11 @@ var (
 		{in: "VAL: 21I03I2027", want: "2027-03-21"},
 		{in: "2110312027", want: ""},
 		{in: "EXP 3210312027", want: ""},
+		{in: "VAL. 091 2026 FAB. 03 2024", want: "2026-09", kind: KindExpiry},
+		{in: "EXP 111 2027", want: "2027-11"},
+		{in: "VAL 091 2026 5", want: ""}, // a number after: a run of numbers
+		{in: "091 2026", want: ""},
+		{in: "VAL 131 2026", want: ""},
 	}
 	// A printed first separator and a second one OCR read as a digit or a letter.
 	secondSepCases = []findCase{

@@ -21,8 +21,10 @@ func sepLike(c string) bool {
 
 // separatorAsOne reads a digit run right after a validity keyword as a date whose slashes
 // OCR read as 1 (or I, l, which tokenize already turned into 1): "V0612025" is V06/2025,
-// "VAL 1410512026" is VAL 14/05/2026. Seven and ten digits have no date reading otherwise,
-// and the keyword says a date is meant; without one, such a run is a lot or a code.
+// "VAL 1410512026" is VAL 14/05/2026, and "VAL 061 2025", the slash read with the month and
+// the year spaced off, is VAL 06/ 2025. Seven and ten digits have no date reading
+// otherwise, nor three digits before a year, and the keyword says a date is meant; without
+// one, such a run is a lot or a code.
 func (s *lineScan) separatorAsOne(i int, out []match) []match {
 	tk := s.toks[i]
 	d := tk.s
@@ -30,6 +32,14 @@ func (s *lineScan) separatorAsOne(i int, out []match) []match {
 	switch {
 	case len(d) == 7 && d[2] == '1':
 		m.y, m.m = atoi(d[3:]), atoi(d[:2])
+		m.lay = layout{parts: [3]string{"MM", "YYYY"}, seps: [2]byte{'/'}}
+	case len(d) == 3 && d[2] == '1' && i+1 < len(s.toks) && s.toks[i+1].num() && len(s.toks[i+1].s) == 4:
+		if c, ok := s.sep(i); !ok || c != ' ' {
+			return out
+		}
+		m.last = i + 1
+		m.fixes += s.toks[i+1].fixes
+		m.y, m.m = atoi(s.toks[i+1].s), atoi(d[:2])
 		m.lay = layout{parts: [3]string{"MM", "YYYY"}, seps: [2]byte{'/'}}
 	case len(d) == 10 && d[2] == '1' && d[5] == '1':
 		m.y, m.m, m.d = atoi(d[6:]), atoi(d[3:5]), atoi(d[:2])
@@ -41,7 +51,7 @@ func (s *lineScan) separatorAsOne(i int, out []match) []match {
 	if h == nil || h.kw.kind != KindExpiry || h.kw.lot {
 		return out
 	}
-	if plausible(m.y, m.m, max(m.d, 1)) && s.isolated(i, i, true) {
+	if plausible(m.y, m.m, max(m.d, 1)) && s.isolated(i, m.last, true) {
 		out = append(out, m)
 	}
 	return out
