@@ -170,6 +170,14 @@ var misreadKeywordCases = []findCase{
 	{in: "FABR1CACAO 02/2026", want: "2026-02", kind: KindManufacture},
 	// Three letters are too few: the digits stay a lot code's.
 	{in: "L0T 8Y 11/2027", want: "2027-11", kind: KindUnknown},
+	// In a keyword of eight letters or more, one letter read as another it resembles.
+	{in: "BEST IF USEO BY 05/14/29", want: "2029-05-14", kind: KindExpiry},
+	{in: "8EST IF USEO BY 11 2027", want: "2027-11", kind: KindExpiry},
+	{in: "VALIOADE:09/2027", want: "2027-09", kind: KindExpiry},
+	{in: "FABRICACAO 03/2026 VENCIMENT0 03/2028", want: "2028-03", kind: KindExpiry},
+	// Shorter keywords, or two letters swapped, are no keyword.
+	{in: "USO BY 10 2027", want: "2027-10", kind: KindUnknown},
+	{in: "BEST IF UOEO BY 05/14/29", want: "2029-05-14", kind: KindUnknown},
 }
 
 // misreadMonthCases: a month abbreviation with one letter misread the way date-coder print

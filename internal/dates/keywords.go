@@ -243,7 +243,15 @@ const (
 	minMisreadLetters = 5
 	// maxMisreadDigits is how many of a keyword's letters may have been read as digits.
 	maxMisreadDigits = 2
+	// minLetterSwapLetters is the least length, in letters, of a keyword one of whose
+	// letters may have been read as another it resembles (letterLike): "BEST IF USEO BY".
+	// Across eight letters and more, one such letter leaves the keyword unmistakable.
+	minLetterSwapLetters = 8
 )
+
+// letterLike are the letters OCR of small or dotted print gives for one another: round
+// letters for round ones, E for F, U for V and I for L, and back.
+var letterLike = map[byte]string{'O': "DQC", 'D': "O", 'Q': "O", 'C': "O", 'E': "F", 'F': "E", 'U': "V", 'V': "U", 'I': "L", 'L': "I"}
 
 // misreadable are the keywords long enough for matchMisread, spelled without spaces (the
 // last listed of one spelling), by length and in spelling order: built by init.
@@ -255,8 +263,9 @@ type misreadKeyword struct {
 }
 
 // matchMisread finds a keyword some of whose letters OCR read as digits ("BES1 BY", "U5E BY",
-// "8EST BEFORE"), from word token i over whole tokens joined by at most one space, and
-// returns it with the tokens it spans. Dot-matrix print loses letters to digits this way.
+// "8EST BEFORE"), or, in a long one, one letter as another (letterLike), from word token i
+// over whole tokens joined by at most one space, and returns it with the tokens it spans.
+// Dot-matrix print loses letters to digits and round letters to each other this way.
 func matchMisread(t *folded, toks []token, i int) (*keyword, int) {
 	var best *keyword
 	n := 0
@@ -275,7 +284,7 @@ func matchMisread(t *folded, toks []token, i int) (*keyword, int) {
 		if digits > maxMisreadDigits || len(spelled) > 16 {
 			break
 		}
-		if digits == 0 {
+		if digits == 0 && len(spelled) < minLetterSwapLetters {
 			continue // read as letters: matchPhrase's
 		}
 		for _, m := range misreadable[len(spelled)] {
@@ -300,14 +309,21 @@ func misreadHit(t *folded, toks []token, i int) (kwHit, bool) {
 	return kwHit{kw: kw, first: i, last: i + n - 1}, true
 }
 
-// readsAs reports whether text spells word, each digit standing for one of its digitLetters.
+// readsAs reports whether text spells word, each digit standing for one of its digitLetters
+// and, in a word of minLetterSwapLetters or more, one letter for another it is letterLike.
 func readsAs(text, word string) bool {
+	swaps := 0
+	if len(word) < minLetterSwapLetters {
+		swaps = 1
+	}
 	for k := 0; k < len(text); k++ {
 		c := text[k]
-		if c == word[k] {
-			continue
-		}
-		if !strings.ContainsRune(digitLetters[c], rune(word[k])) {
+		switch {
+		case c == word[k]:
+		case strings.ContainsRune(digitLetters[c], rune(word[k])):
+		case swaps == 0 && strings.ContainsRune(letterLike[c], rune(word[k])):
+			swaps++
+		default:
 			return false
 		}
 	}
