@@ -111,6 +111,10 @@ func TestStandingRegions(t *testing.T) {
 	if !standing(fragments) {
 		t.Error("mostly single characters: the detector split lines running up the page")
 	}
+	across := []Region{r(60, 20, "024"), r(60, 20, "NO0"), r(60, 20, "V55"), r(20, 15, "E"), r(100, 20, "MECN LTDA")}
+	if !standing(across) {
+		t.Error("mostly runs of three across stacked lines: their print runs up the page")
+	}
 	normal := []Region{r(100, 20, "VALIDADE"), r(120, 20, "12/2027"), r(80, 20, "LOTE 12"), r(20, 15, "A")}
 	if standing(normal) {
 		t.Error("ordinary lines taken for sideways text")

@@ -16,9 +16,12 @@ const (
 	sidewaysShare = 0.5
 	// fragmentShare is the share of regions read as at most fragmentRunes characters that
 	// also calls for the turned look: the detector splits a line running up the page into
-	// single characters, each wider than high once the glyph lies on its side.
+	// single characters, each wider than high once the glyph lies on its side, or, where
+	// the characters of stacked lines stand level with each other, boxes them across the
+	// lines in runs of two or three ("0 2 4" of "05/22", "05/23", "05/24"); taken a little
+	// askew, such print leaves few single characters and many such runs.
 	fragmentShare = 0.6
-	fragmentRunes = 2
+	fragmentRunes = 3
 )
 
 // sideways reads the working image again turned a quarter counter-clockwise when most of
