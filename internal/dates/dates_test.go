@@ -34,6 +34,10 @@ var findCases = []findCase{
 	// Two dates each after a validity letter: a stray E before the manufacture date.
 	{in: "LT 7731\nE 11/24\nV: 11/26", want: "2026-11", kind: KindExpiry},
 	{in: "V 08/2027 E 08/2025", want: "2027-08", kind: KindExpiry},
+	// An E before the earlier of two dates, the later unmarked: the F it resembles.
+	{in: "L 5521\nE 03/2024\n09/2026", want: "2026-09", kind: KindUnknown},
+	{in: "E 09/2026\n03/2024", want: "2026-09", kind: KindExpiry},
+	{in: "E 03/2024\nLOTE 5521", want: "2024-03", kind: KindExpiry},
 	// A whole date after a lot letter, later than the manufacture date: no lot's but the
 	// validity's, its letter misread. A month and year there may be the lot code itself.
 	{in: "FAB:14/03/2024 10:21\nL14/03/2026", want: "2026-03-14", kind: KindUnknown},

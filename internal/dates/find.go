@@ -98,6 +98,7 @@ type found struct {
 	assoc    assoc
 	guessed  bool // day/month order set by the default or locale, not by digits or context
 	lot      bool // marked manufacture by a lot keyword alone ("L 25/09/2025")
+	likeF    bool // marked expiry by a letter OCR also gives for F ("E 08/2023")
 	order    int  // for an ambiguous date, the order it was read in
 }
 
@@ -119,6 +120,7 @@ func Find(lines []Line, opt Options) Result {
 	}
 	res.Candidates, meta = within(res.Candidates, meta, opt.Latest)
 	unmarkLateLots(res.Candidates, meta)
+	eForF(res.Candidates, meta)
 	if i, why := choose(res.Candidates, meta); i >= 0 {
 		best := &res.Candidates[i]
 		best.Reason = joinReason(why, best.Reason)
@@ -192,6 +194,28 @@ func unmarkLateLots(cs []Candidate, meta []found) {
 			if d.Before(c.Date) {
 				c.Kind = KindUnknown
 				c.Reason = joinReason(c.Reason, "after the manufacture date: no lot's")
+				break
+			}
+		}
+	}
+}
+
+// eForF reads as manufacture each date marked expiry only by a letter OCR also gives for
+// the manufacture F (likeF), when a date no keyword marks, as strong (within pairSlack), is
+// later: "F 08/2023 V 06/2025" read "E 08/2023" and "06/2025", its V lost. A validity date
+// is printed after the manufacture date, and an E marking a validity would leave the later
+// date nothing to be. Beside a date as it reads, an earlier unmarked one or none, E stays
+// the validity ("M 12 2023 E 05 2025").
+func eForF(cs []Candidate, meta []found) {
+	for i := range cs {
+		c := &cs[i]
+		if c.Kind != KindExpiry || !meta[i].likeF {
+			continue
+		}
+		for j, o := range cs {
+			if o.Kind == KindUnknown && o.Date.After(c.Date) && meta[j].strength >= meta[i].strength-pairSlack {
+				c.Kind = KindManufacture
+				c.Reason = joinReason(c.Reason, "an unmarked later date: the E is an F")
 				break
 			}
 		}
@@ -400,7 +424,7 @@ func (s *lineScan) candidate(m *match, kw *keyword, a assoc, hint orderHint, opt
 	}
 	c.Alternative = alt
 	c.Text = s.t.line[start:end]
-	f := found{strength: m.strength, assoc: a, guessed: guessed, lot: kw != nil && kw.lot}
+	f := found{strength: m.strength, assoc: a, guessed: guessed, lot: kw != nil && kw.lot, likeF: kw != nil && kw.likeF}
 	if m.ambiguous {
 		f.order = orderDayFirst
 		if monthFirst {

@@ -16,6 +16,7 @@ type keyword struct {
 	lone   bool     // a single letter (E, M, V, L, F): only counts right before a date
 	suffix bool     // printed after the date ("2022.01.31 까지", "until")
 	script bool     // non-Latin: matched inside a letter run, whose words are not space-separated
+	likeF  bool     // a letter OCR also gives for the manufacture F (E): see eForF
 }
 
 type kwFlag uint8
@@ -24,6 +25,7 @@ const (
 	fLot kwFlag = 1 << iota
 	fUS
 	fSuffix
+	fLikeF
 )
 
 type kwSpec struct {
@@ -67,7 +69,7 @@ var keywordSpecs = []kwSpec{
 		"MINIMALNI TRVANLIVOST DO", "BAST FORE", "BEDST FOR", "PARASTA ENNEN"}},
 	// U: a V whose strokes the recogniser saw meet low, as in URL and UNL above.
 	{KindExpiry, 0, []string{"V", "U"}},
-	{KindExpiry, 0, []string{"E"}},
+	{KindExpiry, fLikeF, []string{"E"}},
 	{KindExpiry, 0, []string{"유통기한", "소비기한", "有效期至", "有效期", "保质期至", "到期日",
 		"賞味期限", "消費期限"}},
 	{KindExpiry, fSuffix, []string{"까지"}},
@@ -120,6 +122,7 @@ func init() {
 				lot:    spec.flags&fLot != 0,
 				us:     spec.flags&fUS != 0,
 				suffix: spec.flags&fSuffix != 0,
+				likeF:  spec.flags&fLikeF != 0,
 			}
 			kw.lone = len(p) == 1
 			if !isASCII(p) {
