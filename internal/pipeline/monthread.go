@@ -76,6 +76,7 @@ func (p *Pipeline) rereadMonth(t recognize.Text) (recognize.Text, bool) {
 // first.
 func monthCandidates(dict *recognize.Dictionary, frames []recognize.Frame, em []recognize.Emission) []monthCandidate {
 	var out []monthCandidate
+	shares := make([]float64, len(monthWords)) // each word's share of the span, reused
 	for from := range em {
 		for n := minMonthWindow; n <= maxMonthWindow && from+n <= len(em); n++ {
 			to := from + n
@@ -95,7 +96,6 @@ func monthCandidates(dict *recognize.Dictionary, frames []recognize.Frame, em []
 				continue
 			}
 			// The likeliest word, then the likeliest word of any other month.
-			shares := make([]float64, len(monthWords))
 			best := monthCandidate{}
 			for k, w := range monthWords {
 				shares[k] = dict.SpanProb(span, w) / base
@@ -103,9 +103,9 @@ func monthCandidates(dict *recognize.Dictionary, frames []recognize.Frame, em []
 					best = monthCandidate{from: from, to: to, word: w, share: shares[k]}
 				}
 			}
-			second := 0.0
+			second, month := 0.0, dates.MonthNumber(best.word)
 			for k, w := range monthWords {
-				if dates.MonthNumber(w) != dates.MonthNumber(best.word) {
+				if dates.MonthNumber(w) != month {
 					second = max(second, shares[k])
 				}
 			}
