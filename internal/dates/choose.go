@@ -5,6 +5,10 @@ package dates
 // 17/06/2026 does not.
 const pairSlack = 0.12
 
+// echoYears is the longest shelf life, in years, over which a validity repeating its
+// manufacture date's day and month is taken as its pair (echoes): five for medicines and tins.
+const echoYears = 5
+
 // choose picks the expiry date among cs and says why. It never looks at today's date:
 // "prefer future dates" makes the answer for a photo change with the calendar and hides
 // expired products, which is exactly what a shopper needs to see.
@@ -72,6 +76,11 @@ func laterOf(cs []Candidate, meta []found, pool []int) (int, bool) {
 			pair = append(pair, i)
 		}
 	}
+	for _, i := range pool {
+		if meta[i].strength < top-pairSlack && echoes(cs, pair, i) {
+			pair = append(pair, i)
+		}
+	}
 	if distinctDates(cs, pair) < 2 {
 		return -1, false
 	}
@@ -83,6 +92,26 @@ func laterOf(cs []Candidate, meta []found, pool []int) (int, bool) {
 		}
 	}
 	return best, true
+}
+
+// echoes reports whether candidate i repeats the day and month of a date in pair in a later
+// year, within a shelf life. Products made on 17 June keep 17 June on their validity; a
+// weaker reading (glued, "17.0626") that agrees with a strong one on both is no stray
+// number, so it takes its place in the manufacture/expiry pair however weak its shape.
+func echoes(cs []Candidate, pair []int, i int) bool {
+	for _, j := range pair {
+		if echo(cs[j], cs[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// echo reports whether b is dated on a's day and month, one to echoYears years later.
+func echo(a, b Candidate) bool {
+	return a.Precision == PrecisionDay && b.Precision == PrecisionDay &&
+		a.Date.Day == b.Date.Day && a.Date.Month == b.Date.Month &&
+		b.Date.Year > a.Date.Year && b.Date.Year-a.Date.Year <= echoYears
 }
 
 // strongest ranks by format strength, then confidence; ties go to the earlier candidate.

@@ -37,6 +37,9 @@ const (
 	// weakCharSure and weakCharFloor shape weakFactor.
 	weakCharSure  = 0.8
 	weakCharFloor = 0.4
+	// A best date that repeats an earlier date's day and month (echo) has its reading
+	// confirmed by a second print: it is at least this share as sure as that date.
+	echoShare = 0.8
 )
 
 // weakFactor is the share of its confidence a date keeps when its least sure character had
@@ -80,6 +83,11 @@ func calibrate(cs []Candidate, meta []found, i int) {
 	b := &cs[i]
 	f := 1.0
 	var why []string
+	for k := range cs {
+		if echo(cs[k], *b) {
+			b.Confidence = max(b.Confidence, echoShare*cs[k].Confidence)
+		}
+	}
 	if meta[i].guessed {
 		f *= guessedOrderFactor
 	}
