@@ -18,6 +18,8 @@ var (
 		{in: "2027.04.193", want: "2027-04-19"},
 		{in: "EXP 14.03.20285", want: "2028-03-14"},
 		{in: "17/10/202608:15", want: "2026-10-17"},
+		// A space after the clock's colon.
+		{in: "MFG 21 .05.24 EXP 21 .11 .2608: 15", want: "2026-11-21"},
 		{in: "2027.04.1934", want: ""}, // four digits after the month: no day in them
 		{in: "MAR 0024", want: ""},
 		// A spaced month and year followed by a code that starts with digits: the digits

@@ -288,9 +288,22 @@ func monthWordAt(t *folded, cls []byte, k, dir int) bool {
 // markTimes flags clock times so they never become date parts, and splits a clock hour
 // off a digit run OCR glued it to: "01/01/2603:33" is 01/01/26 then 03:33, "2116:16" is
 // 21 then 16:16.
+//
+// OCR sets a space after a clock's colon as often as not ("06: 41"); one is allowed there.
 func markTimes(t *folded, toks []token) []token {
+	digit := func(k int) bool { return k < len(t.u) && t.u[k] >= '0' && t.u[k] <= '9' }
 	colonDigitAfter := func(end int) bool {
-		return end+1 < len(t.u) && t.u[end] == ':' && t.u[end+1] >= '0' && t.u[end+1] <= '9'
+		return end < len(t.u) && t.u[end] == ':' && (digit(end+1) || (end+1 < len(t.u) && t.u[end+1] == ' ' && digit(end+2)))
+	}
+	// colonBefore is where the colon before a token starting at start lies, or -1.
+	colonBefore := func(start int) int {
+		switch {
+		case start >= 1 && t.u[start-1] == ':':
+			return start - 1
+		case start >= 2 && t.u[start-1] == ' ' && t.u[start-2] == ':':
+			return start - 2
+		}
+		return -1
 	}
 	out := toks[:0:0]
 	for i, tk := range toks {
@@ -301,7 +314,7 @@ func markTimes(t *folded, toks []token) []token {
 		// Minutes or seconds, unless a slash and digits follow: no clock goes on "/02/2023",
 		// so in "PR00:01/02/2023" (PROD misread) the 01 is the date's day.
 		slashDigitAfter := tk.end+1 < len(t.u) && t.u[tk.end] == '/' && t.u[tk.end+1] >= '0' && t.u[tk.end+1] <= '9'
-		if tk.start >= 2 && t.u[tk.start-1] == ':' && i > 0 && toks[i-1].kind == tokNum && toks[i-1].end == tk.start-1 && !slashDigitAfter {
+		if c := colonBefore(tk.start); c >= 1 && i > 0 && toks[i-1].kind == tokNum && toks[i-1].end == c && !slashDigitAfter {
 			tk.time = true
 		}
 		if colonDigitAfter(tk.end) && !tk.time {
