@@ -192,6 +192,7 @@ var misreadMonthCases = []findCase{
 	{in: "USE BY 21 AUC 26", want: "2026-08-21"},
 	{in: "BEST BY AOG 13 23", want: "2023-08-13"},
 	{in: "BEST BY A0G 13 23", want: "2023-08-13"},
+	{in: "Best Before Date: 14 sEr 2027", want: "2027-09-14", kind: KindExpiry},
 	// No one-letter misreading of "MAN" is a month: the digits alone decide.
 	{in: "MAN 12 2027", want: "2027-12"},
 	// The last letter read as the digit it resembles: the digit is no month of its own
