@@ -84,3 +84,17 @@ func turnAbout(q imgproc.Quad, deg float64) imgproc.Quad {
 	}
 	return q
 }
+
+// A row's box runs along the region longest for its height, not the longest: a box around a
+// block of print (as wide as tall, boxed at any angle) is longer than the line beside it but
+// says nothing of the line's slant.
+func TestRowBoxFollowsTheLine(t *testing.T) {
+	rs := []Region{region(100, 100, 200, 190, "", 0.2), region(320, 170, 180, 40, "08/25", 0.9)}
+	rs[0].Quad = turnAbout(rs[0].Quad, 30)
+	l := &look{toOrig: 1, res: &Result{Regions: rs}}
+	g := []geom{geometry(rs[0].Quad), geometry(rs[1].Quad)}
+	q := rowQuad(l, g, []int{0, 1})
+	if deg := math.Atan2(q[1].Y-q[0].Y, q[1].X-q[0].X) * 180 / math.Pi; math.Abs(deg) > 1 {
+		t.Errorf("row box turned %.1f°, want the line's 0°", deg)
+	}
+}

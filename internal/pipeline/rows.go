@@ -140,16 +140,14 @@ func (p *Pipeline) rowWorthReading(rs []Region, members []int) (int, bool) {
 }
 
 // rowQuad is the box, in working pixels, around a row's regions (geometry g, in working
-// pixels) with a margin above and below, along the direction of its longest region (the
-// surest measure of the line's slant).
+// pixels) with a margin above and below, along the direction of its region longest for its
+// height (the surest measure of the line's slant, as when lines are chained: slantOf).
 func rowQuad(l *look, g []geom, members []int) imgproc.Quad {
-	var u imgproc.Point
-	long := -1.0
-	for _, i := range members {
-		if g[i].w > long {
-			long, u = g[i].w, g[i].u
-		}
+	s := g[members[0]]
+	for _, i := range members[1:] {
+		s = slantOf(s, g[i])
 	}
+	u := s.u
 	n := imgproc.Point{X: -u.Y, Y: u.X}
 	a0, a1, b0, b1 := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for _, i := range members {
