@@ -41,17 +41,22 @@ func (p *Pipeline) sideways(l *look) error {
 	if len(boxes) == 0 {
 		return nil
 	}
-	return p.readTurned(l, frame{img: turned, scale: l.toOrig, back: quarterBack(float64(l.work.Rect.Dx()))}, boxes, "sideways")
+	return p.readTurned(l, frame{img: turned, scale: l.toOrig, back: quarterBack(float64(l.work.Rect.Dx()))}, boxes, "sideways", true)
 }
 
 // readTurned reads boxes found on a turned copy of the working image (frame f) as regions
 // of source, with the date-aware decoder; when they read a date they supersede the regions
 // they cover, else the trace keeps them as discarded.
-func (p *Pipeline) readTurned(l *look, f frame, boxes []detect.Box, source string) error {
+func (p *Pipeline) readTurned(l *look, f frame, boxes []detect.Box, source string, both bool) error {
 	var tm Timings
 	rs, err := p.readBoxes(l, f, boxes, &tm)
 	if err != nil {
 		return err
+	}
+	if both {
+		if err := p.bothWays(l, f, boxes, rs, &tm); err != nil {
+			return err
+		}
 	}
 	for k := range rs {
 		rs[k].Source = source
@@ -86,4 +91,47 @@ func standing(rs []Region) bool {
 	}
 	n := float64(len(rs))
 	return float64(up) >= sidewaysShare*n || float64(frag) >= fragmentShare*n
+}
+
+// bothWays reads every region of a turned image again the other way up, and gives each the
+// reading of the way the print as a whole reads surer (the recogniser's confidence summed
+// over the regions, weighed by their boxes' length) unless its other reading is surer by
+// orientMargin. A photo taken sideways is turned as a whole: when it lay the other way, all
+// its print comes out upside down, and the angle classifier, judging each crop alone, leaves
+// dot-matrix lines and short ones so, where they read as confident garbage.
+func (p *Pipeline) bothWays(l *look, f frame, boxes []detect.Box, rs []Region, tm *Timings) error {
+	if p.st.Classifier == nil || len(rs) == 0 {
+		return nil
+	}
+	flips := make([]bool, len(rs))
+	for k, r := range rs {
+		flips[k] = !r.Flipped
+	}
+	other, err := p.readOriented(l, f, boxes, flips, tm)
+	if err != nil {
+		return err
+	}
+	var up, down float64
+	for k := range rs {
+		w := geometry(boxes[k].Quad).w
+		for _, r := range []Region{rs[k], other[k]} {
+			if r.Flipped {
+				down += w * r.Text.Confidence
+			} else {
+				up += w * r.Text.Confidence
+			}
+		}
+	}
+	way := down > up
+	for k := range rs {
+		mine, alt := rs[k], other[k]
+		if mine.Flipped != way {
+			mine, alt = alt, mine
+		}
+		if alt.Text.Confidence >= mine.Text.Confidence+orientMargin {
+			mine = alt
+		}
+		rs[k] = mine
+	}
+	return nil
 }
