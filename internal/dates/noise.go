@@ -10,13 +10,12 @@ import "bytes"
 // number joined by a date separator (versions, IP addresses, 31/02/2024 read as 02/2024),
 // spaced digit groups of a phone number, prices and percentages.
 func (s *lineScan) isolated(first, last int, spaced bool) bool {
-	if first > 0 && s.toks[first-1].num() && !s.rangeMark(first-1, spaced) && !s.monthYearAt(first-2, -1) {
+	if first > 0 && s.toks[first-1].num() && !s.rangeMark(first-1, spaced) {
 		if c, ok := s.sep(first - 1); ok && c != ',' && (c != ' ' || spaced) {
 			return false
 		}
 	}
-	if last+1 < len(s.toks) && s.toks[last+1].num() && !s.opensCode(last+1) && !s.rangeMark(last, spaced) &&
-		!s.monthYearAt(last+1, 1) {
+	if last+1 < len(s.toks) && s.toks[last+1].num() && !s.opensCode(last+1) && !s.rangeMark(last, spaced) {
 		if c, ok := s.sep(last); ok && c != ',' && (c != ' ' || (spaced && len(s.toks[last+1].s) <= 2)) {
 			return false
 		}
@@ -51,33 +50,6 @@ func (s *lineScan) isolated(first, last int, spaced bool) bool {
 func (s *lineScan) rangeMark(k int, spaced bool) bool {
 	gap := s.t.u[s.toks[k].end:s.toks[k+1].start]
 	return !spaced && bytes.IndexByte(gap, '-') >= 0 && bytes.IndexByte(gap, ' ') >= 0
-}
-
-// monthYearAt reports a spaced month and four-digit year at tokens k, k+1 ("08 2023"), with
-// no number beyond them on the far side (dir -1: before k; 1: after k+1): another date beside
-// this one, not a group of the same number. Two month-year dates run together when OCR joins
-// two printed lines or their keywords are lost ("7 2025 08 2023").
-func (s *lineScan) monthYearAt(k, dir int) bool {
-	if k < 0 || k+1 >= len(s.toks) {
-		return false
-	}
-	m, y := s.toks[k], s.toks[k+1]
-	if !m.num() || !y.num() || len(m.s) > 2 || len(y.s) != 4 || m.val() < 1 || m.val() > 12 || !inYearRange(y.val()) {
-		return false
-	}
-	if c, ok := s.sep(k); !ok || c != ' ' {
-		return false
-	}
-	far, gap := k+2, k+1
-	if dir < 0 {
-		far, gap = k-1, k-1
-	}
-	if far >= 0 && far < len(s.toks) && s.toks[far].num() {
-		if _, ok := s.sep(gap); ok {
-			return false
-		}
-	}
-	return true
 }
 
 // opensCode reports a number token glued to the letters after it ("7FD"): the start of a lot
