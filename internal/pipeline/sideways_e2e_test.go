@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/datalid/datalid/internal/pipeline"
 	"github.com/datalid/datalid/internal/synth"
 )
 
@@ -23,10 +24,7 @@ func TestPrintRunningUpOrDownReadsAsLines(t *testing.T) {
 			Lines: []string{"FAB.    02    2024", "VAL.    10    2027"}, DateLine: 1,
 			Font: "bold", TextHeight: 44, Angle: deg, Blur: 0.6, Contrast: 0.8, Noise: 0.02,
 		}, 90)
-		got := "-"
-		if b := res.Dates.Best; b != nil {
-			got = b.Date.String()[:len(ph.Label)] // a month-only date ends on the month's last day
-		}
+		got := answered(res, ph.Label)
 		t.Logf("%v°: %s, read %q", deg, got, sourcedTexts(res))
 		if got != ph.Label {
 			t.Errorf("%v°: best date %s, want %s", deg, got, ph.Label)
@@ -53,10 +51,7 @@ func TestUpsideDownDotsAfterTheQuarterTurn(t *testing.T) {
 			Lines: []string{"L:A31K0927", "F:03/2023", "V:03/2026"}, DateLine: 2,
 			Font: "dotmatrix", TextHeight: 40, Angle: 90, Blur: 0.8, Contrast: 0.8, Noise: 0.03,
 		}, 90)
-		got := "-"
-		if b := res.Dates.Best; b != nil {
-			got = b.Date.String()[:len(ph.Label)]
-		}
+		got := answered(res, ph.Label)
 		t.Logf("seed %d: %s, read %q", seed, got, sourcedTexts(res))
 		if got != ph.Label {
 			misses++
@@ -65,4 +60,13 @@ func TestUpsideDownDotsAfterTheQuarterTurn(t *testing.T) {
 	if misses > allowedMisses {
 		t.Errorf("%d of %d photos missed, want at most %d", misses, seeds, allowedMisses)
 	}
+}
+
+// answered is the best date of res as precise as label ("-" for none): a month-only date
+// ends on the month's last day.
+func answered(res *pipeline.Result, label string) string {
+	if b := res.Dates.Best; b != nil {
+		return b.Date.String()[:len(label)]
+	}
+	return "-"
 }
