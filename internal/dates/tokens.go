@@ -293,7 +293,7 @@ func monthWordAt(t *folded, cls []byte, k, dir int) bool {
 func markTimes(t *folded, toks []token) []token {
 	digit := func(k int) bool { return k < len(t.u) && t.u[k] >= '0' && t.u[k] <= '9' }
 	colonDigitAfter := func(end int) bool {
-		return end < len(t.u) && t.u[end] == ':' && (digit(end+1) || (end+1 < len(t.u) && t.u[end+1] == ' ' && digit(end+2)))
+		return end+1 < len(t.u) && t.u[end] == ':' && (digit(end+1) || t.u[end+1] == ' ' && digit(end+2))
 	}
 	// colonBefore is where the colon before a token starting at start lies, or -1.
 	colonBefore := func(start int) int {
@@ -313,7 +313,7 @@ func markTimes(t *folded, toks []token) []token {
 		}
 		// Minutes or seconds, unless a slash and digits follow: no clock goes on "/02/2023",
 		// so in "PR00:01/02/2023" (PROD misread) the 01 is the date's day.
-		slashDigitAfter := tk.end+1 < len(t.u) && t.u[tk.end] == '/' && t.u[tk.end+1] >= '0' && t.u[tk.end+1] <= '9'
+		slashDigitAfter := tk.end < len(t.u) && t.u[tk.end] == '/' && digit(tk.end+1)
 		if c := colonBefore(tk.start); c >= 1 && i > 0 && toks[i-1].kind == tokNum && toks[i-1].end == c && !slashDigitAfter {
 			tk.time = true
 		}

@@ -96,9 +96,9 @@ func standing(rs []Region) bool {
 // bothWays reads every region of a turned image again the other way up, and gives each the
 // reading of the way the print as a whole reads surer (the recogniser's confidence summed
 // over the regions, weighed by their boxes' length) unless its other reading alone holds a
-// date, or is surer by orientMargin. A photo taken sideways is turned as a whole: when it lay the other way, all
-// its print comes out upside down, and the angle classifier, judging each crop alone, leaves
-// dot-matrix lines and short ones so, where they read as confident garbage.
+// date, or is surer by orientMargin. A photo taken sideways is turned as a whole: when it lay
+// the other way, all its print comes out upside down, and the angle classifier, judging each
+// crop alone, leaves dot-matrix lines and short ones so, where they read as confident garbage.
 func (p *Pipeline) bothWays(l *look, f frame, boxes []detect.Box, rs []Region, tm *Timings) error {
 	if p.st.Classifier == nil || len(rs) == 0 {
 		return nil
