@@ -73,7 +73,8 @@ func (p *Pipeline) level(l *look) error {
 	if len(boxes) == 0 {
 		return nil
 	}
-	return p.readTurned(l, frame{img: turned, scale: l.toOrig, back: t.Back}, boxes, levelSource, false)
+	_, err = p.readTurned(l, frame{img: turned, scale: l.toOrig, back: t.Back}, boxes, levelSource, false)
+	return err
 }
 
 // inQuad reports whether p lies inside the convex quadrilateral q, whose corners run either

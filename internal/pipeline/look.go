@@ -28,6 +28,9 @@ type look struct {
 	// lattices is set once the second looks run: from then on, dot-matrix crops are also
 	// read from their dot lattices (see dotLines).
 	lattices bool
+	// sideways is set when the sideways look read the photo turned a quarter surer than as
+	// it stands (see wholeTurned).
+	sideways bool
 }
 
 // step is one second look. on says whether the configuration enables it; run changes the
@@ -85,9 +88,10 @@ func StepNames() []string {
 }
 
 // TraceNames lists every name a Trace records a look under, in the order they run: the
-// first pass, the level look that belongs to it, the second looks, then the answer's check.
+// first pass, the level look that belongs to it, the second looks, the answer's check, then
+// the read of the whole photo turned (wholeTurned).
 func TraceNames() []string {
-	return append(append([]string{firstPass, levelSource}, StepNames()...), confirmLook)
+	return append(append([]string{firstPass, levelSource}, StepNames()...), confirmLook, turnedSource)
 }
 
 // firstPass names the first pass in a Trace.

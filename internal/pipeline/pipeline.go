@@ -48,6 +48,9 @@ type Options struct {
 	// Debug keeps a Trace in the result: the working image, the probability map and what
 	// each look produced, with crops.
 	Debug bool
+	// turned marks the read of a photo turned a quarter (wholeTurned), which is not turned
+	// again.
+	turned bool
 }
 
 // Region is one detected text region and what was read in it.
@@ -205,6 +208,13 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 			return nil, err
 		}
 		l.trace.record(confirmLook, time.Since(t), before, res.Regions)
+	}
+	if l.sideways && !opt.turned && !p.confident(res) {
+		t, before := time.Now(), l.trace.snapshot(res.Regions)
+		if err := p.wholeTurned(ctx, img, opt, res); err != nil {
+			return nil, err
+		}
+		l.trace.record(turnedSource, time.Since(t), before, res.Regions)
 	}
 	if !opt.KeepCrops && !opt.Debug {
 		for i := range res.Regions {

@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/datalid/datalid/internal/detect"
+	"github.com/datalid/datalid/internal/imageio"
 	"github.com/datalid/datalid/internal/imgproc"
 )
 
@@ -41,36 +43,88 @@ func (p *Pipeline) sideways(l *look) error {
 	if len(boxes) == 0 {
 		return nil
 	}
-	return p.readTurned(l, frame{img: turned, scale: l.toOrig, back: quarterBack(float64(l.work.Rect.Dx()))}, boxes, "sideways", true)
+	before := sureness(l.res.Regions)
+	rs, err := p.readTurned(l, frame{img: turned, scale: l.toOrig, back: quarterBack(float64(l.work.Rect.Dx()))}, boxes, "sideways", true)
+	l.sideways = sureness(rs) > before
+	return err
 }
+
+// sureness is how surely regions were read as a whole: the recogniser's confidence summed
+// over them, weighed by their boxes' length, so that one long line read well outweighs a
+// scatter of single characters read as noise.
+func sureness(rs []Region) float64 {
+	var s float64
+	for _, r := range rs {
+		s += geometry(r.Quad).w * r.Text.Confidence
+	}
+	return s
+}
+
+// wholeTurned reads img again, turned a quarter counter-clockwise, from the first pass on,
+// when the sideways look found that its print reads surer turned and no confident date was
+// read: the sideways look re-detects only, at the working image's scale, while small or
+// dotted print needs the looks that follow (dots, dense, rows), which run on the photo as
+// it stands. The turned read replaces the result when its date is confident (the test that
+// stops the second looks: it is one more search) and surer. A photo turned the other way
+// comes out upside down, which the first pass reads as any upside-down photo.
+func (p *Pipeline) wholeTurned(ctx context.Context, img *imageio.Image, opt Options, res *Result) error {
+	t := *img
+	t.RGBA = imgproc.Rotate90CCW(img.RGBA)
+	t.OrigW, t.OrigH = img.OrigH, img.OrigW
+	// The turned read keeps no trace of its own; its regions keep their crops for this one.
+	o := opt
+	o.turned, o.Debug, o.KeepCrops = true, false, opt.KeepCrops || opt.Debug
+	alt, err := p.ReadImage(ctx, &t, o)
+	if err != nil {
+		return err
+	}
+	res.Timings.SecondLook += alt.Timings.Total
+	if b := res.Dates.Best; !p.confident(alt) || b != nil && alt.Dates.Best.Confidence <= b.Confidence {
+		return nil
+	}
+	back := quarterBack(float64(img.OrigW))
+	for i := range alt.Regions {
+		q := &alt.Regions[i].Quad
+		for k := range q {
+			q[k] = back(q[k])
+		}
+		alt.Regions[i].Source = joinSource(alt.Regions[i].Source, turnedSource)
+	}
+	res.Regions, res.Lines, res.Dates = alt.Regions, alt.Lines, alt.Dates
+	return nil
+}
+
+// turnedSource marks the regions of a photo read whole turned a quarter (wholeTurned).
+const turnedSource = "turned"
 
 // readTurned reads boxes found on a turned copy of the working image (frame f) as regions
 // of source, with the date-aware decoder; when they read a date they supersede the regions
 // they cover, else the trace keeps them as discarded.
-func (p *Pipeline) readTurned(l *look, f frame, boxes []detect.Box, source string, both bool) error {
+// It returns the regions read, kept or not.
+func (p *Pipeline) readTurned(l *look, f frame, boxes []detect.Box, source string, both bool) ([]Region, error) {
 	var tm Timings
 	rs, err := p.readBoxes(l, f, boxes, &tm)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if both {
 		if err := p.bothWays(l, f, boxes, rs, &tm); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for k := range rs {
 		rs[k].Source = source
 	}
 	if err := p.splitUndated(l.ctx, rs); err != nil {
-		return err
+		return nil, err
 	}
 	p.beamRegions(rs, 0)
 	if !p.anyDate(rs) {
 		l.trace.discarded(source, rs)
-		return nil
+		return rs, nil
 	}
 	l.supersede(rs, p.dateScore)
-	return nil
+	return rs, nil
 }
 
 // standing reports whether the regions look like text running up or down the page: most
