@@ -76,6 +76,9 @@ func (p *Pipeline) wholeTurned(ctx context.Context, img *imageio.Image, opt Opti
 	o.turned, o.Debug, o.KeepCrops = true, false, opt.KeepCrops || opt.Debug
 	alt, err := p.ReadImage(ctx, &t, o)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // out of time: the reading as the photo stands is still an answer
+		}
 		return err
 	}
 	res.Timings.SecondLook += alt.Timings.Total
