@@ -40,26 +40,7 @@ func TestUpsideDownDotsAfterTheQuarterTurn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the real models")
 	}
-	p := newPipeline(t, true)
-	made := time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC)
-	exp := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	const seeds, allowedMisses = 6, 1
-	misses := 0
-	for seed := int64(1); seed <= seeds; seed++ {
-		ph, res := readRendered(t, p, synth.Spec{
-			Seed: seed, Width: 1200, Height: 1600, Expiry: exp, Made: made, MonthOnly: true,
-			Lines: []string{"L:A31K0927", "F:03/2023", "V:03/2026"}, DateLine: 2,
-			Font: "dotmatrix", TextHeight: 40, Angle: 90, Blur: 0.8, Contrast: 0.8, Noise: 0.03,
-		}, 90)
-		got := answered(res, ph.Label)
-		t.Logf("seed %d: %s, read %q", seed, got, sourcedTexts(res))
-		if got != ph.Label {
-			misses++
-		}
-	}
-	if misses > allowedMisses {
-		t.Errorf("%d of %d photos missed, want at most %d", misses, seeds, allowedMisses)
-	}
+	sidewaysDots(t, 6, 1, 1200, 1600, 40)
 }
 
 // answered is the best date of res as precise as label ("-" for none): a month-only date
@@ -79,16 +60,22 @@ func TestSmallDotsOnASidewaysPhotoReadWholeTurned(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the real models")
 	}
+	sidewaysDots(t, 4, 1, 3000, 4000, 14)
+}
+
+// sidewaysDots reads seeds photos (w×h) of a dot-matrix lot, F and V line turned 90°, text
+// height th, and fails when more than allowed miss the V line's date.
+func sidewaysDots(t *testing.T, seeds int64, allowed, w, h, th int) {
+	t.Helper()
 	p := newPipeline(t, true)
 	made := time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC)
 	exp := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	const seeds, allowedMisses = 4, 1
 	misses := 0
 	for seed := int64(1); seed <= seeds; seed++ {
 		ph, res := readRendered(t, p, synth.Spec{
-			Seed: seed, Width: 3000, Height: 4000, Expiry: exp, Made: made, MonthOnly: true,
+			Seed: seed, Width: w, Height: h, Expiry: exp, Made: made, MonthOnly: true,
 			Lines: []string{"L:A31K0927", "F:03/2023", "V:03/2026"}, DateLine: 2,
-			Font: "dotmatrix", TextHeight: 14, Angle: 90, Blur: 0.8, Contrast: 0.8, Noise: 0.03,
+			Font: "dotmatrix", TextHeight: th, Angle: 90, Blur: 0.8, Contrast: 0.8, Noise: 0.03,
 		}, 90)
 		got := answered(res, ph.Label)
 		t.Logf("seed %d: %s, read %q", seed, got, sourcedTexts(res))
@@ -96,7 +83,7 @@ func TestSmallDotsOnASidewaysPhotoReadWholeTurned(t *testing.T) {
 			misses++
 		}
 	}
-	if misses > allowedMisses {
-		t.Errorf("%d of %d photos missed, want at most %d", misses, seeds, allowedMisses)
+	if misses > allowed {
+		t.Errorf("%d of %d photos missed, want at most %d", misses, seeds, allowed)
 	}
 }
