@@ -69,7 +69,11 @@ func sureness(rs []Region) float64 {
 // comes out upside down, which the first pass reads as any upside-down photo.
 func (p *Pipeline) wholeTurned(ctx context.Context, img *imageio.Image, opt Options, res *Result) error {
 	t := *img
-	t.RGBA = imgproc.Rotate90CCW(img.RGBA)
+	src := img.RGBA
+	if p.cfg.WorkingLongSide > 0 {
+		src = shrinkTo(src, turnedLongSides*p.cfg.WorkingLongSide)
+	}
+	t.RGBA = imgproc.Rotate90CCW(src)
 	t.OrigW, t.OrigH = img.OrigH, img.OrigW
 	// The turned read keeps no trace of its own; its regions keep their crops for this one.
 	o := opt
@@ -97,8 +101,14 @@ func (p *Pipeline) wholeTurned(ctx context.Context, img *imageio.Image, opt Opti
 	return nil
 }
 
-// turnedSource marks the regions of a photo read whole turned a quarter (wholeTurned).
-const turnedSource = "turned"
+const (
+	// turnedSource marks the regions of a photo read whole turned a quarter (wholeTurned).
+	turnedSource = "turned"
+	// turnedLongSides bounds the turned copy's long side, in working long sides: a 12 MP
+	// phone photo is turned whole, for the dense look's full-resolution detection, while a
+	// 50 MP PNG is not copied whole a second time beside the decoded one.
+	turnedLongSides = 2
+)
 
 // readTurned reads boxes found on a turned copy of the working image (frame f) as regions
 // of source, with the date-aware decoder; when they read a date they supersede the regions
