@@ -55,9 +55,14 @@ func (p *Pipeline) sideways(l *look) error {
 func sureness(rs []Region) float64 {
 	var s float64
 	for _, r := range rs {
-		s += geometry(r.Quad).w * r.Text.Confidence
+		s += weight(r)
 	}
 	return s
+}
+
+// weight is one region's share of sureness: its box's length times its reading's confidence.
+func weight(r Region) float64 {
+	return geometry(r.Quad).w * r.Text.Confidence
 }
 
 // wholeTurned reads img again, turned a quarter counter-clockwise, from the first pass on,
@@ -75,6 +80,7 @@ func (p *Pipeline) wholeTurned(ctx context.Context, img *imageio.Image, opt Opti
 	}
 	t.RGBA = imgproc.Rotate90CCW(src)
 	t.OrigW, t.OrigH = img.OrigH, img.OrigW
+	t.Scale = float64(t.RGBA.Rect.Dx()) / float64(t.OrigW)
 	// The turned read keeps no trace of its own; its regions keep their crops for this one.
 	o := opt
 	o.turned, o.Debug, o.KeepCrops = true, false, opt.KeepCrops || opt.Debug
@@ -180,12 +186,11 @@ func (p *Pipeline) bothWays(l *look, f frame, boxes []detect.Box, rs []Region, t
 	}
 	var up, down float64
 	for k := range rs {
-		w := geometry(boxes[k].Quad).w
 		for _, r := range []Region{rs[k], other[k]} {
 			if r.Flipped {
-				down += w * r.Text.Confidence
+				down += weight(r)
 			} else {
-				up += w * r.Text.Confidence
+				up += weight(r)
 			}
 		}
 	}
