@@ -55,6 +55,8 @@ func lookColour(name string) color.RGBA {
 //     crops/NNN-LOOK.bare.png the crop alone, as cut and turned upright, to read again by
 //     hand (the caption would be read with it);
 //   - crops.tsv: number, look, source, confidence, detector score, text;
+//   - looks.tsv: each look in the order it ran, the milliseconds it took and the count of
+//     regions it added or read again, to see where a slow read spent its time;
 //   - input-NN-LOOK.png: each picture a second look gave the detector.
 func WriteDebug(dir string, res *pipeline.Result) error {
 	tr := res.Trace
@@ -104,7 +106,21 @@ func WriteDebug(dir string, res *pipeline.Result) error {
 	if err := writePNG(filepath.Join(dir, "boxes.png"), boxes); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "crops.tsv"), []byte(tsv.String()), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "crops.tsv"), []byte(tsv.String()), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "looks.tsv"), []byte(looksTSV(tr)), 0o644)
+}
+
+// looksTSV lists the looks of a read with their times (a discarded look's regions are
+// counted on a line of its own, with no time).
+func looksTSV(tr *pipeline.Trace) string {
+	var b strings.Builder
+	b.WriteString("look\tms\tregions\n")
+	for _, lt := range tr.Looks {
+		fmt.Fprintf(&b, "%s\t%.1f\t%d\n", lt.Name, float64(lt.Took.Microseconds())/1000, len(lt.Regions))
+	}
+	return b.String()
 }
 
 // probImage draws the probability map as grey levels at the map's own size.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/datalid/datalid/internal/detect"
 	"github.com/datalid/datalid/internal/imgproc"
@@ -37,7 +38,7 @@ func TestWriteDebugWritesPicturesAndTable(t *testing.T) {
 		Work: work, Scale: 0.5,
 		Prob: detect.Map{W: 50, H: 25, SX: 4, SY: 4, Prob: make([]float32, 50*25)},
 		Looks: []pipeline.LookTrace{
-			{Name: "first", Regions: []pipeline.Region{{Quad: q, Text: recognize.Text{Text: "VAL 12/2027", Confidence: 0.9}, Crop: crop}}},
+			{Name: "first", Took: 1500 * time.Microsecond, Regions: []pipeline.Region{{Quad: q, Text: recognize.Text{Text: "VAL 12/2027", Confidence: 0.9}, Crop: crop}}},
 			{Name: "dense" + pipeline.DiscardedSuffix, Regions: []pipeline.Region{{Quad: q, Text: recognize.Text{Text: "유통", Confidence: 0.1}, Crop: crop}}},
 		},
 	}}
@@ -73,6 +74,10 @@ func TestWriteDebugWritesPicturesAndTable(t *testing.T) {
 	tsv, _ := os.ReadFile(filepath.Join(dir, "crops.tsv"))
 	if !strings.Contains(string(tsv), "1\tfirst\t\t0.900") || !strings.Contains(string(tsv), "VAL 12/2027") {
 		t.Errorf("crops.tsv:\n%s", tsv)
+	}
+	looks, _ := os.ReadFile(filepath.Join(dir, "looks.tsv"))
+	if want := "look\tms\tregions\nfirst\t1.5\t1\ndense-discarded\t0.0\t1\n"; string(looks) != want {
+		t.Errorf("looks.tsv:\n%s\nwant:\n%s", looks, want)
 	}
 	if err := WriteDebug(dir, &pipeline.Result{}); err == nil {
 		t.Error("a result without a trace must be an error")
