@@ -89,6 +89,16 @@ var (
 		{in: "CX 10/24 UN", want: ""},
 		{in: "2 X 10/24 L", want: ""},
 		{in: "7L:14/03/2027", want: "2027-03-14", kind: KindUnknown}, // an L ending a code marks no lot
+		// A clock time without its colon, or a code, after MM/YY whose year cannot be a month.
+		{in: "EXP 09/27 1745", want: "2027-09", kind: KindExpiry},
+		{in: "V:06/29 0518", want: "2029-06", kind: KindExpiry},
+		{in: "08/31 3372", want: "2031-08"},
+		{in: "EXP 09/27 2745", want: ""},                  // may be 27 September with a garbled year
+		{in: "EXP 09 27 1745", want: ""},                  // spaced alike: a day, month and garbled year
+		{in: "EXP 09/11 1745", want: ""},                  // 11 may be the month of 9 November
+		{in: "USE BY 09/27 31 10:53", want: "2031-09-27"}, // a two-digit year after a space
+		{in: "VAL:2-24 06", want: ""},
+		{in: "F04.29 01129", want: ""}, // V11/29 glued after F04/29: no reading of the pair alone
 	}
 	// A date split over two boxes, joined with a space by the pipeline.
 	splitCases = []findCase{

@@ -121,6 +121,12 @@ func (l layout) format(swapped bool) string {
 	return b.String()
 }
 
+// clockOrCode reports a number after a date that can be neither its year nor the rest of
+// another date glued to it: four digits not starting with 2 (a clock time without its colon,
+// "1432", or a code; "2828" may be a year misread, five digits "01129" a validity letter and
+// MMYY).
+func clockOrCode(t token) bool { return len(t.s) == 4 && t.s[0] != '2' }
+
 func yearFmt(t token) string { return pick(len(t.s) == 2, "YY", "YYYY") }
 
 func (s *lineScan) matches() []match {
@@ -244,8 +250,11 @@ func (s *lineScan) numeric(i int, out []match) []match {
 		return out // ".09.2022": the day of 02.09.2022 was lost, this is no month-year
 	}
 	if len(b.s) == 2 && i+2 < len(s.toks) && s.toks[i+2].num() {
-		if c, ok := s.sep(i + 1); ok && c != ',' {
-			return out // "05 12 2828": a day and month before a garbled year, not May 2012
+		// "05 12 2828": a day and month before a garbled year, not May 2012. But where the
+		// second part cannot be a month and a clock time or code follows, set apart otherwise
+		// than the pair ("03/26 1432", "03/26 0433"), the pair is MM/YY.
+		if c, ok := s.sep(i + 1); ok && c != ',' && (b.val() <= 12 || c == s1 || !clockOrCode(s.toks[i+2])) {
+			return out
 		}
 	}
 	switch {
