@@ -22,8 +22,9 @@ func (p *Pipeline) orient(l *look) error {
 			continue
 		}
 		for _, i := range ln.Regions {
-			// Only digits can make a wrong date; a keyword read upside down stays garbage.
-			if !seen[i] && digits(res.Regions[i].Text) > 0 {
+			// Only digits can make a wrong date; a keyword read upside down stays garbage. A
+			// reading surer than 1 - orientMargin cannot be beaten by the margin: not read again.
+			if t := res.Regions[i].Text; !seen[i] && digits(t) > 0 && t.Confidence+orientMargin <= 1 {
 				seen[i] = true
 				idx = append(idx, i)
 			}
