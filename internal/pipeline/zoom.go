@@ -34,6 +34,22 @@ func tall(crop *image.RGBA) bool {
 	return float64(crop.Rect.Dy()) >= 0.22*float64(crop.Rect.Dx())
 }
 
+// zoomWorthy reports a region that may read better looked at again: merged lines, or an
+// unsure reading without a date. A tall crop is looked at again even when its reading holds
+// a date: lines read as one piece a date together from both (the day of one, the year of
+// the other: "MFG 01/02/2023" over "EXP 01/02/2026" read as "P:12/2023").
+func (p *Pipeline) zoomWorthy(r Region) bool {
+	if !zoomable(r, r.Crop) {
+		return false
+	}
+	text := r.Text.Text
+	if strings.Contains(r.Source, "beam") {
+		text = r.Text.Greedy // the decoder's date may be a merged-lines artefact
+	}
+	_, dated := p.hasDate(text, 0)
+	return !dated || tall(r.Crop)
+}
+
 // reread reports whether a region's reading already comes from a re-read of its own crop
 // (a retry, a split, a zoom): looking at it that way again would only repeat the work.
 func reread(source string) bool {
@@ -66,14 +82,9 @@ func (p *Pipeline) zoomOn(l *look, src *image.RGBA, from int, split bool) error 
 		if split && !tall(r.Crop) {
 			continue
 		}
-		text := r.Text.Text
-		if strings.Contains(r.Source, "beam") {
-			text = r.Text.Greedy // the decoder's date may be a merged-lines artefact
+		if p.zoomWorthy(r) {
+			idx = append(idx, i)
 		}
-		if _, ok := p.hasDate(text, 0); ok || !zoomable(r, r.Crop) {
-			continue
-		}
-		idx = append(idx, i)
 	}
 	// Most digits first (a date is digits), then largest: a merged block of lines is bigger
 	// than a stray word. The loop stops at the first confident date.
