@@ -8,6 +8,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/datalid/datalid/internal/detect"
 	"github.com/datalid/datalid/internal/imgproc"
@@ -48,6 +49,24 @@ func (p *Pipeline) zoomWorthy(r Region) bool {
 	}
 	_, dated := p.hasDate(text, 0)
 	return !dated || tall(r.Crop)
+}
+
+// maxLineDepth is the most a crop's height may measure, in the mean character widths its
+// reading implies (width / characters), for the crop to hold one printed line. Sure readings
+// of single lines on the development photos measure 1.9 at the median and stay under 4.0 in
+// 99 of 100 (condensed print, narrow "/" and "1"); a box drawn over a second line, whose
+// characters the reading does not count, measures more.
+const maxLineDepth = 4.0
+
+// deeperThanRead reports a crop too high for the one line its reading holds: a sure reading
+// of one line of a box the detector drew over two ("2309006" over "09/26").
+func deeperThanRead(r Region) bool {
+	n := utf8.RuneCountInString(r.Text.Text)
+	if r.Crop == nil || n == 0 {
+		return false
+	}
+	w, h := r.Crop.Rect.Dx(), r.Crop.Rect.Dy()
+	return float64(h*n) > maxLineDepth*float64(w)
 }
 
 // reread reports whether a region's reading already comes from a re-read of its own crop
@@ -116,7 +135,7 @@ func (p *Pipeline) zoomOn(l *look, src *image.RGBA, from int, split bool) error 
 			}
 			continue
 		}
-		if res.Regions[i].Text.Confidence >= 0.8 {
+		if res.Regions[i].Text.Confidence >= 0.8 && !deeperThanRead(res.Regions[i]) {
 			continue // a sure reading of a short word ("EXP"): nothing hidden to zoom in on
 		}
 		boxes, err := p.detectAround(l.ctx, src, l.workQuad(res.Regions[i]))

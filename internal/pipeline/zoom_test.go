@@ -40,3 +40,28 @@ func TestZoomWorthy(t *testing.T) {
 		}
 	}
 }
+
+// A sure reading of one line does not hide a second one unless its crop is too high for the
+// characters it read: a box drawn over two lines, read as the longer.
+func TestDeeperThanRead(t *testing.T) {
+	crop := func(w, h int) *image.RGBA { return image.NewRGBA(image.Rect(0, 0, w, h)) }
+	cases := []struct {
+		name string
+		crop *image.RGBA
+		text string
+		want bool
+	}{
+		{"one line of twelve", crop(240, 40), "EXP 11/08/27", false},
+		{"a short word", crop(60, 40), "LOT", false},
+		{"condensed print", crop(110, 40), "2024.03.17", false},
+		{"a box over two lines read as one", crop(90, 60), "4418302", true},
+		{"a box over three lines read as one", crop(120, 100), "L 55120", true},
+		{"nothing read", crop(90, 60), "", false},
+	}
+	for _, c := range cases {
+		r := Region{Crop: c.crop, Text: recognize.Text{Text: c.text, Confidence: 0.95}}
+		if got := deeperThanRead(r); got != c.want {
+			t.Errorf("%s: deeperThanRead = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
