@@ -100,6 +100,17 @@ var (
 		{in: "VAL:2-24 06", want: ""},
 		{in: "F04.29 01129", want: ""}, // V11/29 glued after F04/29: no reading of the pair alone
 	}
+	// A run of 6 or 8 digits with a short number after it, past a space: a stray mark or a
+	// line number. A number before it still makes it a group of a longer one.
+	compactBeforeShortCases = []findCase{
+		{in: "EXP 21032027 14", want: "2027-03-21", kind: KindExpiry},
+		{in: "21032027 7", want: "2027-03-21"},
+		{in: "BB 20270321 05", want: "2027-03-21", kind: KindExpiry},
+		{in: "031227 40", want: "2027-12-03"},
+		{in: "7 031227 40", want: ""},     // groups of a spaced number
+		{in: "EXP 21032027.5", want: ""},  // a decimal, not a stray mark
+		{in: "21032027 408813", want: ""}, // one group of a spaced barcode
+	}
 	// A date split over two boxes, joined with a space by the pipeline.
 	splitCases = []findCase{
 		{in: "2027 03 19", want: "2027-03-19"},
@@ -164,6 +175,7 @@ func TestGluedTail(t *testing.T)              { runFindCases(t, gluedTailCases) 
 func TestGluedMarker(t *testing.T)            { runFindCases(t, gluedMarkerCases) }
 func TestSeparatorReadAsOne(t *testing.T)     { runFindCases(t, separatorAsOneCases) }
 func TestLotAfterMonthYear(t *testing.T)      { runFindCases(t, lotAfterMonthYearCases) }
+func TestCompactBeforeShort(t *testing.T)     { runFindCases(t, compactBeforeShortCases) }
 func TestSecondSeparatorMisread(t *testing.T) { runFindCases(t, secondSepCases) }
 func TestMonthGluedToPhraseTail(t *testing.T) { runFindCases(t, tailMonthCases) }
 func TestSplitOverBoxes(t *testing.T)         { runFindCases(t, splitCases) }

@@ -333,7 +333,16 @@ func (s *lineScan) compact(i int, out []match) []match {
 			return out // one group of a spaced barcode
 		}
 	}
-	if !s.isolated(i, i, true) {
+	// A number before the run, past any separator, makes it one group of a longer number
+	// ("5 012345 678900"). A short one after it, past a space, is a stray mark or a line
+	// number ("EXP 21032027 14"): the run stands whole, and it is no group of a spaced
+	// date either, whose groups are of two or four digits.
+	if i > 0 && s.toks[i-1].num() {
+		if c, ok := s.sep(i - 1); ok && c != ',' {
+			return out
+		}
+	}
+	if !s.isolated(i, i, false) {
 		return out
 	}
 	d := tk.s
