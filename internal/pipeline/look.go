@@ -47,7 +47,8 @@ func retries(r Recovery) bool { return r.MaxRetryRegions > 0 }
 // first that leaves a confident date, so a rescued photo pays only for the looks before it.
 //
 //  1. beam: the date-aware CTC decoder over the crops already read (no model run);
-//  2. split: crops holding several printed lines read line by line (recogniser only);
+//  2. split: crops holding several printed lines read line by line, even where their
+//     reading as one line holds a date (recogniser only);
 //  3. sideways: the working image turned a quarter, only when the regions look like text
 //     running up or down the page (one detector run, where the looks below would re-read
 //     dozens of single-character fragments);
@@ -57,7 +58,8 @@ func retries(r Recovery) bool { return r.MaxRetryRegions > 0 }
 //     than a model of its dots;
 //  6. rows: rows the detector cut into pieces that hold no date read as one crop each
 //     (recogniser only);
-//  7. zoom: unsure or merged regions detected again, enlarged (detector on a small area);
+//  7. zoom: unsure or merged regions (a crop too high for the line read from it) detected
+//     again, enlarged (detector on a small area);
 //  8. dots: detection again on the photo with dot-matrix dots joined into strokes, and on
 //     that image equalised locally, for faint print;
 //  9. dense: blocks of text found by the first pass detected again at the decoded image's
