@@ -42,7 +42,10 @@ func (p *Pipeline) dots(l *look) error {
 		}
 	}
 	from := len(l.res.Regions)
-	if err := p.addFound(l, l.onWork(merged), fresh, "dots"); err != nil {
+	// Joined across the whole photo at one radius, dots can also run into blobs that a crop
+	// of the print as it stands, whose dots are joined at its own pitch, reads better: each
+	// box is read both ways.
+	if err := p.addFound(l, l.onWork(merged), fresh, "dots", l.workFrame()); err != nil {
 		return err
 	}
 	p.dropCovered(l, from)

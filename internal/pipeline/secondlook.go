@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/draw"
 	"sort"
+	"strings"
 
 	"github.com/datalid/datalid/internal/dates"
 	"github.com/datalid/datalid/internal/detect"
@@ -179,6 +180,30 @@ func (p *Pipeline) bestDate(text string) *dates.Candidate {
 	return dates.Find([]dates.Line{{Text: text, Confidence: 1}}, p.cfg.Dates).Best
 }
 
+// secondReadingBetter reports whether alt, a second reading of the box first read as first,
+// is to be kept instead: not when its date has the shape of a cut one (see cutShape); then
+// the stronger date, since a reading that lost the end of the line keeps a weaker date than
+// one that read it whole ("EXP 03/29/" for "EXP 03/29/27"); then the surer reading.
+func (p *Pipeline) secondReadingBetter(alt, first Region) bool {
+	if p.cutShape(alt.Text.Text) {
+		return false
+	}
+	sa, sf := p.dateScore(alt), p.dateScore(first)
+	if sa != sf {
+		return sa > sf
+	}
+	return alt.Text.Confidence > first.Text.Confidence
+}
+
+// cutShape reports text whose date is a month and a two-digit year: the shape a longer date
+// takes when the end of its line is lost, as it is where a look's box covers one word of the
+// line ("09/30" of "09/30/2028", "FEB 21" of "FEB 21 21"). A second reading of a box that
+// only finds such a date is no better evidence than the first reading's none.
+func (p *Pipeline) cutShape(text string) bool {
+	b := p.bestDate(text)
+	return b != nil && b.Precision == dates.PrecisionMonth && !strings.Contains(b.Format, "YYYY")
+}
+
 // dateScore is the parse score of the date region r's text alone holds, 0 for none.
 func (p *Pipeline) dateScore(r Region) float64 {
 	s, _ := p.hasDate(r.Text.Text, 0)
@@ -340,8 +365,10 @@ func (p *Pipeline) tiles(l *look) error {
 // addFound reads boxes a look found on f, appends them as regions of that source, and gives
 // them the first pass's second chances: the date-aware decoder, then, when still no date is
 // confident, line splits and zoom (on the working image, or on f's when it is a same-size
-// variant of it).
-func (p *Pipeline) addFound(l *look, f frame, found []detect.Box, source string) error {
+// variant of it). Each box is also read on the frames of also (the same pixels processed
+// otherwise), and of each box's readings the one holding the stronger date is kept, else
+// the surer one; a second reading whose date has the shape of a cut one is not taken.
+func (p *Pipeline) addFound(l *look, f frame, found []detect.Box, source string, also ...frame) error {
 	if len(found) == 0 {
 		return nil
 	}
@@ -349,6 +376,17 @@ func (p *Pipeline) addFound(l *look, f frame, found []detect.Box, source string)
 	regions, err := p.readBoxes(l, f, found, &tm)
 	if err != nil {
 		return err
+	}
+	for _, g := range also {
+		alt, err := p.readBoxes(l, g, found, &tm)
+		if err != nil {
+			return err
+		}
+		for i := range regions {
+			if p.secondReadingBetter(alt[i], regions[i]) {
+				regions[i] = alt[i]
+			}
+		}
 	}
 	for i := range regions {
 		regions[i].Source = source

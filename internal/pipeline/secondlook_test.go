@@ -138,3 +138,49 @@ func TestDateLike(t *testing.T) {
 		}
 	}
 }
+
+// A second reading of a look's box is not taken for a date that a line cut short at its end
+// also gives: a month with a two-digit year. A day, or a four-digit year, is no such shape.
+func TestCutShape(t *testing.T) {
+	p := &Pipeline{}
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"EXP 11/27", true},     // of "EXP 11/27/2029"
+		{"BB OCT 28", true},     // of "BB OCT 28 28"
+		{"EXP 11/27/29", false}, // a day
+		{"BEST BY 10 2028", false},
+		{"SEP142027", false},
+		{"LOT 4471", false}, // no date at all
+	} {
+		if got := p.cutShape(c.text); got != c.want {
+			t.Errorf("cutShape(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
+// Of two readings of one box, the second is kept for a stronger date, or for a surer reading
+// where the dates are as strong, but never for a date a cut line also gives.
+func TestSecondReadingBetter(t *testing.T) {
+	p := &Pipeline{}
+	read := func(text string, conf float64) Region {
+		return Region{Text: recognize.Text{Text: text, Confidence: conf}}
+	}
+	for _, c := range []struct {
+		name       string
+		alt, first Region
+		want       bool
+	}{
+		{"a date over none", read("JUN052028", 0.6), read("JUNOSZOZB", 0.8), true},
+		{"the whole date over its start", read("EXP 06/05/2028", 0.7), read("EXP 06/05/", 0.9), true},
+		{"not its start over the whole", read("EXP 06/05/", 0.9), read("EXP 06/05/2028", 0.7), false},
+		{"no cut-shaped date over none", read("EXP 06/28", 0.9), read("EXP 0G/", 0.5), false},
+		{"as strong: the surer", read("LOT 4471", 0.9), read("L0T 44T1", 0.6), true},
+		{"as strong: not the less sure", read("L0T 44T1", 0.6), read("LOT 4471", 0.9), false},
+	} {
+		if got := p.secondReadingBetter(c.alt, c.first); got != c.want {
+			t.Errorf("%s: secondReadingBetter = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
