@@ -330,3 +330,19 @@ func TestIsLabel(t *testing.T) {
 		}
 	}
 }
+
+// gluedMonthYearCases: three letters glued to two digits name a month and year only after a
+// keyword; alone they are a lot or batch code's shape.
+var gluedMonthYearCases = []findCase{
+	{in: "GEN21", want: ""},
+	{in: "RX MAR27", want: ""},
+	{in: "EXP JUN25", want: "2025-06", kind: KindExpiry},
+	{in: "BEST BY NOV28", want: "2028-11", kind: KindExpiry},
+	{in: "VAL: AGO27", want: "2027-08", kind: KindExpiry},
+	{in: "JUN 25", want: "2025-06"},  // set apart
+	{in: "JUN/25", want: "2025-06"},  // set apart
+	{in: "OCT2027", want: "2027-10"}, // a four-digit year
+	{in: "SEP0931", want: "2031-09-09"},
+}
+
+func TestGluedMonthYearNeedsKeyword(t *testing.T) { runFindCases(t, gluedMonthYearCases) }

@@ -465,6 +465,13 @@ func (s *lineScan) monthFirst(i int, out []match) []match {
 			return out // "MAR 18 292Z": a day, then a year OCR garbled, not March 2018
 		}
 	}
+	if len(b.s) == 2 && s1 == 0 && s.prefixHit(i) == nil {
+		// "GIU15", "MAR27": three letters and two digits glued is how lot and batch codes
+		// look, and the month words of seven languages cover many such letters. Printed
+		// alone, a month and two-digit year is set apart ("JUN 25", "JUN/25") or follows
+		// its keyword ("EXP JUN25").
+		return out
+	}
 	m := match{first: i, last: j, m: mon, y: year(b), fixes: b.fixes}
 	m.strength = pick(len(b.s) == 4, strNameMY4, strNameMY2)
 	m.lay = layout{[3]string{"MON", yearFmt(b)}, [2]byte{s1}}
