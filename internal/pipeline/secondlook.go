@@ -185,22 +185,25 @@ func (p *Pipeline) bestDate(text string) *dates.Candidate {
 // the stronger date, since a reading that lost the end of the line keeps a weaker date than
 // one that read it whole ("EXP 03/29/" for "EXP 03/29/27"); then the surer reading.
 func (p *Pipeline) secondReadingBetter(alt, first Region) bool {
-	if p.cutShape(alt.Text.Text) {
+	b := p.bestDate(alt.Text.Text)
+	if cutShape(b) {
 		return false
 	}
-	sa, sf := p.dateScore(alt), p.dateScore(first)
-	if sa != sf {
+	sa := 0.0
+	if b != nil {
+		sa = b.Score
+	}
+	if sf := p.dateScore(first); sa != sf {
 		return sa > sf
 	}
 	return alt.Text.Confidence > first.Text.Confidence
 }
 
-// cutShape reports text whose date is a month and a two-digit year: the shape a longer date
+// cutShape reports a date that is a month and a two-digit year: the shape a longer date
 // takes when the end of its line is lost, as it is where a look's box covers one word of the
 // line ("09/30" of "09/30/2028", "FEB 21" of "FEB 21 21"). A second reading of a box that
 // only finds such a date is no better evidence than the first reading's none.
-func (p *Pipeline) cutShape(text string) bool {
-	b := p.bestDate(text)
+func cutShape(b *dates.Candidate) bool {
 	return b != nil && b.Precision == dates.PrecisionMonth && !strings.Contains(b.Format, "YYYY")
 }
 

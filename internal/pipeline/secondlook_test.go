@@ -154,7 +154,7 @@ func TestCutShape(t *testing.T) {
 		{"SEP142027", false},
 		{"LOT 4471", false}, // no date at all
 	} {
-		if got := p.cutShape(c.text); got != c.want {
+		if got := cutShape(p.bestDate(c.text)); got != c.want {
 			t.Errorf("cutShape(%q) = %v, want %v", c.text, got, c.want)
 		}
 	}
