@@ -123,11 +123,30 @@ func (s *lineScan) earlierHit(m *match, prevLast int) *kwHit {
 		if s.toks[m.first].start-s.toks[h.last].end > 40 {
 			return nil
 		}
+		if h.kw.kind == KindManufacture && s.dateLike(h.last+1, m.first) {
+			return nil // the manufacture keyword labels that group, not this date
+		}
 		if !h.kw.lone && !h.kw.lot && !h.kw.suffix {
 			return h
 		}
 	}
 	return nil
+}
+
+// dateLike reports numbers joined by a date's separator among tokens [from, to): a
+// manufacture keyword before them labels that group, a date OCR garbled ("FAB
+// 06.06.190AL17.03.20", the V of VAL read as 0), and not a date after it, which would
+// otherwise be withheld as a manufacture date.
+func (s *lineScan) dateLike(from, to int) bool {
+	for i := from; i+1 < to; i++ {
+		if !s.toks[i].num() || !s.toks[i+1].num() {
+			continue
+		}
+		if c, ok := s.sep(i); ok && (c == '/' || c == '.' || c == '-') {
+			return true
+		}
+	}
+	return false
 }
 
 // labels returns the keywords a line leaves for the dates of the next line. A line that

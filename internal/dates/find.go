@@ -293,7 +293,7 @@ const penOrphanMonth = 0.4
 // year of the month name just before it.
 func (s *lineScan) orphansMonth(ms []match, i int) bool {
 	f := ms[i].first
-	if f == 0 || s.toks[f].kind != tokNum || s.toks[f-1].kind != tokWord || monthOf(s.toks[f-1].s) == 0 {
+	if f == 0 || s.toks[f].kind != tokNum || s.toks[f-1].kind != tokWord || !nameOrMisread(s.toks[f-1].s) {
 		return false
 	}
 	for k := range ms {

@@ -20,6 +20,11 @@ var (
 		{in: "17/10/202608:15", want: "2026-10-17"},
 		// A space after the clock's colon.
 		{in: "MFG 21 .05.24 EXP 21 .11 .2608: 15", want: "2026-11-21"},
+		// A space before the clock's colon: its hour is no month or year either.
+		{in: "EXP 11 11 :51", want: ""},
+		{in: "EXP MAY 2028 LOT 11 11 :51", want: "2028-05", kind: KindExpiry},
+		{in: "LOT 4 11 :51", want: ""},
+		{in: "EXP 07/2027 10 : 51", want: "2027-07", kind: KindExpiry},
 		{in: "2027.04.1934", want: ""}, // four digits after the month: no day in them
 		{in: "MAR 0024", want: ""},
 		// A spaced month and year followed by a code that starts with digits: the digits
@@ -55,6 +60,14 @@ var (
 		{in: "EXP 1412026", want: ""},
 		{in: "VAL 2110312027", want: "2027-03-21"},
 		{in: "VAL: 21I03I2027", want: "2027-03-21"},
+		// Both slashes of DD/MM/YY read as 1 or as 7, after a validity keyword.
+		{in: "BEST BEFORE:03704723", want: "2023-04-03", kind: KindExpiry},
+		{in: "EXP 21110126", want: "2026-10-21", kind: KindExpiry},
+		{in: "03704723", want: ""},
+		{in: "LOT 03704723", want: ""},
+		{in: "EXP 03704123", want: ""},           // two stand-ins that differ
+		{in: "EXP 20270412", want: "2027-04-12"}, // a compact date as it stands
+		{in: "EXP 12172025", want: "2025-12-17"}, // MMDDYYYY as it stands, not 12/2?/25
 		{in: "2110312027", want: ""},
 		{in: "EXP 3210312027", want: ""},
 		{in: "VAL. 091 2026 FAB. 03 2024", want: "2026-09", kind: KindExpiry},
@@ -213,6 +226,8 @@ var misreadMonthCases = []findCase{
 	{in: "VAL: HOV/27", want: "2027-11"},
 	{in: "USE BY 21 AUC 26", want: "2026-08-21"},
 	{in: "BEST BY AOG 13 23", want: "2023-08-13"},
+	{in: "BEST BY HUG 13 23", want: "2023-08-13"},
+	{in: "HUG-24/FEB-26", want: "2026-02"}, // the later of a month-year pair
 	{in: "BEST BY A0G 13 23", want: "2023-08-13"},
 	{in: "Best Before Date: 14 sEr 2027", want: "2027-09-14", kind: KindExpiry},
 	// No one-letter misreading of "MAN" is a month: the digits alone decide.
@@ -320,6 +335,17 @@ func issue13Cases() []findCase {
 	return all
 }
 
+func TestExpiryLabelled(t *testing.T) {
+	for text, want := range map[string]bool{
+		"BESTBEFCRE:037047": true, "VAL 0412": true, "Exp.Date:": true, "U5E BY 11": true,
+		"FAB 03/2024": false, "LOTE 1234": false, "V 0312": false, "2024 까지": false, "": false,
+	} {
+		if got := ExpiryLabelled(text); got != want {
+			t.Errorf("ExpiryLabelled(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
 func TestIsLabel(t *testing.T) {
 	for text, want := range map[string]bool{
 		"Val:": true, "FAB.": true, "Lote:": true, "BEST BEFORE": true, "V:": true, "Data de Validade:": true,
@@ -346,3 +372,28 @@ var gluedMonthYearCases = []findCase{
 }
 
 func TestGluedMonthYearNeedsKeyword(t *testing.T) { runFindCases(t, gluedMonthYearCases) }
+
+// dayAfterMonthNameCases: a number right after a month name is that month's day, even where a
+// digit of it was read as a letter; it opens no numeric month-year of its own.
+var dayAfterMonthNameCases = []findCase{
+	{in: "USE BY AUG C6 2024", want: ""}, // not June 2024
+	{in: "EXP NOV Q3 2027", want: ""},
+	{in: "USE BY AUG 06 2024", want: "2024-08-06", kind: KindExpiry},
+	{in: "BEST BY JUN 2026 L 04 2025", want: "2026-06", kind: KindExpiry},
+	{in: "FAB FEV/23 VAL 03/25", want: "2025-03", kind: KindExpiry}, // a year and a keyword between
+	{in: "EXP 08 2027", want: "2027-08", kind: KindExpiry},
+}
+
+func TestDayAfterMonthName(t *testing.T) { runFindCases(t, dayAfterMonthNameCases) }
+
+// manufactureLabelsItsOwnCases: a manufacture keyword earlier on the line labels the garbled
+// date right after it, not a later date with that garbled group between.
+var manufactureLabelsItsOwnCases = []findCase{
+	{in: "FAB 06.06.190AL17.03.2014:27", want: "2020-03-17", kind: KindUnknown},
+	{in: "MFG 11/03/2O2X 04/09/2027", want: "2027-09-04", kind: KindUnknown},
+	{in: "FAB 12.05.23 LOTE 4471 14.11.2025", want: "2025-11-14"},
+	// Nothing date-like between: the keyword holds.
+	{in: "FAB LOTE 4471 14.11.2025", want: "2025-11-14", kind: KindManufacture},
+}
+
+func TestManufactureLabelsItsOwnDate(t *testing.T) { runFindCases(t, manufactureLabelsItsOwnCases) }

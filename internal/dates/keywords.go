@@ -371,3 +371,15 @@ func IsLabel(text string) bool {
 	}
 	return onlyFillers(s.toks, next, len(s.toks))
 }
+
+// ExpiryLabelled reports whether text holds a validity keyword of two letters or more
+// ("BEST BEFORE", "VAL", "EXP", or one misread as "BESTBEFCRE"): the line names an expiry
+// date, whether or not one could be read on it.
+func ExpiryLabelled(text string) bool {
+	for _, h := range scanLine(text).hits {
+		if h.kw.kind == KindExpiry && !h.kw.lone && !h.kw.suffix {
+			return true
+		}
+	}
+	return false
+}

@@ -249,6 +249,9 @@ func (s *lineScan) numeric(i int, out []match) []match {
 	if s.truncated(i) {
 		return out // ".09.2022": the day of 02.09.2022 was lost, this is no month-year
 	}
+	if s.monthNameBefore(i) {
+		return out // "AUG C6 2024": the number is AUG's day misread, not June
+	}
 	if len(b.s) == 2 && i+2 < len(s.toks) && s.toks[i+2].num() {
 		// "05 12 2828": a day and month before a garbled year, not May 2012. But where the
 		// second part cannot be a month and a clock time or code follows, set apart otherwise
@@ -561,6 +564,22 @@ func (m *match) date() (Date, Precision) {
 	return Date{Year: m.y, Month: time.Month(m.m), Day: m.d}, PrecisionDay
 }
 
+// monthNameBefore reports a month name just before token i, or one short letter token
+// before it (a digit misread as a letter, "AUG C6 2024"): the number at i is that month's
+// day, so it starts no month-year of its own.
+func (s *lineScan) monthNameBefore(i int) bool {
+	for j := i - 1; j >= 0 && j >= i-2; j-- {
+		t := s.toks[j]
+		if t.kind == tokWord && nameOrMisread(t.s) {
+			return true
+		}
+		if t.kind != tokWord || len(t.s) > 1 {
+			return false
+		}
+	}
+	return false
+}
+
 // afterMonthYear reports whether the month name at token i follows a month and year of its
 // own ("MAR-23/SEP-24"): the number before it is that date's year, not part of this one.
 func (s *lineScan) afterMonthYear(i int) bool {
@@ -568,5 +587,8 @@ func (s *lineScan) afterMonthYear(i int) bool {
 		return false
 	}
 	y, mon := s.toks[i-1], s.toks[i-2]
-	return y.num() && (len(y.s) == 2 || len(y.s) == 4) && mon.kind == tokWord && monthOf(mon.s) > 0
+	return y.num() && (len(y.s) == 2 || len(y.s) == 4) && mon.kind == tokWord && nameOrMisread(mon.s)
 }
+
+// nameOrMisread reports a month name, as printed or with one letter misread (misreadMonth).
+func nameOrMisread(word string) bool { return monthOf(word) > 0 || misreadMonth(word) > 0 }

@@ -22,9 +22,10 @@ func sepLike(c string) bool {
 // separatorAsOne reads a digit run right after a validity keyword as a date whose slashes
 // OCR read as 1 (or I, l, which tokenize already turned into 1): "V0612025" is V06/2025,
 // "VAL 1410512026" is VAL 14/05/2026, and "VAL 061 2025", the slash read with the month and
-// the year spaced off, is VAL 06/ 2025. Seven and ten digits have no date reading
-// otherwise, nor three digits before a year, and the keyword says a date is meant; without
-// one, such a run is a lot or a code.
+// the year spaced off, is VAL 06/ 2025; eight digits with both slashes read as 1 or as 7
+// are DD/MM/YY ("BEST BEFORE 03704723"). Seven and ten digits have no date reading
+// otherwise, nor three digits before a year, nor those eight digits, and the keyword says a
+// date is meant; without one, such a run is a lot or a code.
 func (s *lineScan) separatorAsOne(i int, out []match) []match {
 	tk := s.toks[i]
 	d := tk.s
@@ -44,6 +45,14 @@ func (s *lineScan) separatorAsOne(i int, out []match) []match {
 	case len(d) == 10 && d[2] == '1' && d[5] == '1':
 		m.y, m.m, m.d = atoi(d[6:]), atoi(d[3:5]), atoi(d[:2])
 		m.lay = layout{parts: [3]string{"DD", "MM", "YYYY"}, seps: [2]byte{'/', '/'}}
+	case len(d) == 8 && (d[2] == '1' || d[2] == '7') && d[5] == d[2] && !compact8(d):
+		// DD/MM/YY with both slashes read as one stand-in ("03704723" for 03/04/23); the
+		// run has no reading as an eight-digit date of its own.
+		m.note = "separators read as " + d[2:3]
+		m.lay = layout{parts: [3]string{"DD", "MM", "YY"}, seps: [2]byte{'/', '/'}}
+		if !s.dayMonth(&m, atoi(d[:2]), atoi(d[3:5]), 2000+atoi(d[6:])) {
+			return out
+		}
 	default:
 		return out
 	}
@@ -55,6 +64,14 @@ func (s *lineScan) separatorAsOne(i int, out []match) []match {
 		out = append(out, m)
 	}
 	return out
+}
+
+// compact8 reports whether eight digits read as a date as they stand: YYYYMMDD, DDMMYYYY or
+// MMDDYYYY.
+func compact8(d string) bool {
+	y := atoi(d[4:])
+	return plausible(atoi(d[:4]), atoi(d[4:6]), atoi(d[6:])) || plausible(y, atoi(d[2:4]), atoi(d[:2])) ||
+		plausible(y, atoi(d[:2]), atoi(d[2:4]))
 }
 
 // secondSepMisread reads DD/MM?YY and MM/DD?YY whose second separator OCR read as a

@@ -289,11 +289,17 @@ func monthWordAt(t *folded, cls []byte, k, dir int) bool {
 // off a digit run OCR glued it to: "01/01/2603:33" is 01/01/26 then 03:33, "2116:16" is
 // 21 then 16:16.
 //
-// OCR sets a space after a clock's colon as often as not ("06: 41"); one is allowed there.
+// OCR sets a space after a clock's colon as often as not ("06: 41"); one is allowed there,
+// and one before it ("06 :41").
 func markTimes(t *folded, toks []token) []token {
 	digit := func(k int) bool { return k < len(t.u) && t.u[k] >= '0' && t.u[k] <= '9' }
 	colonDigitAfter := func(end int) bool {
 		return end+1 < len(t.u) && t.u[end] == ':' && (digit(end+1) || t.u[end+1] == ' ' && digit(end+2))
+	}
+	// spacedColonAfter: a space before the colon, the rarer slip ("11 :51"); only a whole
+	// hour of one or two digits is taken for a clock's that way, never split off a run.
+	spacedColonAfter := func(end int) bool {
+		return end < len(t.u) && t.u[end] == ' ' && colonDigitAfter(end+1)
 	}
 	// colonBefore is where the colon before a token starting at start lies, or -1.
 	colonBefore := func(start int) int {
@@ -314,7 +320,11 @@ func markTimes(t *folded, toks []token) []token {
 		// Minutes or seconds, unless a slash and digits follow: no clock goes on "/02/2023",
 		// so in "PR00:01/02/2023" (PROD misread) the 01 is the date's day.
 		slashDigitAfter := tk.end < len(t.u) && t.u[tk.end] == '/' && digit(tk.end+1)
-		if c := colonBefore(tk.start); c >= 1 && i > 0 && toks[i-1].kind == tokNum && toks[i-1].end == c && !slashDigitAfter {
+		if c := colonBefore(tk.start); c >= 1 && i > 0 && toks[i-1].kind == tokNum && !slashDigitAfter &&
+			(toks[i-1].end == c || toks[i-1].end == c-1 && t.u[c-1] == ' ') {
+			tk.time = true
+		}
+		if spacedColonAfter(tk.end) && len(tk.s) <= 2 {
 			tk.time = true
 		}
 		if colonDigitAfter(tk.end) && !tk.time {

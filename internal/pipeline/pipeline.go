@@ -204,6 +204,11 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 	}
 	if p.rec.on() {
 		t, before := time.Now(), l.trace.snapshot(res.Regions)
+		if err := p.stretch(l); err != nil {
+			return nil, err
+		}
+		l.trace.record(stretchLook, time.Since(t), before, res.Regions)
+		t, before = time.Now(), l.trace.snapshot(res.Regions)
 		if err := p.confirm(l); err != nil {
 			return nil, err
 		}
