@@ -34,9 +34,11 @@ const (
 )
 
 // HorizonYears is how far past the day it is read a printed date may fall. Shelf lives run
-// to a few years (five for medicines and tins); OCR noise in a two-digit year ("47" for "17",
-// a lot number's digits) names any year up to maxYear, decades out. See Horizon.
-const HorizonYears = 12
+// to a few years (five for medicines and tins), and a photo is read on the day it is taken
+// or later; OCR noise in a two-digit year ("47" for "17", "38" for "30", a lot number's
+// digits) names any year up to maxYear, decades out. Five years of shelf life and three of
+// slack. See Horizon.
+const HorizonYears = 8
 
 // Horizon is the last day a date printed on a product read on day may fall on (Options.Latest).
 // It moves with the calendar by design, a year a year: the fixed window alone would either

@@ -315,7 +315,7 @@ func TestHorizon(t *testing.T) { runFindCases(t, horizonCases) }
 func TestHorizonDay(t *testing.T) {
 	for _, tc := range []struct{ day, want Date }{
 		{Date{2026, time.December, 2}, Date{2026 + HorizonYears, time.December, 2}},
-		{Date{2028, time.February, 29}, Date{2028 + HorizonYears, time.February, 29}}, // 2040 is a leap year
+		{Date{2028, time.February, 29}, Date{2028 + HorizonYears, time.February, 29}}, // 2036 is a leap year
 		{Date{2027, time.February, 28}, Date{2027 + HorizonYears, time.February, 28}},
 	} {
 		if got := Horizon(tc.day); got != tc.want || !got.Valid() {
