@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/datalid/datalid/internal/recognize"
@@ -14,10 +13,7 @@ import (
 // reads no date, or no variant is surer, the first reading stands. A date the recogniser
 // did not hesitate on is not read again.
 func TestConfirmOutvotesAMisreadDigit(t *testing.T) {
-	dict, err := recognize.ParseDictionary([]byte(strings.Join(strings.Split("0123456789/EXP", ""), "\n")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	dict := charDict(t, "0123456789/EXP")
 	// Grey 0-99 (the crop) reads 05/06; 100-199 (its negative) 05/08; 200 and up no date.
 	run := &greyReader{dict: dict, says: []string{"05/06/2027", "05/08/2027", "EXP"}}
 	p := &Pipeline{st: Stages{Recognizer: recognize.NewRecognizer(run, dict, 48, 1600, 8)}, rec: Recovery{MinConfidence: 0.4}}

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/datalid/datalid/internal/recognize"
@@ -44,10 +43,7 @@ func framesFor(t *testing.T, dict *recognize.Dictionary, text string, alts map[i
 // tie between two months, a word the model was sure of, and a word with no date digits
 // beside it are left as read.
 func TestRereadMonth(t *testing.T) {
-	dict, err := recognize.ParseDictionary([]byte(strings.Join(strings.Split("0123456789ABEJLMNOPRSTUXYi", ""), "\n")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	dict := charDict(t, "0123456789ABEJLMNOPRSTUXYi")
 	p := &Pipeline{st: Stages{Recognizer: recognize.NewRecognizer(nil, dict, 48, 1600, 8)}}
 	cases := []struct {
 		name, text string

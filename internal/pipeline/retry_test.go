@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/datalid/datalid/internal/imgproc"
@@ -40,6 +41,16 @@ func (g *greyReader) Run(_ context.Context, shape []int64, data []float32) ([]in
 		}
 	}
 	return []int64{n, t, int64(classes)}, out, nil
+}
+
+// charDict is a recogniser dictionary of the characters of chars, one class each.
+func charDict(t *testing.T, chars string) *recognize.Dictionary {
+	t.Helper()
+	dict, err := recognize.ParseDictionary([]byte(strings.Join(strings.Split(chars, ""), "\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dict
 }
 
 func greyCrop(grey uint8) *image.RGBA {

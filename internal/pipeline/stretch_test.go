@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"image"
-	"strings"
 	"testing"
 
 	"github.com/datalid/datalid/internal/recognize"
@@ -16,10 +15,7 @@ import (
 // again, and its reading replaces it when it holds a date. The recogniser here reads every
 // crop as the case's stretched text.
 func TestStretchReadsTheLineOnPastACutDate(t *testing.T) {
-	dict, err := recognize.ParseDictionary([]byte(strings.Join(strings.Split("0123456789/:EXPFBVLOTUYSR", ""), "\n")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	dict := charDict(t, "0123456789/:EXPFBVLOTUYSR")
 	cases := []struct {
 		name      string
 		pieces    []string // the line as the detector cut it, left to right
