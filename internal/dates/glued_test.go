@@ -397,3 +397,23 @@ var manufactureLabelsItsOwnCases = []findCase{
 }
 
 func TestManufactureLabelsItsOwnDate(t *testing.T) { runFindCases(t, manufactureLabelsItsOwnCases) }
+
+// dottedYearCases: dot-matrix print read with a digit as a letter, at the joints of a date.
+var dottedYearCases = []findCase{
+	// The 0 ending a day glued to the rest of OCT is its O.
+	{in: "EXP 250CT2216:23", want: "2022-10-25", kind: KindExpiry},
+	{in: "BB 100CT 2027", want: "2027-10-10", kind: KindExpiry},
+	// A clock hour glued to a four-digit year, a space before the colon.
+	{in: "URL : 04/02/202906 : 10", want: "2029-02-04", kind: KindExpiry},
+	{in: "FA8:31/10-202813:28\nURL : 04/02/202906 : 10", want: "2029-02-04", kind: KindExpiry},
+	// A two-digit year glued to a letter that stands for a digit, then a digit: the year
+	// went on (2030 read "20E0"), so 20 is no year.
+	{in: "USE BY JUL1920E0", want: ""},
+	{in: "EXP MAY26E0E9", want: ""},
+	{in: "EXP 03/26E5", want: ""},
+	{in: "VL02/04/21L6539", want: "2021-04-02"},              // a lot letter glued on
+	{in: "BEST BY 06/13/24P27", want: "2024-06-13"},          // a code letter glued on
+	{in: "EXP 03/2026E5", want: "2026-03", kind: KindExpiry}, // a four-digit year is whole
+}
+
+func TestDottedYear(t *testing.T) { runFindCases(t, dottedYearCases) }

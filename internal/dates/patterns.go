@@ -150,7 +150,29 @@ func (s *lineScan) matches() []match {
 			}
 		}
 	}
-	return slices.DeleteFunc(out, s.mostlyLetters)
+	return slices.DeleteFunc(out, func(m match) bool { return s.mostlyLetters(m) || s.yearRunsOn(m) })
+}
+
+// digitLike are the letters OCR gives for digits of dot-matrix print (E for 3, B for 8...).
+const digitLike = "ABDEGIOQSTZ"
+
+// yearRunsOn reports a match ending in a two-digit year glued to a letter OCR gives for a
+// digit and then a digit ("JUL1920E0", "MAY26E0E9"): the year went on, its digits partly
+// read as letters, so the two digits read are no year of their own. A lot letter glued on
+// ("21L6539") is no such letter.
+func (s *lineScan) yearRunsOn(m match) bool {
+	p := m.lay.parts
+	last := p[2]
+	if last == "" {
+		last = p[1]
+	}
+	k := m.last + 1
+	if !strings.HasSuffix(last, "YY") || strings.HasSuffix(last, "YYYY") || k+1 >= len(s.toks) {
+		return false
+	}
+	l, d := s.toks[k], s.toks[k+1]
+	return l.kind == tokWord && len(l.s) == 1 && strings.Contains(digitLike, l.s) && d.num() &&
+		l.start == s.toks[m.last].end && d.start == l.end
 }
 
 // mostlyLetters reports a match more of whose digits OCR read as letters than as digits

@@ -118,7 +118,8 @@ func tokenize(t *folded) []token {
 func named(w string) bool { return monthOf(w) > 0 || lookupWord(w) != nil }
 
 // joinMonthZeros reads a 0 glued inside a letter run as the O of a month name or keyword, as
-// OCR reads dot-matrix "OCT", "NOV", "AGO" and "PROD" as "0CT", "N0V", "AG0" and "PR0D".
+// OCR reads dot-matrix "OCT", "NOV", "AGO" and "PROD" as "0CT", "N0V", "AG0" and "PR0D", and
+// a 0 ending a day glued to the rest of a month name as its O ("250CT22" is 25 OCT 22).
 // Only names are repaired: elsewhere a 0 between letters may be a real digit of a code.
 func joinMonthZeros(toks []token) []token {
 	glued := func(a, b token) bool { return a.end == b.start }
@@ -157,6 +158,12 @@ func joinMonthZeros(toks []token) []token {
 		case zero(i) && tk.s == "0" && word(i+1) && glued(tk, toks[i+1]) && named("O"+toks[i+1].s) &&
 			(i == 0 || !glued(toks[i-1], tk)): // 0CT
 			out = append(out, token{kind: tokWord, s: "O" + toks[i+1].s, start: tk.start, end: toks[i+1].end})
+			i++
+		case tk.kind == tokNum && (len(tk.s) == 2 || len(tk.s) == 3) && tk.s[len(tk.s)-1] == '0' && word(i+1) &&
+			glued(tk, toks[i+1]) && monthOf("O"+toks[i+1].s) > 0: // 250CT: the day 25, then 0CT
+			cut := tk.start + len(tk.s) - 1
+			out = append(out, token{kind: tokNum, s: tk.s[:len(tk.s)-1], start: tk.start, end: cut, fixes: tk.fixes},
+				token{kind: tokWord, s: "O" + toks[i+1].s, start: cut, end: toks[i+1].end})
 			i++
 		case zn != "": // PR00
 			out = append(out, token{kind: tokWord, s: zn, start: tk.start, end: toks[i+1].end})
@@ -296,8 +303,9 @@ func markTimes(t *folded, toks []token) []token {
 	colonDigitAfter := func(end int) bool {
 		return end+1 < len(t.u) && t.u[end] == ':' && (digit(end+1) || t.u[end+1] == ' ' && digit(end+2))
 	}
-	// spacedColonAfter: a space before the colon, the rarer slip ("11 :51"); only a whole
-	// hour of one or two digits is taken for a clock's that way, never split off a run.
+	// spacedColonAfter: a space before the colon, the rarer slip ("11 :51"). An hour is split
+	// off a run that way only where the run is longer than any date part but a compact date's
+	// ("202906 : 10" is 2029 then 06:10).
 	spacedColonAfter := func(end int) bool {
 		return end < len(t.u) && t.u[end] == ' ' && colonDigitAfter(end+1)
 	}
@@ -327,7 +335,7 @@ func markTimes(t *folded, toks []token) []token {
 		if spacedColonAfter(tk.end) && len(tk.s) <= 2 {
 			tk.time = true
 		}
-		if colonDigitAfter(tk.end) && !tk.time {
+		if spaced := spacedColonAfter(tk.end); (colonDigitAfter(tk.end) || spaced && len(tk.s) >= 5) && !tk.time {
 			if len(tk.s) <= 2 {
 				tk.time = true
 			} else {
