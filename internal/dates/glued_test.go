@@ -411,9 +411,11 @@ var dottedYearCases = []findCase{
 	{in: "USE BY JUL1920E0", want: ""},
 	{in: "EXP MAY26E0E9", want: ""},
 	{in: "EXP 03/26E5", want: ""},
-	{in: "VL02/04/21L6539", want: "2021-04-02"},              // a lot letter glued on
-	{in: "BEST BY 06/13/24P27", want: "2024-06-13"},          // a code letter glued on
-	{in: "EXP 03/2026E5", want: "2026-03", kind: KindExpiry}, // a four-digit year is whole
+	{in: "EXP MAY26EOE9", want: ""},
+	{in: "EXP 03/26E512345", want: "2026-03", kind: KindExpiry}, // a code, longer than a year
+	{in: "VL02/04/21L6539", want: "2021-04-02"},                 // a lot letter glued on
+	{in: "BEST BY 06/13/24P27", want: "2024-06-13"},             // a code letter glued on
+	{in: "EXP 03/2026E5", want: "2026-03", kind: KindExpiry},    // a four-digit year is whole
 }
 
 func TestDottedYear(t *testing.T) { runFindCases(t, dottedYearCases) }

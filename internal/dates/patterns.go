@@ -156,10 +156,10 @@ func (s *lineScan) matches() []match {
 // digitLike are the letters OCR gives for digits of dot-matrix print (E for 3, B for 8...).
 const digitLike = "ABDEGIOQSTZ"
 
-// yearRunsOn reports a match ending in a two-digit year glued to a letter OCR gives for a
-// digit and then a digit ("JUL1920E0", "MAY26E0E9"): the year went on, its digits partly
-// read as letters, so the two digits read are no year of their own. A lot letter glued on
-// ("21L6539") is no such letter.
+// yearRunsOn reports a match ending in a two-digit year glued to a run of letters OCR gives
+// for digits and digits, no longer than a year ("JUL1920E0", "MAY26EOE9"): the year went
+// on, its digits partly read as letters, so the two digits read are no year of their own. A
+// lot letter glued on ("21L6539") is no such letter, nor a longer code.
 func (s *lineScan) yearRunsOn(m match) bool {
 	p := m.lay.parts
 	last := p[2]
@@ -167,12 +167,25 @@ func (s *lineScan) yearRunsOn(m match) bool {
 		last = p[1]
 	}
 	k := m.last + 1
-	if !strings.HasSuffix(last, "YY") || strings.HasSuffix(last, "YYYY") || k+1 >= len(s.toks) {
+	if !strings.HasSuffix(last, "YY") || strings.HasSuffix(last, "YYYY") {
 		return false
 	}
-	l, d := s.toks[k], s.toks[k+1]
-	return l.kind == tokWord && len(l.s) == 1 && strings.Contains(digitLike, l.s) && d.num() &&
-		l.start == s.toks[m.last].end && d.start == l.end
+	// The glued run after the year: digit-like letters and digits, as long as a year at most,
+	// holding both.
+	end, letters, digits := s.toks[m.last].end, 0, 0
+	for ; k < len(s.toks) && s.toks[k].start == end; k++ {
+		t := s.toks[k]
+		switch {
+		case t.num():
+			digits += len(t.s)
+		case t.kind == tokWord && strings.Trim(t.s, digitLike) == "":
+			letters += len(t.s)
+		default:
+			return false
+		}
+		end = t.end
+	}
+	return letters > 0 && digits > 0 && letters+digits <= 4
 }
 
 // mostlyLetters reports a match more of whose digits OCR read as letters than as digits
