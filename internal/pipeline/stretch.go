@@ -3,7 +3,6 @@ package pipeline
 import (
 	"math"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/datalid/datalid/internal/dates"
@@ -58,10 +57,8 @@ func (p *Pipeline) stretch(l *look) error {
 	}
 	// The line's pieces were oriented one by one; the line takes their majority.
 	flipped := []bool{2*turned > len(members)}
-	t := time.Now()
-	var tm Timings
-	read, err := p.readOriented(l, l.workFrame(), []detect.Box{box}, flipped, &tm)
-	res.Timings.SecondLook += time.Since(t)
+	// Like confirm, a check of the answer: its time goes to the crop and recognition stages.
+	read, err := p.readOriented(l, l.workFrame(), []detect.Box{box}, flipped, &res.Timings)
 	if err != nil || len(read) == 0 {
 		return err
 	}
@@ -109,7 +106,7 @@ func (p *Pipeline) stretchTarget(res *Result) (int, func(string) bool) {
 }
 
 // stretchQuad is the box, in working pixels, along the line of regions members (geometry g)
-// reaching stretchReach past its ends. Its height is that of the line's lowest box, centred
+// reaching stretchReach past its ends. Its height is that of the line's shortest box, centred
 // on the boxes' centres: the detector's boxes of a dotted line's fields differ in height,
 // and one taken round two lines would bring the line above into the crop.
 func stretchQuad(l *look, g []geom, members []int) imgproc.Quad {
