@@ -101,17 +101,105 @@ func (d *Dictionary) DecodeConstrained(t Text, accept func(string) bool, opt Bea
 			return Text{}, false
 		}
 		p := b.total() / mass
-		// Per-character confidence: the geometric mean of the reading's probability, so
-		// long and short lines compare.
+		// The reading's confidence: the geometric mean of its probability, so long and short
+		// lines compare. Each character's: what the model gave it where the reading's best
+		// alignment puts it, so a character the search put where the model saw next to
+		// nothing (a year digit added to a cut line) shows as unsure.
 		n := max(1, utf8.RuneCountInString(text))
 		conf := math.Pow(b.total(), 1/float64(n))
-		cp := make([]float32, n)
-		for i := range cp {
-			cp[i] = float32(conf)
-		}
+		cp := d.runeProbs(b.chars, alignedProbs(t.Frames, b.chars))
 		return Text{Text: text, Confidence: conf, CharProbs: cp, Frames: t.Frames, Greedy: t.Text, Prob: p}, true
 	}
 	return Text{}, false
+}
+
+// runeProbs spreads per-class probabilities over the runes of the text chars spell, with the
+// spaces d.text trims off its ends left out, so there is one per rune of that text.
+func (d *Dictionary) runeProbs(chars []int32, probs []float64) []float32 {
+	var out []float32
+	for i, c := range chars {
+		if int(c) >= len(d.chars) {
+			continue
+		}
+		for range []rune(d.chars[c]) {
+			out = append(out, float32(probs[i]))
+		}
+	}
+	full := []rune(d.text(chars))
+	lead := 0
+	for _, c := range chars {
+		if int(c) >= len(d.chars) || strings.TrimSpace(d.chars[c]) != "" {
+			break
+		}
+		lead += utf8.RuneCountInString(d.chars[c])
+	}
+	return out[lead : lead+len(full)]
+}
+
+// alignedProbs is, for each of chars, the highest probability a frame gave it along the
+// most probable CTC alignment of chars to frames (Viterbi over the frames' kept classes; a
+// class a frame did not keep counts as nearly impossible there).
+func alignedProbs(frames []Frame, chars []int32) []float64 {
+	const floor = 1e-9
+	prob := func(f *Frame, c int32) float64 {
+		for k := range TopK {
+			if f.Class[k] == c && f.Prob[k] > 0 {
+				return float64(f.Prob[k])
+			}
+		}
+		return floor
+	}
+	// States: blank, chars[0], blank, chars[1], ..., blank.
+	ns := 2*len(chars) + 1
+	label := func(s int) int32 {
+		if s%2 == 0 {
+			return 0
+		}
+		return chars[s/2]
+	}
+	out := make([]float64, len(chars))
+	if len(frames) == 0 || len(chars) == 0 {
+		return out
+	}
+	neg := math.Inf(-1)
+	score := make([]float64, ns)
+	from := make([][]int32, len(frames)) // the state each frame's state came from
+	for s := range score {
+		score[s] = neg
+	}
+	score[0] = math.Log(prob(&frames[0], 0))
+	if ns > 1 {
+		score[1] = math.Log(prob(&frames[0], label(1)))
+	}
+	next := make([]float64, ns)
+	for t := 1; t < len(frames); t++ {
+		from[t] = make([]int32, ns)
+		for s := range ns {
+			best, arg := score[s], s
+			if s >= 1 && score[s-1] > best {
+				best, arg = score[s-1], s-1
+			}
+			if s >= 2 && s%2 == 1 && label(s) != label(s-2) && score[s-2] > best {
+				best, arg = score[s-2], s-2
+			}
+			next[s] = best + math.Log(prob(&frames[t], label(s)))
+			from[t][s] = int32(arg)
+		}
+		score, next = next, score
+	}
+	s := ns - 1
+	if ns >= 2 && score[ns-2] > score[s] {
+		s = ns - 2
+	}
+	for t := len(frames) - 1; t >= 0; t-- {
+		if s%2 == 1 {
+			out[s/2] = max(out[s/2], prob(&frames[t], label(s)))
+		}
+		if t > 0 {
+			s = int(from[t][s])
+		}
+	}
+	return out
 }
 
 func prune(m map[string]*beamEntry, width int) map[string]*beamEntry {

@@ -68,3 +68,33 @@ func TestDecodeConstrained(t *testing.T) {
 		t.Fatalf("greedy %q alt %+v ok=%v", g.Text, alt, ok)
 	}
 }
+
+// Each character of a constrained reading carries the probability the model gave it where
+// the reading's best alignment puts it: a character the model barely saw stays unsure, however
+// sure the rest of the line is.
+func TestDecodeConstrainedCharProbs(t *testing.T) {
+	d := testDict(t) // 1:"0" 2:"1" 3:"2" 4:"/" 5:"A" 6:" "
+	// "10/2", a blank, then a last frame the model reads as blank, "2" a faint choice there.
+	rows := []map[int]float32{{2: 0.99}, {1: 0.98}, {4: 0.99}, {3: 0.97}, {0: 0.99}, {0: 0.9, 3: 0.05}}
+	g := d.DecodeGreedy(soft(7, rows), len(rows), 7)
+	if g.Text != "10/2" {
+		t.Fatalf("greedy %q", g.Text)
+	}
+	twoTwos := func(s string) bool { return s == "10/22" }
+	alt, ok := d.DecodeConstrained(g, twoTwos, BeamOptions{Width: 24, Confident: 0.97})
+	if !ok || alt.Text != "10/22" || len(alt.CharProbs) != 5 {
+		t.Fatalf("got %+v ok=%v", alt, ok)
+	}
+	for i, want := range []float32{0.99, 0.98, 0.99, 0.97, 0.05} {
+		if got := alt.CharProbs[i]; got < want-0.005 || got > want+0.005 {
+			t.Errorf("char %d of %q: probability %.3f, want %.2f", i, alt.Text, got, want)
+		}
+	}
+	// Spaces trimmed off the reading's ends take their probabilities with them.
+	rows = []map[int]float32{{6: 0.6, 5: 0.3}, {1: 0.99}, {0: 0.99}, {2: 0.99}}
+	g = d.DecodeGreedy(soft(7, rows), len(rows), 7)
+	alt, ok = d.DecodeConstrained(g, func(s string) bool { return s == "A01" }, DefaultBeam)
+	if !ok || alt.Text != "A01" || len(alt.CharProbs) != 3 || alt.CharProbs[0] > 0.31 {
+		t.Fatalf("got %+v ok=%v", alt, ok)
+	}
+}
