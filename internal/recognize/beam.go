@@ -107,7 +107,7 @@ func (d *Dictionary) DecodeConstrained(t Text, accept func(string) bool, opt Bea
 		// nothing (a year digit added to a cut line) shows as unsure.
 		n := max(1, utf8.RuneCountInString(text))
 		conf := math.Pow(b.total(), 1/float64(n))
-		cp := d.runeProbs(b.chars, alignedProbs(t.Frames, b.chars))
+		cp := d.runeProbs(b.chars, d.alignedProbs(t.Frames, b.chars))
 		return Text{Text: text, Confidence: conf, CharProbs: cp, Frames: t.Frames, Greedy: t.Text, Prob: p}, true
 	}
 	return Text{}, false
@@ -136,18 +136,41 @@ func (d *Dictionary) runeProbs(chars []int32, probs []float64) []float32 {
 	return out[lead : lead+len(full)]
 }
 
-// alignedProbs is, for each of chars, the highest probability a frame gave it along the
-// most probable CTC alignment of chars to frames (Viterbi over the frames' kept classes; a
-// class a frame did not keep counts as nearly impossible there).
-func alignedProbs(frames []Frame, chars []int32) []float64 {
+// lookAlikes are the groups of characters one glyph of worn or dotted print is read as: a
+// date-aware re-read that turns the model's O into 0 reads the glyph the model saw.
+var lookAlikes = []string{"0OoDQ", "1Il|i", "2Zz", "5Ss", "6G", "8B", "9gq"}
+
+// alike reports whether classes a and b are one character or look-alikes (lookAlikes).
+func (d *Dictionary) alike(a, b int32) bool {
+	if a == b {
+		return true
+	}
+	if a <= 0 || b <= 0 || int(a) >= len(d.chars) || int(b) >= len(d.chars) {
+		return false
+	}
+	x, y := d.chars[a], d.chars[b]
+	for _, g := range lookAlikes {
+		if strings.Contains(g, x) && strings.Contains(g, y) {
+			return true
+		}
+	}
+	return false
+}
+
+// alignedProbs is, for each of chars, the highest probability a frame gave its glyph (the
+// character and its look-alikes) along the most probable CTC alignment of chars to frames
+// (Viterbi over the frames' kept classes; a glyph a frame did not keep counts as nearly
+// impossible there).
+func (d *Dictionary) alignedProbs(frames []Frame, chars []int32) []float64 {
 	const floor = 1e-9
 	prob := func(f *Frame, c int32) float64 {
+		p := 0.0
 		for k := range TopK {
-			if f.Class[k] == c && f.Prob[k] > 0 {
-				return float64(f.Prob[k])
+			if f.Prob[k] > 0 && d.alike(f.Class[k], c) {
+				p += float64(f.Prob[k])
 			}
 		}
-		return floor
+		return max(p, floor)
 	}
 	// States: blank, chars[0], blank, chars[1], ..., blank.
 	ns := 2*len(chars) + 1

@@ -98,3 +98,21 @@ func TestDecodeConstrainedCharProbs(t *testing.T) {
 		t.Fatalf("got %+v ok=%v", alt, ok)
 	}
 }
+
+// A character the re-read turned into its look-alike ("2O22" read as "2022") keeps the
+// probability the model gave the glyph, whichever of the two it named.
+func TestDecodeConstrainedLookAlike(t *testing.T) {
+	d, err := ParseDictionary([]byte("0\n2\nO")) // 1:"0" 2:"2" 3:"O" 4:" "
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []map[int]float32{{2: 0.99}, {3: 0.9, 1: 0.08}, {2: 0.99}, {0: 0.99}, {2: 0.99}}
+	g := d.DecodeGreedy(soft(5, rows), len(rows), 5)
+	alt, ok := d.DecodeConstrained(g, func(s string) bool { return s == "2022" }, DefaultBeam)
+	if g.Text != "2O22" || !ok || alt.Text != "2022" {
+		t.Fatalf("greedy %q alt %+v ok=%v", g.Text, alt, ok)
+	}
+	if p := alt.CharProbs[1]; p < 0.95 {
+		t.Errorf("the 0 read from the model's O: probability %.2f, want the glyph's 0.98", p)
+	}
+}
