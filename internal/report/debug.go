@@ -18,7 +18,7 @@ import (
 )
 
 // lookColours tells the looks apart on the boxes picture: the first pass in green, each
-// second look (pipeline.StepNames), the level look, the answer's check and the whole turned
+// second look (pipeline.StepNames), the level look, the answer's checks and the whole turned
 // read in a colour of its own; regions a look discarded in white.
 var lookColours = map[string]color.RGBA{
 	"first":    {0x22, 0xc5, 0x5e, 0xff},
@@ -34,6 +34,7 @@ var lookColours = map[string]color.RGBA{
 	"dense":    {0x06, 0xb6, 0xd4, 0xff},
 	"tiles":    {0xea, 0xb3, 0x08, 0xff},
 	"rejoin":   {0x7c, 0x3a, 0xed, 0xff},
+	"stretch":  {0x11, 0x11, 0x11, 0xff},
 	"confirm":  {0xf4, 0x3f, 0x5e, 0xff},
 	"turned":   {0x1e, 0x3a, 0x8a, 0xff},
 }
