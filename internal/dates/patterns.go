@@ -166,14 +166,13 @@ func (s *lineScan) yearRunsOn(m match) bool {
 	if last == "" {
 		last = p[1]
 	}
-	k := m.last + 1
 	if !strings.HasSuffix(last, "YY") || strings.HasSuffix(last, "YYYY") {
 		return false
 	}
 	// The glued run after the year: digit-like letters and digits, as long as a year at most,
 	// holding both.
 	end, letters, digits := s.toks[m.last].end, 0, 0
-	for ; k < len(s.toks) && s.toks[k].start == end; k++ {
+	for k := m.last + 1; k < len(s.toks) && s.toks[k].start == end; k++ {
 		t := s.toks[k]
 		switch {
 		case t.num():

@@ -84,17 +84,7 @@ func (p *Pipeline) readRows(l *look, only func(Region) bool) error {
 	boxes := make([]detect.Box, len(cands))
 	flipped := make([]bool, len(cands))
 	for k, c := range cands {
-		boxes[k] = detect.Box{Quad: rowQuad(l, g, c.members)}
-		turned := 0
-		for _, i := range c.members {
-			boxes[k].Score = max(boxes[k].Score, rs[i].Score)
-			if rs[i].Flipped {
-				turned++
-			}
-		}
-		// The pieces were oriented one by one; a row cut across the neighbouring lines
-		// misleads the angle classifier, so the row takes its pieces' majority.
-		flipped[k] = 2*turned > len(c.members)
+		boxes[k], flipped[k] = piecesBox(rs, c.members, rowQuad(l, g, c.members))
 	}
 	var tm Timings
 	read, err := p.readOriented(l, l.workFrame(), boxes, flipped, &tm)
@@ -119,6 +109,21 @@ func (p *Pipeline) readRows(l *look, only func(Region) bool) error {
 		l.replace(drop, added)
 	}
 	return nil
+}
+
+// piecesBox is the box q over the regions members of rs, read as one crop: its score their
+// best, and turned 180° when most of them were. The pieces were oriented one by one; a box
+// cut across the neighbouring lines misleads the angle classifier, so it takes its pieces'
+// majority.
+func piecesBox(rs []Region, members []int, q imgproc.Quad) (detect.Box, bool) {
+	b, turned := detect.Box{Quad: q}, 0
+	for _, i := range members {
+		b.Score = max(b.Score, rs[i].Score)
+		if rs[i].Flipped {
+			turned++
+		}
+	}
+	return b, 2*turned > len(members)
 }
 
 // rowWorthReading reports a row whose pieces, joined, hold no date but may: two digits or

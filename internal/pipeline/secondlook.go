@@ -268,13 +268,7 @@ func (p *Pipeline) retryCandidates(rs []Region, n int) []int {
 		if _, ok := p.hasDate(r.Text.Text, 0); ok {
 			continue
 		}
-		d := 0
-		for _, c := range r.Text.Text {
-			if c >= '0' && c <= '9' {
-				d++
-			}
-		}
-		if d >= 2 || r.Text.Text == "" {
+		if d := digitsIn(r.Text.Text); d >= 2 || r.Text.Text == "" {
 			cs = append(cs, cand{i, d})
 		}
 	}

@@ -47,18 +47,9 @@ func (p *Pipeline) stretch(l *look) error {
 	for _, i := range members {
 		g[i] = readingGeometry(l.workQuad(res.Regions[i]), res.Regions[i].Text.Text)
 	}
-	box := detect.Box{Quad: stretchQuad(l, g, members)}
-	turned := 0
-	for _, i := range members {
-		box.Score = max(box.Score, res.Regions[i].Score)
-		if res.Regions[i].Flipped {
-			turned++
-		}
-	}
-	// The line's pieces were oriented one by one; the line takes their majority.
-	flipped := []bool{2*turned > len(members)}
+	box, flipped := piecesBox(res.Regions, members, stretchQuad(l, g, members))
 	// Like confirm, a check of the answer: its time goes to the crop and recognition stages.
-	read, err := p.readOriented(l, l.workFrame(), []detect.Box{box}, flipped, &res.Timings)
+	read, err := p.readOriented(l, l.workFrame(), []detect.Box{box}, []bool{flipped}, &res.Timings)
 	if err != nil || len(read) == 0 {
 		return err
 	}
@@ -152,17 +143,6 @@ func lineDirection(g []geom, members []int) imgproc.Point {
 // minSpanHeights is how far apart, in text heights, a line's first and last pieces must lie
 // for the line between them to give its direction.
 const minSpanHeights = 2
-
-// digitsIn counts the ASCII digits of s.
-func digitsIn(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if isDigit(s[i]) {
-			n++
-		}
-	}
-	return n
-}
 
 // endsLine reports whether nothing but punctuation and spaces follows byte offset end of text.
 func endsLine(text string, end int) bool {

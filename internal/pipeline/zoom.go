@@ -225,13 +225,17 @@ func without(rs []Region, drop map[int]bool) []Region {
 
 // digits counts the digits of a region's reading (its greedy reading if re-decoded).
 func digits(t recognize.Text) int {
-	s := t.Text
 	if t.Greedy != "" {
-		s = t.Greedy
+		return digitsIn(t.Greedy)
 	}
+	return digitsIn(t.Text)
+}
+
+// digitsIn counts the ASCII digits of s.
+func digitsIn(s string) int {
 	n := 0
-	for _, c := range s {
-		if c >= '0' && c <= '9' {
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
 			n++
 		}
 	}
