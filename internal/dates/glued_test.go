@@ -239,12 +239,28 @@ var misreadMonthCases = []findCase{
 	{in: "OC7 12 2028", want: "2028-10-12"},
 	{in: "VAL: JU1/27", want: "2027-07", kind: KindExpiry},
 	{in: "LOT AB7 1234", want: ""},
+	// A dotted letter missing a stroke: U without its right side, P with its bowl open.
+	{in: "BB JLL 09 27 K4TRC 170318", want: "2027-07-09", kind: KindExpiry},
+	{in: "BEST BY SEF 21 2029", want: "2029-09-21", kind: KindExpiry},
+	// The first letter read as the digit it resembles.
+	{in: "BEST BY 5EP 21 2029", want: "2029-09-21", kind: KindExpiry},
+	{in: "EXP 0EC 2027", want: "2027-12", kind: KindExpiry},
+	{in: "USE BY 4UG 03 28", want: "2028-08-03", kind: KindExpiry},
+	{in: "LOT A5EP 2027", want: ""},
+	// A month name misread past repair still says the numbers after it are a day and a year.
+	{in: "USE BY N1Y 04 2031", want: ""},
+	{in: "BEST BY J8N 11 2027", want: ""},
+	{in: "VAL 04 2031", want: "2031-04", kind: KindExpiry},
+	{in: "USE BY MAY 02 2029", want: "2029-05-02", kind: KindExpiry},
 }
 
 // monthYearPairCases: two month/year dates printed side by side, manufacture then expiry, as
 // Indian and other labels do: the first date's year must not be read as the second's day
 // ("MAR-23/SEP-24" is not 23 September 2024).
 var monthYearPairCases = []findCase{
+	// A number before the pair, set apart by a space, is no day of the first month.
+	{in: "QC-11 MAR-23/OCT-25", want: "2025-10"},
+	{in: "B 17 JUN-24 DEC-26", want: "2026-12"},
 	{in: "MAR-23/SEP-24", want: "2024-09"},
 	{in: "JUN 25/DEC 26", want: "2026-12"},
 	{in: "OCT-24 APR-26 RS.45", want: "2026-04"},

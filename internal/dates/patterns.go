@@ -283,8 +283,8 @@ func (s *lineScan) numeric(i int, out []match) []match {
 	if s.truncated(i) {
 		return out // ".09.2022": the day of 02.09.2022 was lost, this is no month-year
 	}
-	if s.monthNameBefore(i) {
-		return out // "AUG C6 2024": the number is AUG's day misread, not June
+	if s.monthNameBefore(i) || (spaced && s.garbledMonthBefore(i)) {
+		return out // "AUG C6 2024", "M1Y 02 2029": the number is the month's day, not June
 	}
 	if len(b.s) == 2 && i+2 < len(s.toks) && s.toks[i+2].num() {
 		// "05 12 2828": a day and month before a garbled year, not May 2012. But where the
@@ -430,7 +430,7 @@ func (s *lineScan) dayMonthName(i int, out []match) []match {
 		return out
 	}
 	k, s2, ok := s.next(j)
-	if !ok || !s.toks[k].num() {
+	if !ok || !s.toks[k].num() || pairedMonth(s1, s2) {
 		return out
 	}
 	c := s.toks[k]
@@ -452,6 +452,11 @@ func (s *lineScan) dayMonthName(i int, out []match) []match {
 	}
 	return out
 }
+
+// pairedMonth reports a number set apart from a month name by a space while the name is
+// joined to the number after it by a dash or slash: "26 AUG-24" is a month and year
+// ("AUG-24/FEB-26") beside a number of something else, not 26 August 2024.
+func pairedMonth(before, after byte) bool { return before == ' ' && (after == '-' || after == '/') }
 
 // monthFirst reads MON D Y (FEB/21/21, FEB 21, 2021) and MON Y (NOV2021, SET25, ABR/27)
 // starting at month token i.
@@ -612,6 +617,37 @@ func (s *lineScan) monthNameBefore(i int) bool {
 		}
 	}
 	return false
+}
+
+// garbledMonthBefore reports a month name misread past recognition just before token i: a
+// run of three characters glued together, letters and a digit, begun by a letter, two of them
+// letters, set apart by a space ("M1Y 02 2029", "H1Y 07 2022"). Month, day, year is the shape
+// of such lines, so the numbers after it are a day and a year, not a month.
+func (s *lineScan) garbledMonthBefore(i int) bool {
+	if i == 0 {
+		return false
+	}
+	if c, ok := s.sep(i - 1); !ok || c != ' ' {
+		return false
+	}
+	j := i - 1
+	for j > 0 && s.toks[j-1].end == s.toks[j].start && s.toks[j-1].kind != tokScript {
+		j--
+	}
+	first := s.toks[j]
+	if first.kind != tokWord || s.toks[i-1].end-first.start != 3 || (j > 0 && s.toks[j-1].end == first.start) {
+		return false
+	}
+	letters := 0
+	for _, t := range s.toks[j:i] {
+		if t.kind != tokWord && !t.num() {
+			return false
+		}
+		if t.kind == tokWord {
+			letters += len(t.s)
+		}
+	}
+	return letters >= 2 && j < i-1
 }
 
 // afterMonthYear reports whether the month name at token i follows a month and year of its

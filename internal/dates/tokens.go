@@ -159,6 +159,10 @@ func joinMonthZeros(toks []token) []token {
 			(i == 0 || !glued(toks[i-1], tk)): // 0CT
 			out = append(out, token{kind: tokWord, s: "O" + toks[i+1].s, start: tk.start, end: toks[i+1].end})
 			i++
+		case tk.kind == tokNum && len(tk.s) == 1 && word(i+1) && glued(tk, toks[i+1]) && (i == 0 || !glued(toks[i-1], tk)) &&
+			monthStart(tk.s[0], toks[i+1].s) != "": // 5EP, 4UG, 0EC: the first letter read as a digit
+			out = append(out, token{kind: tokWord, s: monthStart(tk.s[0], toks[i+1].s) + toks[i+1].s, start: tk.start, end: toks[i+1].end})
+			i++
 		case tk.kind == tokNum && (len(tk.s) == 2 || len(tk.s) == 3) && tk.s[len(tk.s)-1] == '0' && word(i+1) &&
 			glued(tk, toks[i+1]) && monthOf("O"+toks[i+1].s) > 0: // 250CT: the day 25, then 0CT
 			cut := tk.start + len(tk.s) - 1
@@ -187,6 +191,21 @@ func monthEnd(word string, d byte) string {
 	found := ""
 	for _, c := range digitLetters[d] {
 		if monthOf(word+string(c)) > 0 {
+			if found != "" {
+				return ""
+			}
+			found = string(c)
+		}
+	}
+	return found
+}
+
+// monthStart returns the letter that digit d stands for when it begins a month name ended by
+// word (5 and "EP": S), or "" when no letter or more than one month fits.
+func monthStart(d byte, word string) string {
+	found := ""
+	for _, c := range digitLetters[d] {
+		if monthOf(string(c)+word) > 0 {
 			if found != "" {
 				return ""
 			}

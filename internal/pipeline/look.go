@@ -31,6 +31,9 @@ type look struct {
 	// sideways is set when the sideways look read the photo turned a quarter surer than as
 	// it stands (see wholeTurned).
 	sideways bool
+	// oriented holds the boxes whose orientation orient has checked: the check after the
+	// second looks leaves them as the first pass's check judged them.
+	oriented map[imgproc.Quad]bool
 }
 
 // step is one second look. on says whether the configuration enables it; run changes the

@@ -1,6 +1,9 @@
 package pipeline
 
-import "github.com/datalid/datalid/internal/detect"
+import (
+	"github.com/datalid/datalid/internal/detect"
+	"github.com/datalid/datalid/internal/imgproc"
+)
 
 // orientMargin is how much surer, in mean character confidence, a region's reading turned
 // the other way up must be to replace the classifier's choice. Dates read upside down are
@@ -8,15 +11,20 @@ import "github.com/datalid/datalid/internal/detect"
 // confidence tells the two apart; the margin keeps symmetric print (0, 1, 8) as it was.
 const orientMargin = 0.05
 
-// orient checks the orientation of the first pass's date lines. The angle classifier
-// judges each crop alone and often misjudges dot-matrix print; a date line read upside down
-// yields a confident wrong date and stops the second looks. So the regions with digits of
-// each line that holds a date are read again turned 180° from the classifier's choice, and
-// each takes its turned reading when that is surer.
+// orient checks the orientation of the date lines. The angle classifier judges each crop
+// alone and often misjudges dot-matrix print; a date line read upside down yields a
+// confident wrong date and stops the second looks. So the regions with digits of each line
+// that holds a date are read again turned 180° from the classifier's choice, and each takes
+// its turned reading when that is surer. It runs on the first pass and again after the
+// second looks, there on the boxes they found: a box checked once keeps its judgement, since
+// a re-read of it (the date-aware decoder's "AUG 29" of "FUG29") is no surer than the turned
+// reading for being right, and letters read upside down can come out surer as digits.
 func (p *Pipeline) orient(l *look) error {
 	res := l.res
+	if l.oriented == nil {
+		l.oriented = map[imgproc.Quad]bool{}
+	}
 	var idx []int
-	seen := map[int]bool{}
 	for _, ln := range res.Lines {
 		if _, ok := p.hasDate(ln.Text, 0); !ok {
 			continue
@@ -24,8 +32,9 @@ func (p *Pipeline) orient(l *look) error {
 		for _, i := range ln.Regions {
 			// Only digits can make a wrong date; a keyword read upside down stays garbage. A
 			// reading surer than 1 - orientMargin cannot be beaten by the margin: not read again.
-			if t := res.Regions[i].Text; !seen[i] && digits(t) > 0 && t.Confidence+orientMargin <= 1 {
-				seen[i] = true
+			q := res.Regions[i].Quad
+			if t := res.Regions[i].Text; !l.oriented[q] && digits(t) > 0 && t.Confidence+orientMargin <= 1 {
+				l.oriented[q] = true
 				idx = append(idx, i)
 			}
 		}

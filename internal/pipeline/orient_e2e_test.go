@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -42,5 +43,33 @@ func TestOrientationCheckUndoesClassifierMistake(t *testing.T) {
 	}
 	if after != "2027-03-20" {
 		t.Errorf("best date after the check %q, want 2027-03-20", after)
+	}
+}
+
+// A date line that only a second look boxes (dotted print the first pass missed) gets its
+// orientation checked as well: the classifier, judging each piece alone, can turn the long
+// pieces of a slanted dotted line upside down, and the line, most of its text then read
+// turned, is put together backwards ("21:00 … 28 30 OCT 18 1538" reads 18 October 2030 …
+// 2018). The rendered photo is an inkjet photo of the synthetic set (`datalid synth --layouts
+// inkjet --seed 41`, its 40th): measured, before the check it read 2018-10-30.
+func TestOrientationCheckedOnSecondLookLines(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real models")
+	}
+	r := rand.New(rand.NewPCG(41, 0x5eed))
+	var smp synth.Sample
+	for range 40 {
+		var err error
+		if smp, err = synth.RandomHard(r, "inkjet"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := newPipeline(t, true)
+	ph, res := readRendered(t, p, smp.Spec, smp.Quality)
+	if ph.Label != "2028-10-30" {
+		t.Fatalf("the set's 40th photo is labelled %s, not the one measured: the generator changed", ph.Label)
+	}
+	if got := res.Dates.Top(); got == nil || got.Date.String() != "2028-10-30" {
+		t.Errorf("best date %v, want 2028-10-30; regions %q", got, sourcedTexts(res))
 	}
 }

@@ -201,6 +201,12 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 		if err != nil {
 			return nil, err
 		}
+		if p.st.Classifier != nil {
+			if err := p.orient(l); err != nil {
+				return nil, err
+			}
+			p.findDates(res)
+		}
 	}
 	if p.rec.on() {
 		t, before := time.Now(), l.trace.snapshot(res.Regions)
