@@ -39,7 +39,8 @@ type kwSpec struct {
 // text, because global substitutions corrupt other words.
 var keywordSpecs = []kwSpec{
 	{KindExpiry, 0, []string{"VAL", "VALID", "VALIDO", "VALIDA", "VALIDADE", "VALIDITY",
-		"VALDADE", "VALIOADE", "VALIDADC", "VAUDADE", "URL", "VRL", "UNL", "VNL", "UAL", "VAI"}},
+		"VALDADE", "VALIOADE", "VALIDADC", "VAUDADE", "URL", "VRL", "UNL", "VNL", "UAL", "VAI",
+		"VL", "VA", "UL"}}, // a faint letter of VAL lost
 	{KindExpiry, 0, []string{"VENC", "VENCE", "VENCIMENTO", "VENCIMIENTO", "VTO", "VCTO", "VENCTO"}},
 	{KindExpiry, 0, []string{"EXP", "EXF", "EXPIRY", "EXPIRES", "EXPIRE", "EXPIRA",
 		"EXPIRATION", "EXPDATE", "EXPIRYDATE"}},

@@ -64,13 +64,12 @@ func isLetterByte(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 0x80 }
 // misreadAs lists, for a letter OCR read, the letters of a month abbreviation it often stands
 // for in date-coder print: round letters lose or gain a stroke (O as G, D, Q or C; a dotted
 // U with its top row of dots read closed, as O), N and V lose one (H, M; U, Y), P gains
-// one (R), a dotted A's open top reads as H's. Faint dots drop a stroke: U's right side
-// (L), P's bowl closing (F).
+// one (R), a dotted A's open top reads as H's, a dotted U whose right side is faint as L.
 var misreadAs = map[byte]string{
 	'G': "OC", 'D': "O", 'Q': "O", 'C': "OG", 'O': "CU",
 	'H': "NA", 'M': "N", 'N': "M",
 	'U': "V", 'V': "U", 'Y': "V",
-	'E': "F", 'F': "EP", 'I': "J", 'L': "JU", 'R': "P",
+	'E': "F", 'F': "E", 'I': "J", 'L': "JU", 'R': "P",
 }
 
 // misreadMonth returns the month a three-letter word names with one letter misread

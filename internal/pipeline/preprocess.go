@@ -80,6 +80,17 @@ func ParseChain(s string) (Chain, error) {
 	return c, nil
 }
 
+// turns reports whether the chain turns a crop over: an odd number of flips.
+func (c Chain) turns() bool {
+	n := 0
+	for _, op := range c {
+		if op.Name == "flip" {
+			n++
+		}
+	}
+	return n%2 == 1
+}
+
 // expands reports whether the chain starts by re-cropping a grown box.
 func (c Chain) expands() bool { return len(c) > 0 && c[0].Name == expandStep }
 

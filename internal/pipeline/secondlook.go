@@ -305,7 +305,7 @@ func (p *Pipeline) retry(l *look) error {
 		if err != nil {
 			return fmt.Errorf("recognition retry: %w", err)
 		}
-		best := 0.0
+		best, won := 0.0, -1
 		for k, v := range rc.Variants {
 			t, src := texts[k], "retry:"+v.String()
 			score, ok := p.hasDate(t.Text, minLookScore)
@@ -318,6 +318,16 @@ func (p *Pipeline) retry(l *look) error {
 			if ok && score > best {
 				best = score
 				res.Regions[i].Text, res.Regions[i].Source = t, src
+				won = k
+			}
+		}
+		if won >= 0 && rc.Variants[won].turns() {
+			// The reading is of the crop turned over: the region now stands that way up, for
+			// the lines (turnRows) and the looks and checks that crop it again.
+			r := &res.Regions[i]
+			r.Flipped = !r.Flipped
+			if r.Crop != nil {
+				r.Crop = imgproc.Rotate180(r.Crop)
 			}
 		}
 		if best > 0 {
