@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"strings"
+
 	"github.com/datalid/datalid/internal/detect"
 	"github.com/datalid/datalid/internal/imgproc"
 )
@@ -33,7 +35,7 @@ func (p *Pipeline) orient(l *look) error {
 			// Only digits can make a wrong date; a keyword read upside down stays garbage. A
 			// reading surer than 1 - orientMargin cannot be beaten by the margin: not read again.
 			q := res.Regions[i].Quad
-			if t := res.Regions[i].Text; !l.oriented[q] && digits(t) > 0 && t.Confidence+orientMargin <= 1 {
+			if t := res.Regions[i].Text; !l.oriented[q] && digits(t) > 0 && t.Confidence+orientMargin <= 1 && !judged(res.Regions[i]) {
 				l.oriented[q] = true
 				idx = append(idx, i)
 			}
@@ -75,4 +77,11 @@ func (p *Pipeline) orient(l *look) error {
 		}
 	}
 	return nil
+}
+
+// judged reports a region whose way up a look chose itself, or that one crop cannot read
+// again: the sideways look reads its regions both ways up, and a box read line by line
+// (splitRead) holds several lines, which one crop of it would read as one.
+func judged(r Region) bool {
+	return strings.Contains(r.Source, "sideways") || strings.Contains(r.Text.Text, "\n")
 }
