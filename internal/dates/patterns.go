@@ -141,7 +141,11 @@ func (s *lineScan) matches() []match {
 			out = s.splitYear(i, out)
 			out = s.dayMonthName(i, out)
 		case tk.kind == tokWord && monthOf(tk.s) > 0:
+			n := len(out)
 			out = s.monthFirst(i, out)
+			for k := n; k < len(out); k++ {
+				out[k].fixes += tk.fixes // 5EP: a letter read as a digit
+			}
 		case tk.kind == tokWord && misreadMonth(tk.s) > 0:
 			n := len(out)
 			out = s.monthFirst(i, out)
@@ -434,7 +438,7 @@ func (s *lineScan) dayMonthName(i int, out []match) []match {
 		return out
 	}
 	c := s.toks[k]
-	m := match{first: i, last: k, m: mon, fixes: a.fixes + c.fixes + fix}
+	m := match{first: i, last: k, m: mon, fixes: a.fixes + s.toks[j].fixes + c.fixes + fix}
 	switch {
 	case len(a.s) <= 2 && (len(c.s) == 2 || len(c.s) == 4):
 		m.d, m.y = a.val(), year(c)

@@ -19,7 +19,7 @@ type token struct {
 	kind       tokKind
 	s          string // digits (after OCR fixes) or upper-case letters
 	start, end int    // folded byte offsets
-	fixes      int    // letters read as digits inside this number (O→0, I/l→1)
+	fixes      int    // letters read as digits inside this number (O→0, I/l→1), or digits as a word's letters (5EP)
 	time       bool   // hour, minute or second of a clock time: never part of a date
 }
 
@@ -161,7 +161,7 @@ func joinMonthZeros(toks []token) []token {
 			i++
 		case tk.kind == tokNum && len(tk.s) == 1 && word(i+1) && glued(tk, toks[i+1]) && (i == 0 || !glued(toks[i-1], tk)) &&
 			monthStart(tk.s[0], toks[i+1].s) != "": // 5EP, 4UG, 0EC: the first letter read as a digit
-			out = append(out, token{kind: tokWord, s: monthStart(tk.s[0], toks[i+1].s) + toks[i+1].s, start: tk.start, end: toks[i+1].end})
+			out = append(out, token{kind: tokWord, s: monthStart(tk.s[0], toks[i+1].s) + toks[i+1].s, start: tk.start, end: toks[i+1].end, fixes: 1})
 			i++
 		case tk.kind == tokNum && (len(tk.s) == 2 || len(tk.s) == 3) && tk.s[len(tk.s)-1] == '0' && word(i+1) &&
 			glued(tk, toks[i+1]) && monthOf("O"+toks[i+1].s) > 0: // 250CT: the day 25, then 0CT
