@@ -222,21 +222,21 @@ func (s *lineScan) gluedMarker(kwTok, first int) bool {
 	if k.end != d.start {
 		return false
 	}
+	c, ok := byte(0), false
+	if first+1 < len(s.toks) && s.toks[first+1].num() {
+		c, ok = s.sep(first)
+	}
+	separated := len(d.s) == 2 && ok && (c == '/' || c == '.' || c == '-')
 	if kwTok == 0 || s.toks[kwTok-1].end < k.start {
 		// "M122023" / "E052025": the letter opens its line or word, as the M and E of a
 		// manufacture/expiry block do; a code would not stand alone. "V08/26", "F08/2023":
 		// the same letter glued to a zero-padded separated date ("v2.10.2024" is a version).
-		if len(d.s) == 6 || len(d.s) == 8 || (len(d.s) == 7 && kw.kind == KindExpiry) {
-			return true
-		}
-		c, ok := byte(0), false
-		if first+1 < len(s.toks) && s.toks[first+1].num() {
-			c, ok = s.sep(first)
-		}
-		return len(d.s) == 2 && ok && (c == '/' || c == '.' || c == '-')
+		return len(d.s) == 6 || len(d.s) == 8 || (len(d.s) == 7 && kw.kind == KindExpiry) || separated
 	}
+	// Between a code and a date: any marker before a separated date ("L4032756F12/2027"), a
+	// validity one before a compact date too.
 	prev := s.toks[kwTok-1]
-	return kw.kind == KindExpiry && prev.kind == tokNum && prev.end == k.start
+	return (kw.kind == KindExpiry || separated) && prev.kind == tokNum && prev.end == k.start
 }
 
 // header returns the keywords of a run of two or more date labels printed side by side

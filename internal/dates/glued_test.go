@@ -218,6 +218,8 @@ var misreadKeywordCases = []findCase{
 	// VAL with a faint letter lost, glued to its date and to the lot after it.
 	{in: "VL04/09/27L5120", want: "2027-09-04", kind: KindExpiry},
 	{in: "FAB 03/2025 VA 03/2027", want: "2027-03", kind: KindExpiry},
+	// A manufacture marker glued between a code and a separated date still marks it.
+	{in: "L4032756F12/2027 003/2029", want: "2027-12", kind: KindManufacture},
 }
 
 // misreadMonthCases: a month abbreviation with one letter misread the way date-coder print
@@ -233,8 +235,10 @@ var misreadMonthCases = []findCase{
 	{in: "HUG-24/FEB-26", want: "2026-02"}, // the later of a month-year pair
 	{in: "BEST BY A0G 13 23", want: "2023-08-13"},
 	{in: "Best Before Date: 14 sEr 2027", want: "2027-09-14", kind: KindExpiry},
-	// No one-letter misreading of "MAN" is a month: the digits alone decide.
-	{in: "MAN 12 2027", want: "2027-12"},
+	// "MAN" is one letter from three months: which is unknown, and the numbers after it are
+	// its day and year, not December.
+	{in: "MAN 12 2027", want: ""},
+	{in: "TAB 12 2027", want: "2027-12"}, // a word no letter's misreading makes a month
 	// The last letter read as the digit it resembles: the digit is no month of its own
 	// (AU6 13 23 is not 13 June 2023).
 	{in: "BEST BY AU6 13 23", want: "2023-08-13", kind: KindExpiry},
@@ -254,6 +258,8 @@ var misreadMonthCases = []findCase{
 	{in: "BEST BY J8N 11 2027", want: ""},
 	{in: "VAL 04 2031", want: "2031-04", kind: KindExpiry},
 	{in: "USE BY MAY 02 2029", want: "2029-05-02", kind: KindExpiry},
+	{in: "BB MRY 05 2032 GR569767P", want: ""},
+	{in: "USE BY M1Y12 2031 10:57", want: ""},
 }
 
 // monthYearPairCases: two month/year dates printed side by side, manufacture then expiry, as

@@ -624,14 +624,15 @@ func (s *lineScan) monthNameBefore(i int) bool {
 }
 
 // garbledMonthBefore reports a month name misread past recognition just before token i: a
-// run of three characters glued together, letters and a digit, begun by a letter, two of them
-// letters, set apart by a space ("M1Y 02 2029", "H1Y 07 2022"). Month, day, year is the shape
-// of such lines, so the numbers after it are a day and a year, not a month.
+// run of three characters glued together, begun by a letter, two of them letters (three only
+// when one letter from a month's name), no keyword, set apart by a space or glued on ("M1Y 02
+// 2029", "MRY 05 2032", "M1Y12 2031"). Month, day, year is the shape of such lines, so the
+// numbers after it are a day and a year, not a month.
 func (s *lineScan) garbledMonthBefore(i int) bool {
 	if i == 0 {
 		return false
 	}
-	if c, ok := s.sep(i - 1); !ok || c != ' ' {
+	if c, ok := s.sep(i - 1); !ok || (c != ' ' && c != 0) {
 		return false
 	}
 	j := i - 1
@@ -651,7 +652,34 @@ func (s *lineScan) garbledMonthBefore(i int) bool {
 			letters += len(t.s)
 		}
 	}
-	return letters >= 2 && j < i-1
+	if letters == 3 {
+		// A word of its own: only one letter misread makes it a month's, and no keyword.
+		return nearMonth(first.s) && s.keywordAt(j) == nil
+	}
+	return letters == 2
+}
+
+// nearMonth reports a three-letter word one letter from a month abbreviation, however many
+// ("MRY", "MAN").
+func nearMonth(w string) bool {
+	if len(w) != 3 {
+		return false
+	}
+	for name := range monthNames {
+		if len(name) != 3 {
+			continue
+		}
+		diff := 0
+		for k := range 3 {
+			if w[k] != name[k] {
+				diff++
+			}
+		}
+		if diff <= 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // afterMonthYear reports whether the month name at token i follows a month and year of its
