@@ -44,22 +44,12 @@ func (p *Pipeline) orient(l *look) error {
 	if len(idx) == 0 {
 		return nil
 	}
-	// A box a second look found was read its own way (enlarged, its dots redrawn, turned):
-	// it is read again as it stands, as the first pass reads, so that both ways up are
-	// judged on the same crop.
-	boxes := make([]detect.Box, len(idx), 2*len(idx))
-	turned := make([]bool, len(idx), 2*len(idx))
-	same := make([]int, len(idx)) // where in boxes each region is read as it stands; -1: its own reading
+	boxes := make([]detect.Box, len(idx))
+	turned := make([]bool, len(idx))
 	for k, i := range idx {
 		r := res.Regions[i]
 		boxes[k] = detect.Box{Quad: l.workQuad(r), Score: r.Score}
 		turned[k] = !r.Flipped
-		same[k] = -1
-		if r.Source != "" {
-			same[k] = len(boxes)
-			boxes = append(boxes, boxes[k])
-			turned = append(turned, r.Flipped)
-		}
 	}
 	read, err := p.readOriented(l, l.workFrame(), boxes, turned, &res.Timings)
 	if err != nil {
@@ -67,11 +57,7 @@ func (p *Pipeline) orient(l *look) error {
 	}
 	// Each region is judged alone: a line as grouped may join print of both ways up.
 	for k, i := range idx {
-		base := res.Regions[i].Text.Confidence
-		if same[k] >= 0 {
-			base = read[same[k]].Text.Confidence
-		}
-		if read[k].Text.Confidence >= base+orientMargin {
+		if read[k].Text.Confidence >= res.Regions[i].Text.Confidence+orientMargin {
 			read[k].Quad = res.Regions[i].Quad
 			res.Regions[i] = read[k]
 		}
