@@ -188,24 +188,21 @@ func joinMonthZeros(toks []token) []token {
 // monthEnd returns the letter that digit d stands for when it ends a month name begun by
 // word ("AU" and 6: G), or "" when no letter or more than one month fits.
 func monthEnd(word string, d byte) string {
-	found := ""
-	for _, c := range digitLetters[d] {
-		if monthOf(word+string(c)) > 0 {
-			if found != "" {
-				return ""
-			}
-			found = string(c)
-		}
-	}
-	return found
+	return letterForDigit(d, func(c rune) string { return word + string(c) })
 }
 
 // monthStart returns the letter that digit d stands for when it begins a month name ended by
 // word (5 and "EP": S), or "" when no letter or more than one month fits.
 func monthStart(d byte, word string) string {
+	return letterForDigit(d, func(c rune) string { return string(c) + word })
+}
+
+// letterForDigit returns the one letter of digitLetters[d] that makes spell(letter) a month
+// name, or "" when none or more than one does.
+func letterForDigit(d byte, spell func(rune) string) string {
 	found := ""
 	for _, c := range digitLetters[d] {
-		if monthOf(string(c)+word) > 0 {
+		if monthOf(spell(c)) > 0 {
 			if found != "" {
 				return ""
 			}
