@@ -260,6 +260,7 @@ var misreadMonthCases = []findCase{
 	{in: "USE BY MAY 02 2029", want: "2029-05-02", kind: KindExpiry},
 	{in: "BB MRY 05 2032 GR569767P", want: ""},
 	{in: "USE BY M1Y12 2031 10:57", want: ""},
+	{in: "BEST BY H1Y D4 2026", want: ""},
 }
 
 // monthYearPairCases: two month/year dates printed side by side, manufacture then expiry, as

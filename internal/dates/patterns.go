@@ -629,6 +629,10 @@ func (s *lineScan) monthNameBefore(i int) bool {
 // 2029", "MRY 05 2032", "M1Y12 2031"). Month, day, year is the shape of such lines, so the
 // numbers after it are a day and a year, not a month.
 func (s *lineScan) garbledMonthBefore(i int) bool {
+	if i >= 2 && s.toks[i-1].kind == tokWord && len(s.toks[i-1].s) == 1 && strings.Contains(digitLike, s.toks[i-1].s) &&
+		s.toks[i-1].end == s.toks[i].start {
+		i-- // "H0Y D7 2022": the day's first digit read as a letter
+	}
 	if i == 0 {
 		return false
 	}

@@ -35,7 +35,7 @@ func ReadTurnedWrong(p *Pipeline, img *image.RGBA) (texts []string, before, afte
 	for _, r := range l.res.Regions {
 		texts = append(texts, r.Text.Text)
 	}
-	if err := p.orient(l); err != nil {
+	if err := p.orient(l, false); err != nil {
 		return nil, "", "", err
 	}
 	p.findDates(l.res)

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/datalid/datalid/internal/detect"
@@ -18,27 +19,35 @@ const orientMargin = 0.05
 // confident wrong date and stops the second looks. So the regions with digits of each line
 // that holds a date are read again turned 180° from the classifier's choice, and each takes
 // its turned reading when that is surer. It runs on the first pass and again after the
-// second looks, there on the boxes they found: a box checked once keeps its judgement, since
-// a re-read of it (the date-aware decoder's "AUG 29" of "FUG29") is no surer than the turned
-// reading for being right, and letters read upside down can come out surer as digits.
-func (p *Pipeline) orient(l *look) error {
+// second looks (afterLooks), there on the boxes they found: a box checked once keeps its
+// judgement, since a re-read of it (the date-aware decoder's "AUG 29" of "FUG29") is no surer
+// than the turned reading for being right. After the looks, a line's turned readings are also
+// kept only if the line still holds a date: the looks found that date, and letters read
+// upside down can come out surer as digits ("0CT302027L0T128" as "22020E120").
+func (p *Pipeline) orient(l *look, afterLooks bool) error {
 	res := l.res
 	if l.oriented == nil {
 		l.oriented = map[imgproc.Quad]bool{}
 	}
 	var idx []int
+	var lines [][]int // for each line checked, its regions' places in idx
 	for _, ln := range res.Lines {
 		if _, ok := p.hasDate(ln.Text, 0); !ok {
 			continue
 		}
+		var mine []int
 		for _, i := range ln.Regions {
 			// Only digits can make a wrong date; a keyword read upside down stays garbage. A
 			// reading surer than 1 - orientMargin cannot be beaten by the margin: not read again.
 			q := res.Regions[i].Quad
 			if t := res.Regions[i].Text; !l.oriented[q] && digits(t) > 0 && t.Confidence+orientMargin <= 1 && !judged(res.Regions[i]) {
 				l.oriented[q] = true
+				mine = append(mine, len(idx))
 				idx = append(idx, i)
 			}
+		}
+		if len(mine) > 0 {
+			lines = append(lines, mine)
 		}
 	}
 	if len(idx) == 0 {
@@ -56,13 +65,34 @@ func (p *Pipeline) orient(l *look) error {
 		return err
 	}
 	// Each region is judged alone: a line as grouped may join print of both ways up.
-	for k, i := range idx {
-		if read[k].Text.Confidence >= res.Regions[i].Text.Confidence+orientMargin {
-			read[k].Quad = res.Regions[i].Quad
-			res.Regions[i] = read[k]
+	for _, mine := range lines {
+		was := map[int]Region{}
+		for _, k := range mine {
+			i := idx[k]
+			if read[k].Text.Confidence >= res.Regions[i].Text.Confidence+orientMargin {
+				was[i] = res.Regions[i]
+				read[k].Quad = res.Regions[i].Quad
+				res.Regions[i] = read[k]
+			}
+		}
+		if afterLooks && len(was) > 0 && !p.lineHasDate(res, idx[mine[0]]) {
+			for i, r := range was {
+				res.Regions[i] = r
+			}
 		}
 	}
 	return nil
+}
+
+// lineHasDate reports whether the line region i joins, as the regions now read, holds a date.
+func (p *Pipeline) lineHasDate(res *Result, i int) bool {
+	for _, ln := range GroupLines(res.Regions, p.cfg.MinTextConfidence) {
+		if slices.Contains(ln.Regions, i) {
+			_, ok := p.hasDate(ln.Text, 0)
+			return ok
+		}
+	}
+	return false
 }
 
 // judged reports a region whose way up a look chose itself, or that one crop cannot read

@@ -174,7 +174,7 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 	}
 	p.findDates(res)
 	if p.st.Classifier != nil {
-		if err := p.orient(l); err != nil {
+		if err := p.orient(l, false); err != nil {
 			return nil, err
 		}
 		p.findDates(res)
@@ -202,7 +202,7 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 			return nil, err
 		}
 		if p.st.Classifier != nil {
-			if err := p.orient(l); err != nil {
+			if err := p.orient(l, true); err != nil {
 				return nil, err
 			}
 			p.findDates(res)
