@@ -62,7 +62,8 @@ func greyCrop(grey uint8) *image.RGBA {
 }
 
 // The region with the most digits is retried first, all variants in one batch, and a
-// confident date there ends the retries: the other candidate is never run.
+// confident date there ends the retries: the other candidate is never run. A date read from
+// the flip variant turns its region over.
 func TestRetryStopsAtTheFirstRegionThatReadsADate(t *testing.T) {
 	dict, err := recognize.ParseDictionary([]byte("0\n1\n2\n3\n7\n/\nL\nO\nT"))
 	if err != nil {
@@ -92,6 +93,10 @@ func TestRetryStopsAtTheFirstRegionThatReadsADate(t *testing.T) {
 	}
 	if r := res.Regions[1]; r.Text.Text != "31/12/2027" || r.Source != "retry:flip" {
 		t.Fatalf("date region reads %q from %q", r.Text.Text, r.Source)
+	}
+	// Read turned over, the region now stands that way up, for the lines and later checks.
+	if !res.Regions[1].Flipped || res.Regions[0].Flipped {
+		t.Fatalf("flipped: date region %v, unread region %v; want true, false", res.Regions[1].Flipped, res.Regions[0].Flipped)
 	}
 	if res.Regions[0].Source != "" || res.Regions[2].Source != "" || res.Dates.Best == nil || res.Dates.Best.Date.String() != "2027-12-31" {
 		t.Fatalf("regions %+v, best %+v", res.Regions, res.Dates.Best)
