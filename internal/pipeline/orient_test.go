@@ -1,0 +1,57 @@
+package pipeline
+
+import (
+	"context"
+	"image"
+	"testing"
+
+	"github.com/datalid/datalid/internal/imgproc"
+	"github.com/datalid/datalid/internal/recognize"
+)
+
+// halves is a work image with one 96×48 box at the top left whose left half is grey a and
+// right half grey b: greyReader reads it by its first pixel, so as it stands it reads a's
+// text and turned 180° b's.
+func halves(a, b uint8) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, 200, 100))
+	for y := range 48 {
+		for x := range 96 {
+			v := a
+			if x >= 48 {
+				v = b
+			}
+			o := img.PixOffset(x, y)
+			img.Pix[o], img.Pix[o+1], img.Pix[o+2], img.Pix[o+3] = v, v, v, 255
+		}
+	}
+	return img
+}
+
+// The orientation check takes a turned reading surer than the region's own. After the
+// second looks, whose date the line holds, it does so only when the line keeps a date:
+// upside-down letters can read surer as digits than the look's reading of the date.
+func TestOrientKeepsTheLooksDateAfterTheLooks(t *testing.T) {
+	dict := charDict(t, "0123456789/LOT ")
+	for _, c := range []struct {
+		afterLooks bool
+		want       string
+	}{{false, "LOT 1234"}, {true, "12/2027"}} {
+		run := &greyReader{dict: dict, says: []string{"12/2027", "LOT 1234"}}
+		p := &Pipeline{st: Stages{Recognizer: recognize.NewRecognizer(run, dict, 48, 1600, 8)}}
+		res := &Result{Regions: []Region{{
+			Quad: imgproc.Quad{{X: 0, Y: 0}, {X: 96, Y: 0}, {X: 96, Y: 48}, {X: 0, Y: 48}},
+			Text: recognize.Text{Text: "12/2027", Confidence: 0.5}, Source: "dots",
+		}}}
+		p.findDates(res)
+		l := &look{ctx: context.Background(), work: halves(0, 150), toOrig: 1, res: res}
+		if err := p.orient(l, c.afterLooks); err != nil {
+			t.Fatal(err)
+		}
+		if len(run.batches) != 1 {
+			t.Fatalf("after looks %v: recogniser batches %v, want one", c.afterLooks, run.batches)
+		}
+		if got := res.Regions[0].Text.Text; got != c.want {
+			t.Errorf("after looks %v: region reads %q, want %q", c.afterLooks, got, c.want)
+		}
+	}
+}
