@@ -93,10 +93,10 @@ func StepNames() []string {
 }
 
 // TraceNames lists every name a Trace records a look under, in the order they run: the
-// first pass, the level look that belongs to it, the second looks, the answer's checks, then
-// the read of the whole photo turned (wholeTurned).
+// first pass, the level look that belongs to it, the second looks, the orientation check of
+// what they found, the answer's checks, then the read of the whole photo turned (wholeTurned).
 func TraceNames() []string {
-	return append(append([]string{firstPass, levelSource}, StepNames()...), stretchLook, confirmLook, turnedSource)
+	return append(append([]string{firstPass, levelSource}, StepNames()...), orientLook, stretchLook, confirmLook, turnedSource)
 }
 
 // firstPass names the first pass in a Trace.

@@ -14,6 +14,10 @@ import (
 // confidence tells the two apart; the margin keeps symmetric print (0, 1, 8) as it was.
 const orientMargin = 0.05
 
+// orientLook names the check after the second looks in a Trace and in the regions whose
+// reading it replaced: they stay readings of a box a look found.
+const orientLook = "orient"
+
 // orient checks the orientation of the date lines. The angle classifier judges each crop
 // alone and often misjudges dot-matrix print; a date line read upside down yields a
 // confident wrong date and stops the second looks. So the regions with digits of each line
@@ -72,6 +76,9 @@ func (p *Pipeline) orient(l *look, afterLooks bool) error {
 			if read[k].Text.Confidence >= res.Regions[i].Text.Confidence+orientMargin {
 				was[i] = res.Regions[i]
 				read[k].Quad = res.Regions[i].Quad
+				if afterLooks {
+					read[k].Source = joinSource(res.Regions[i].Source, orientLook)
+				}
 				res.Regions[i] = read[k]
 			}
 		}

@@ -202,10 +202,12 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 			return nil, err
 		}
 		if p.st.Classifier != nil {
+			t, before := time.Now(), l.trace.snapshot(res.Regions)
 			if err := p.orient(l, true); err != nil {
 				return nil, err
 			}
 			p.findDates(res)
+			l.trace.record(orientLook, time.Since(t), before, res.Regions)
 		}
 	}
 	if p.rec.on() {
