@@ -109,13 +109,12 @@ func (s *lineScan) glued(m *match) bool {
 		monthOf(p.s) == 0
 }
 
-// truncated reports a number right after a date separator that follows no digit, the one
-// that follows it (sep): the start of a date OCR cut off, as in ".09.2022" or "/12/2025".
-// A stray dot before a spaced month and year (".7 2025") is noise, not a lost day.
-func (s *lineScan) truncated(i int, sep byte) bool {
+// truncated reports a number right after a date separator that follows no digit: the
+// start of a date OCR cut off, as in ".09.2022" or "/12/2025".
+func (s *lineScan) truncated(i int) bool {
 	u := s.t.u
 	k := s.toks[i].start - 1
-	if k < 0 || (u[k] != '.' && u[k] != '/' && u[k] != '-') || u[k] != sep {
+	if k < 0 || (u[k] != '.' && u[k] != '/' && u[k] != '-') {
 		return false
 	}
 	return k == 0 || u[k-1] == ' '

@@ -284,7 +284,7 @@ func (s *lineScan) numeric(i int, out []match) []match {
 	spaced := s1 == ' '
 	pre := s.prefixHit(i)
 	kw := pre != nil
-	if s.truncated(i, s1) {
+	if s.truncated(i) {
 		return out // ".09.2022": the day of 02.09.2022 was lost, this is no month-year
 	}
 	if s.monthNameBefore(i) || (spaced && s.garbledMonthBefore(i)) {
