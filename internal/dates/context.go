@@ -233,10 +233,10 @@ func (s *lineScan) gluedMarker(kwTok, first int) bool {
 		// the same letter glued to a zero-padded separated date ("v2.10.2024" is a version).
 		return len(d.s) == 6 || len(d.s) == 8 || (len(d.s) == 7 && kw.kind == KindExpiry) || separated
 	}
-	// Between a code and a date: any marker before a separated date ("L4032756F12/2027"), a
-	// validity one before a compact date too.
+	// Between a code and a date: a validity marker, or a manufacture one before a separated
+	// date ("L4032756F12/2027"). A lot's L there is part of the code ("U8L23/04/32").
 	prev := s.toks[kwTok-1]
-	return (kw.kind == KindExpiry || separated) && prev.kind == tokNum && prev.end == k.start
+	return (kw.kind == KindExpiry || kw.kind == KindManufacture && !kw.lot && separated) && prev.kind == tokNum && prev.end == k.start
 }
 
 // header returns the keywords of a run of two or more date labels printed side by side

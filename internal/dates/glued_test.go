@@ -220,6 +220,7 @@ var misreadKeywordCases = []findCase{
 	{in: "FAB 03/2025 VA 03/2027", want: "2027-03", kind: KindExpiry},
 	// A manufacture marker glued between a code and a separated date still marks it.
 	{in: "L4032756F12/2027 003/2029", want: "2027-12", kind: KindManufacture},
+	{in: "U8L23/04/32L6357", want: "2032-04-23", kind: KindUnknown}, // a lot's L is part of the code
 }
 
 // misreadMonthCases: a month abbreviation with one letter misread the way date-coder print
