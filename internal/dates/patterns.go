@@ -140,17 +140,16 @@ func (s *lineScan) matches() []match {
 			out = s.secondSepMisread(i, out)
 			out = s.splitYear(i, out)
 			out = s.dayMonthName(i, out)
-		case tk.kind == tokWord && monthOf(tk.s) > 0:
-			n := len(out)
-			out = s.monthFirst(i, out)
-			for k := n; k < len(out); k++ {
-				out[k].fixes += tk.fixes // 5EP: a letter read as a digit
+		case tk.kind == tokWord && nameOrMisread(tk.s):
+			// The name's own fixes: a letter read as a digit (5EP) or as another letter (GCT).
+			fixes := tk.fixes
+			if monthOf(tk.s) == 0 {
+				fixes++
 			}
-		case tk.kind == tokWord && misreadMonth(tk.s) > 0:
 			n := len(out)
 			out = s.monthFirst(i, out)
 			for k := n; k < len(out); k++ {
-				out[k].fixes++
+				out[k].fixes += fixes
 			}
 		}
 	}

@@ -141,6 +141,10 @@ func joinMonthZeros(toks []token) []token {
 				}
 			}
 		}
+		first := "" // 5EP: the first letter of a month name read as the digit it resembles
+		if tk.kind == tokNum && len(tk.s) == 1 && word(i+1) && glued(tk, toks[i+1]) && (i == 0 || !glued(toks[i-1], tk)) {
+			first = monthStart(tk.s[0], toks[i+1].s)
+		}
 		last := "" // the last letter of a month name read as the digit it resembles
 		if word(i) && i+1 < len(toks) && toks[i+1].kind == tokNum && glued(tk, toks[i+1]) && !named(tk.s) {
 			last = monthEnd(tk.s, toks[i+1].s[0])
@@ -159,9 +163,8 @@ func joinMonthZeros(toks []token) []token {
 			(i == 0 || !glued(toks[i-1], tk)): // 0CT
 			out = append(out, token{kind: tokWord, s: "O" + toks[i+1].s, start: tk.start, end: toks[i+1].end})
 			i++
-		case tk.kind == tokNum && len(tk.s) == 1 && word(i+1) && glued(tk, toks[i+1]) && (i == 0 || !glued(toks[i-1], tk)) &&
-			monthStart(tk.s[0], toks[i+1].s) != "": // 5EP, 4UG, 0EC: the first letter read as a digit
-			out = append(out, token{kind: tokWord, s: monthStart(tk.s[0], toks[i+1].s) + toks[i+1].s, start: tk.start, end: toks[i+1].end, fixes: 1})
+		case first != "": // 5EP, 4UG, 0EC
+			out = append(out, token{kind: tokWord, s: first + toks[i+1].s, start: tk.start, end: toks[i+1].end, fixes: 1})
 			i++
 		case tk.kind == tokNum && (len(tk.s) == 2 || len(tk.s) == 3) && tk.s[len(tk.s)-1] == '0' && word(i+1) &&
 			glued(tk, toks[i+1]) && monthOf("O"+toks[i+1].s) > 0: // 250CT: the day 25, then 0CT
