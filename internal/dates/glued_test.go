@@ -218,6 +218,8 @@ var misreadKeywordCases = []findCase{
 	// VAL with a faint letter lost, glued to its date and to the lot after it.
 	{in: "VL04/09/27L5120", want: "2027-09-04", kind: KindExpiry},
 	{in: "FAB 03/2025 VA 03/2027", want: "2027-03", kind: KindExpiry},
+	// FAB with a faint letter lost still marks the manufacture date.
+	{in: "FB 04/2026", want: "2026-04", kind: KindManufacture},
 	// A manufacture marker glued between a code and a separated date still marks it.
 	{in: "L4032756F12/2027 003/2029", want: "2027-12", kind: KindManufacture},
 	{in: "U8L23/04/32L6357", want: "2032-04-23", kind: KindUnknown}, // a lot's L is part of the code
@@ -432,6 +434,9 @@ var dottedYearCases = []findCase{
 	// A clock hour glued to a four-digit year, a space before the colon.
 	{in: "URL : 04/02/202906 : 10", want: "2029-02-04", kind: KindExpiry},
 	{in: "FA8:31/10-202813:28\nURL : 04/02/202906 : 10", want: "2029-02-04", kind: KindExpiry},
+	// A two-digit year glued to a clock hour, a space before the colon.
+	{in: "VAL 06 .01 .2408 :46", want: "2024-01-06", kind: KindExpiry},
+	{in: "EXP 21/03/3117 :05", want: "2031-03-21", kind: KindExpiry},
 	// A two-digit year glued to a letter that stands for a digit, then a digit: the year
 	// went on (2030 read "20E0"), so 20 is no year.
 	{in: "USE BY JUL1920E0", want: ""},
@@ -442,6 +447,16 @@ var dottedYearCases = []findCase{
 	{in: "VL02/04/21L6539", want: "2021-04-02"},                 // a lot letter glued on
 	{in: "BEST BY 06/13/24P27", want: "2024-06-13"},             // a code letter glued on
 	{in: "EXP 03/2026E5", want: "2026-03", kind: KindExpiry},    // a four-digit year is whole
+	// Two such letters alone after a century: the year's last digits ("2033" read "20EE").
+	{in: "USE BY 11 20EE", want: ""},
+	{in: "BEST BY 05/19ZO", want: ""},
+	{in: "EXP 11/26AS", want: "2026-11", kind: KindExpiry}, // after another year: a word
+	// A digit read as a letter at the start of a separated group: the date began a group
+	// earlier, and the rest of it is no month and year ("14/04/2027" read "14/C4/2027").
+	{in: "EXP 14/C4/2027", want: ""},
+	{in: "BB 03.C8.2029", want: ""},
+	{in: "L 2345 V05/2027", want: "2027-05", kind: KindExpiry}, // a space, then a marker
+	{in: "2345-V05/2027", want: "2027-05", kind: KindExpiry},   // a marker letter glued on
 }
 
 func TestDottedYear(t *testing.T) { runFindCases(t, dottedYearCases) }

@@ -153,7 +153,9 @@ func (s *lineScan) matches() []match {
 			}
 		}
 	}
-	return slices.DeleteFunc(out, func(m match) bool { return s.mostlyLetters(m) || s.yearRunsOn(m) })
+	return slices.DeleteFunc(out, func(m match) bool {
+		return s.mostlyLetters(m) || s.yearRunsOn(m) || s.groupRunsBack(m)
+	})
 }
 
 // digitLike are the letters OCR gives for digits of dot-matrix print (E for 3, B for 8...).
@@ -187,7 +189,33 @@ func (s *lineScan) yearRunsOn(m match) bool {
 		}
 		end = t.end
 	}
-	return letters > 0 && digits > 0 && letters+digits <= 4
+	if digits == 0 {
+		// Letters alone are a year's two last digits only after its century ("11 20EE"):
+		// after other years they are a word glued on.
+		return letters == 2 && centuryRead(s.toks[m.last].s)
+	}
+	return letters > 0 && letters+digits <= 4
+}
+
+// centuryRead reports a number ending in the digits a four-digit year of the dates read
+// begins with.
+func centuryRead(n string) bool { return strings.HasSuffix(n, "20") || strings.HasSuffix(n, "19") }
+
+// groupRunsBack reports a match whose first number is glued to a letter after a number and a
+// date separator ("14/C4/2027"): that letter is a digit the recogniser read as a letter, so
+// the date began a group earlier and the match is its tail, read as another date. A space is
+// no date separator here, nor a marker letter one ("L 2345 V05/2027").
+func (s *lineScan) groupRunsBack(m match) bool {
+	k := m.first - 1
+	if k < 1 {
+		return false
+	}
+	w := s.toks[k]
+	if w.kind != tokWord || len(w.s) != 1 || w.end != s.toks[m.first].start || !s.toks[k-1].num() || s.keywordAt(k) != nil {
+		return false
+	}
+	c, ok := s.sep(k - 1)
+	return ok && c != ' ' && numSep(c)
 }
 
 // mostlyLetters reports a match more of whose digits OCR read as letters than as digits

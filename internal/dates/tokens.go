@@ -311,6 +311,19 @@ func monthWordAt(t *folded, cls []byte, k, dir int) bool {
 	return monthOf(string(t.u[lo:hi+1])) > 0
 }
 
+// yearHourRun reports a run of four digits that ends a separated date and no year of the
+// dates read begins: a two-digit year glued to a clock hour ("06.01.2408 :46").
+func yearHourRun(t *folded, tk token) bool {
+	if len(tk.s) != 4 || centuryRead(tk.s[:2]) {
+		return false
+	}
+	k := tk.start - 1
+	if k >= 0 && t.u[k] == ' ' {
+		k--
+	}
+	return k >= 0 && (t.u[k] == '.' || t.u[k] == '/' || t.u[k] == '-')
+}
+
 // markTimes flags clock times so they never become date parts, and splits a clock hour
 // off a digit run OCR glued it to: "01/01/2603:33" is 01/01/26 then 03:33, "2116:16" is
 // 21 then 16:16.
@@ -324,7 +337,7 @@ func markTimes(t *folded, toks []token) []token {
 	}
 	// spacedColonAfter: a space before the colon, the rarer slip ("11 :51"). An hour is split
 	// off a run that way only where the run is longer than any date part but a compact date's
-	// ("202906 : 10" is 2029 then 06:10).
+	// ("202906 : 10" is 2029 then 06:10), or is a date's last group and no year (yearHourRun).
 	spacedColonAfter := func(end int) bool {
 		return end < len(t.u) && t.u[end] == ' ' && colonDigitAfter(end+1)
 	}
@@ -354,7 +367,7 @@ func markTimes(t *folded, toks []token) []token {
 		if spacedColonAfter(tk.end) && len(tk.s) <= 2 {
 			tk.time = true
 		}
-		if spaced := spacedColonAfter(tk.end); (colonDigitAfter(tk.end) || spaced && len(tk.s) >= 5) && !tk.time {
+		if spaced := spacedColonAfter(tk.end); (colonDigitAfter(tk.end) || spaced && (len(tk.s) >= 5 || yearHourRun(t, tk))) && !tk.time {
 			if len(tk.s) <= 2 {
 				tk.time = true
 			} else {

@@ -20,9 +20,10 @@ const orientLook = "orient"
 
 // orient checks the orientation of the date lines. The angle classifier judges each crop
 // alone and often misjudges dot-matrix print; a date line read upside down yields a
-// confident wrong date and stops the second looks. So the regions with digits of each line
-// that holds a date are read again turned 180° from the classifier's choice, and each takes
-// its turned reading when that is surer. It runs on the first pass and again after the
+// confident wrong date and stops the second looks, and an upright date line it turns reads as
+// garbage that hides the date. So the regions with digits of each line that holds a date, and
+// those the classifier turned on the other lines, are read again turned 180° from its choice,
+// and each takes its turned reading when that is surer. It runs on the first pass and again after the
 // second looks (afterLooks), there on the boxes they found: a box checked once keeps its
 // judgement, since a re-read of it (the date-aware decoder's "AUG 29" of "FUG29") is no surer
 // than the turned reading for being right. After the looks, a line's turned readings are also
@@ -36,14 +37,18 @@ func (p *Pipeline) orient(l *look, afterLooks bool) error {
 	var idx []int
 	var lines [][]int // for each line checked, its regions' places in idx
 	for _, ln := range res.Lines {
-		if _, ok := p.hasDate(ln.Text, 0); !ok {
-			continue
-		}
+		_, dated := p.hasDate(ln.Text, 0)
 		var mine []int
 		for _, i := range ln.Regions {
 			// Only digits can make a wrong date; a keyword read upside down stays garbage. A
 			// reading surer than 1 - orientMargin cannot be beaten by the margin: not read again.
+			// On a line without a date, only the regions the classifier turned: an upright
+			// date line it turned reads as garbage ("VAL 11/2027" as "ZZ8Z/TT TVA"), which
+			// no look re-reads the right way up.
 			q := res.Regions[i].Quad
+			if !dated && !res.Regions[i].Flipped {
+				continue
+			}
 			if t := res.Regions[i].Text; !l.oriented[q] && digits(t) > 0 && t.Confidence+orientMargin <= 1 && !judged(res.Regions[i]) {
 				l.oriented[q] = true
 				mine = append(mine, len(idx))

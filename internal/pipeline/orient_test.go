@@ -55,3 +55,34 @@ func TestOrientKeepsTheLooksDateAfterTheLooks(t *testing.T) {
 		}
 	}
 }
+
+// On a line without a date, the check re-reads only the regions the classifier turned: an
+// upright date line it turned reads as upside-down garbage, and the right way up as the date ("VAL 12/2027").
+// A region it left as it stands is not read again.
+func TestOrientRereadsTurnedRegionsOfDatelessLines(t *testing.T) {
+	dict := charDict(t, "0123456789/VALTZ ")
+	for _, flipped := range []bool{true, false} {
+		run := &greyReader{dict: dict, says: []string{"VAL 12/2027", "ZZ8Z/TT TVA"}}
+		p := &Pipeline{st: Stages{Recognizer: recognize.NewRecognizer(run, dict, 48, 1600, 8)}}
+		res := &Result{Regions: []Region{{
+			Quad:    imgproc.Quad{{X: 0, Y: 0}, {X: 96, Y: 0}, {X: 96, Y: 48}, {X: 0, Y: 48}},
+			Text:    recognize.Text{Text: "ZZ8Z/TT TVA", Confidence: 0.7},
+			Flipped: flipped,
+		}}}
+		p.findDates(res)
+		l := &look{ctx: context.Background(), work: halves(0, 150), toOrig: 1, res: res}
+		if err := p.orient(l, false); err != nil {
+			t.Fatal(err)
+		}
+		want, batches := "VAL 12/2027", 1
+		if !flipped {
+			want, batches = "ZZ8Z/TT TVA", 0
+		}
+		if len(run.batches) != batches {
+			t.Errorf("flipped %v: recogniser batches %v, want %d", flipped, run.batches, batches)
+		}
+		if got := res.Regions[0].Text.Text; got != want {
+			t.Errorf("flipped %v: region reads %q, want %q", flipped, got, want)
+		}
+	}
+}
