@@ -34,6 +34,9 @@ type look struct {
 	// oriented holds the boxes whose orientation orient has checked: the check after the
 	// second looks leaves them as the first pass's check judged them.
 	oriented map[imgproc.Quad]bool
+	// reoriented holds the boxes orient turned from the classifier's choice: read the other
+	// way up they were surer by orientMargin, so no look turns them back.
+	reoriented map[imgproc.Quad]bool
 }
 
 // step is one second look. on says whether the configuration enables it; run changes the

@@ -32,31 +32,42 @@ const orientLook = "orient"
 func (p *Pipeline) orient(l *look, afterLooks bool) error {
 	res := l.res
 	if l.oriented == nil {
-		l.oriented = map[imgproc.Quad]bool{}
+		l.oriented, l.reoriented = map[imgproc.Quad]bool{}, map[imgproc.Quad]bool{}
 	}
 	var idx []int
 	var lines [][]int // for each line checked, its regions' places in idx
+	// Only digits can make a wrong date; a keyword read upside down stays garbage. A reading
+	// surer than 1 - orientMargin cannot be beaten by the margin: not read again.
+	check := func(i int) bool {
+		r := res.Regions[i]
+		if l.oriented[r.Quad] || digits(r.Text) == 0 || r.Text.Confidence+orientMargin > 1 || judged(r) {
+			return false
+		}
+		l.oriented[r.Quad] = true
+		return true
+	}
 	for _, ln := range res.Lines {
-		_, dated := p.hasDate(ln.Text, 0)
+		if _, ok := p.hasDate(ln.Text, 0); !ok {
+			continue
+		}
 		var mine []int
 		for _, i := range ln.Regions {
-			// Only digits can make a wrong date; a keyword read upside down stays garbage. A
-			// reading surer than 1 - orientMargin cannot be beaten by the margin: not read again.
-			// On a line without a date, only the regions the classifier turned: an upright
-			// date line it turned reads as garbage ("VAL 11/2027" as "ZZ8Z/TT TVA"), which
-			// no look re-reads the right way up.
-			q := res.Regions[i].Quad
-			if !dated && !res.Regions[i].Flipped {
-				continue
-			}
-			if t := res.Regions[i].Text; !l.oriented[q] && digits(t) > 0 && t.Confidence+orientMargin <= 1 && !judged(res.Regions[i]) {
-				l.oriented[q] = true
+			if check(i) {
 				mine = append(mine, len(idx))
 				idx = append(idx, i)
 			}
 		}
 		if len(mine) > 0 {
 			lines = append(lines, mine)
+		}
+	}
+	// Elsewhere, the regions the classifier turned, each alone, whether or not a line took
+	// them in: an upright date line it turned reads as garbage ("VAL 11/2027" as "ZZ8Z/TT
+	// TVA"), often too unsure to join a line, and no look re-reads it the right way up.
+	for i := range res.Regions {
+		if res.Regions[i].Flipped && check(i) {
+			lines = append(lines, []int{len(idx)})
+			idx = append(idx, i)
 		}
 	}
 	if len(idx) == 0 {
@@ -81,6 +92,7 @@ func (p *Pipeline) orient(l *look, afterLooks bool) error {
 			if read[k].Text.Confidence >= res.Regions[i].Text.Confidence+orientMargin {
 				was[i] = res.Regions[i]
 				read[k].Quad = res.Regions[i].Quad
+				l.reoriented[read[k].Quad] = true
 				if afterLooks {
 					read[k].Source = joinSource(res.Regions[i].Source, orientLook)
 				}
@@ -90,6 +102,7 @@ func (p *Pipeline) orient(l *look, afterLooks bool) error {
 		if afterLooks && len(was) > 0 && !p.lineHasDate(res, idx[mine[0]]) {
 			for i, r := range was {
 				res.Regions[i] = r
+				delete(l.reoriented, r.Quad)
 			}
 		}
 	}

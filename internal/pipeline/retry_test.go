@@ -114,3 +114,25 @@ func TestTurnLinesReversesAndRotates(t *testing.T) {
 		t.Fatal("turned is not a strict majority")
 	}
 }
+
+// A region the orientation check turned over stays that way up: its reading the other way was
+// surer, so a turned variant's date (upside-down digits read as one) is passed over.
+func TestRetryKeepsTheWayUpTheOrientationCheckChose(t *testing.T) {
+	dict := charDict(t, "01237/")
+	run := &greyReader{dict: dict, says: []string{"31/12/2027"}}
+	flip, _ := ParseChain("flip")
+	pad, _ := ParseChain("pad")
+	p := &Pipeline{
+		st:  Stages{Recognizer: recognize.NewRecognizer(run, dict, 48, 1600, 8)},
+		rec: Recovery{MinConfidence: 0.4, Variants: []Chain{flip, pad}, MaxRetryRegions: 4},
+	}
+	q := imgproc.Quad{{X: 0, Y: 0}, {X: 96, Y: 0}, {X: 96, Y: 48}, {X: 0, Y: 48}}
+	res := &Result{Regions: []Region{{Quad: q, Text: recognize.Text{Text: "8 18 88", Confidence: 0.4}, Crop: greyCrop(0)}}}
+	l := &look{ctx: context.Background(), work: greyCrop(0), toOrig: 1, res: res, reoriented: map[imgproc.Quad]bool{q: true}}
+	if err := p.retry(l); err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Regions[0]; r.Source != "retry:pad" || r.Flipped {
+		t.Fatalf("region read from %q, flipped %v; want retry:pad, not flipped", r.Source, r.Flipped)
+	}
+}

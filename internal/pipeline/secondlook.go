@@ -307,6 +307,9 @@ func (p *Pipeline) retry(l *look) error {
 		}
 		best, won := 0.0, -1
 		for k, v := range rc.Variants {
+			if v.turns() && l.reoriented[res.Regions[i].Quad] {
+				continue
+			}
 			t, src := texts[k], "retry:"+v.String()
 			score, ok := p.hasDate(t.Text, minLookScore)
 			if !ok && rc.Beam.Width > 0 {
