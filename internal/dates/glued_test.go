@@ -263,6 +263,7 @@ var misreadMonthCases = []findCase{
 	{in: "USE BY MAY 02 2029", want: "2029-05-02", kind: KindExpiry},
 	{in: "BB MRY 05 2032 GR569767P", want: ""},
 	{in: "USE BY M1Y12 2031 10:57", want: ""},
+	{in: "BEST BY J11N 07 2029", want: ""}, // a letter read as its two strokes
 	{in: "BEST BY H1Y D4 2026", want: ""},
 }
 
@@ -437,6 +438,8 @@ var dottedYearCases = []findCase{
 	// A two-digit year glued to a clock hour, a space before the colon.
 	{in: "VAL 06 .01 .2408 :46", want: "2024-01-06", kind: KindExpiry},
 	{in: "EXP 21/03/3117 :05", want: "2031-03-21", kind: KindExpiry},
+	// The hour misread past 23: the run still ends a date whose year begins it.
+	{in: "VAL 14.09.2981:30", want: "2029-09-14", kind: KindExpiry},
 	// A two-digit year glued to a letter that stands for a digit, then a digit: the year
 	// went on (2030 read "20E0"), so 20 is no year.
 	{in: "USE BY JUL1920E0", want: ""},

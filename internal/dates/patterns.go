@@ -653,7 +653,7 @@ func (s *lineScan) monthNameBefore(i int) bool {
 // garbledMonthBefore reports a month name misread past recognition just before token i: a
 // run of three characters glued together, begun by a letter, two of them letters (three only
 // when one letter from a month's name), no keyword, set apart by a space or glued on ("M1Y 02
-// 2029", "MRY 05 2032", "M1Y12 2031"). Month, day, year is the shape of such lines, so the
+// 2029", "MRY 05 2032", "M1Y12 2031"), or four with a letter read as its two strokes ("M11Y"). Month, day, year is the shape of such lines, so the
 // numbers after it are a day and a year, not a month.
 func (s *lineScan) garbledMonthBefore(i int) bool {
 	if i >= 2 && s.toks[i-1].kind == tokWord && len(s.toks[i-1].s) == 1 && strings.Contains(digitLike, s.toks[i-1].s) &&
@@ -671,10 +671,11 @@ func (s *lineScan) garbledMonthBefore(i int) bool {
 		j--
 	}
 	first := s.toks[j]
-	if first.kind != tokWord || s.toks[i-1].end-first.start != 3 || (j > 0 && s.toks[j-1].end == first.start) {
+	width := s.toks[i-1].end - first.start
+	if first.kind != tokWord || (width != 3 && width != 4) || (j > 0 && s.toks[j-1].end == first.start) {
 		return false
 	}
-	letters := 0
+	letters, strokes := 0, false
 	for _, t := range s.toks[j:i] {
 		if t.kind != tokWord && !t.num() {
 			return false
@@ -682,6 +683,11 @@ func (s *lineScan) garbledMonthBefore(i int) bool {
 		if t.kind == tokWord {
 			letters += len(t.s)
 		}
+		strokes = strokes || t.s == "11"
+	}
+	if width == 4 {
+		// A letter read as its two strokes ("M11Y"): four characters, two of them letters.
+		return letters == 2 && strokes
 	}
 	if letters == 3 {
 		// A word of its own: only one letter misread makes it a month's, and no keyword.

@@ -371,8 +371,11 @@ func markTimes(t *folded, toks []token) []token {
 			if len(tk.s) <= 2 {
 				tk.time = true
 			} else {
+				// An hour past 23 is one digit of a longer run, unless the run is a date's
+				// last group and no year (yearHourRun): then its first two digits are the
+				// year, and the hour is misread ("12.06.3081:04").
 				h := 2
-				if v, _ := strconv.Atoi(tk.s[len(tk.s)-2:]); v > 23 {
+				if v, _ := strconv.Atoi(tk.s[len(tk.s)-2:]); v > 23 && !yearHourRun(t, tk) {
 					h = 1
 				}
 				cut := len(tk.s) - h
