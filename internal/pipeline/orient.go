@@ -22,8 +22,8 @@ const orientLook = "orient"
 // alone and often misjudges dot-matrix print; a date line read upside down yields a
 // confident wrong date and stops the second looks, and an upright date line it turns reads as
 // garbage that hides the date. So the regions with digits of each line that holds a date, and
-// those the classifier turned on the other lines, are read again turned 180° from its choice,
-// and each takes its turned reading when that is surer. It runs on the first pass and again after the
+// after the looks those the classifier turned elsewhere, are read again turned 180° from its
+// choice, and each takes its turned reading when that is surer (and, elsewhere, holds a date). It runs on the first pass and again after the
 // second looks (afterLooks), there on the boxes they found: a box checked once keeps its
 // judgement, since a re-read of it (the date-aware decoder's "AUG 29" of "FUG29") is no surer
 // than the turned reading for being right. After the looks, a line's turned readings are also
@@ -63,9 +63,12 @@ func (p *Pipeline) orient(l *look, afterLooks bool) error {
 	}
 	// Elsewhere, the regions the classifier turned, each alone, whether or not a line took
 	// them in: an upright date line it turned reads as garbage ("VAL 11/2027" as "ZZ8Z/TT
-	// TVA"), often too unsure to join a line, and no look re-reads it the right way up.
+	// TVA"), often too unsure to join a line, and no look re-reads it the right way up. Such
+	// a region is turned back only for a date: a surer reading of a few letters of a line
+	// the box cut badly hides the line from the looks that would read it whole.
+	dateless := len(lines)
 	for i := range res.Regions {
-		if res.Regions[i].Flipped && check(i) {
+		if afterLooks && res.Regions[i].Flipped && check(i) {
 			lines = append(lines, []int{len(idx)})
 			idx = append(idx, i)
 		}
@@ -85,10 +88,15 @@ func (p *Pipeline) orient(l *look, afterLooks bool) error {
 		return err
 	}
 	// Each region is judged alone: a line as grouped may join print of both ways up.
-	for _, mine := range lines {
+	for n, mine := range lines {
 		was := map[int]Region{}
 		for _, k := range mine {
 			i := idx[k]
+			if n >= dateless {
+				if _, ok := p.hasDate(read[k].Text.Text, 0); !ok {
+					continue
+				}
+			}
 			if read[k].Text.Confidence >= res.Regions[i].Text.Confidence+orientMargin {
 				was[i] = res.Regions[i]
 				read[k].Quad = res.Regions[i].Quad

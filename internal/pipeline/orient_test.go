@@ -56,33 +56,41 @@ func TestOrientKeepsTheLooksDateAfterTheLooks(t *testing.T) {
 	}
 }
 
-// On a line without a date, the check re-reads only the regions the classifier turned: an
-// upright date line it turned reads as upside-down garbage, and the right way up as the date ("VAL 12/2027").
-// A region it left as it stands is not read again.
+// After the looks, the check re-reads the regions the classifier turned on lines without a
+// date: an upright date line it turned reads as upside-down garbage, and the right way up as
+// the date ("VAL 12/2027"). A region it left as it stands is not read again, nor is any such
+// region on the first pass, before the looks (the sideways one) have judged the photo; and a
+// surer reading turned back is taken only when it holds a date.
 func TestOrientRereadsTurnedRegionsOfDatelessLines(t *testing.T) {
-	dict := charDict(t, "0123456789/VALTZ ")
-	for _, flipped := range []bool{true, false} {
-		run := &greyReader{dict: dict, says: []string{"VAL 12/2027", "ZZ8Z/TT TVA"}}
+	dict := charDict(t, "0123456789/VALTZO ")
+	for _, c := range []struct {
+		flipped, afterLooks bool
+		upright             string
+	}{{true, true, "VAL 12/2027"}, {false, true, "VAL 12/2027"}, {true, false, "VAL 12/2027"}, {true, true, "LOT 1234"}} {
+		run := &greyReader{dict: dict, says: []string{c.upright, "ZZ8Z/TT TVA"}}
 		p := &Pipeline{st: Stages{Recognizer: recognize.NewRecognizer(run, dict, 48, 1600, 8)}}
 		res := &Result{Regions: []Region{{
 			Quad:    imgproc.Quad{{X: 0, Y: 0}, {X: 96, Y: 0}, {X: 96, Y: 48}, {X: 0, Y: 48}},
 			Text:    recognize.Text{Text: "ZZ8Z/TT TVA", Confidence: 0.7},
-			Flipped: flipped,
+			Flipped: c.flipped,
 		}}}
 		p.findDates(res)
 		l := &look{ctx: context.Background(), work: halves(0, 150), toOrig: 1, res: res}
-		if err := p.orient(l, false); err != nil {
+		if err := p.orient(l, c.afterLooks); err != nil {
 			t.Fatal(err)
 		}
-		want, batches := "VAL 12/2027", 1
-		if !flipped {
+		want, batches := c.upright, 1
+		switch {
+		case !c.flipped || !c.afterLooks:
 			want, batches = "ZZ8Z/TT TVA", 0
+		case c.upright == "LOT 1234": // surer, but no date: left as it was
+			want = "ZZ8Z/TT TVA"
 		}
 		if len(run.batches) != batches {
-			t.Errorf("flipped %v: recogniser batches %v, want %d", flipped, run.batches, batches)
+			t.Errorf("%+v: recogniser batches %v, want %d", c, run.batches, batches)
 		}
 		if got := res.Regions[0].Text.Text; got != want {
-			t.Errorf("flipped %v: region reads %q, want %q", flipped, got, want)
+			t.Errorf("%+v: region reads %q, want %q", c, got, want)
 		}
 	}
 }
