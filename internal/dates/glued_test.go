@@ -264,6 +264,7 @@ var misreadMonthCases = []findCase{
 	{in: "BB MRY 05 2032 GR569767P", want: ""},
 	{in: "USE BY M1Y12 2031 10:57", want: ""},
 	{in: "BEST BY J11N 07 2029", want: ""}, // a letter read as its two strokes
+	{in: "USE BY RUG C6 2024", want: ""},   // the day's 0 read as an open C
 	{in: "BEST BY H1Y D4 2026", want: ""},
 }
 

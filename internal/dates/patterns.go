@@ -159,7 +159,7 @@ func (s *lineScan) matches() []match {
 }
 
 // digitLike are the letters OCR gives for digits of dot-matrix print (E for 3, B for 8...).
-const digitLike = "ABDEGIOQSTZ"
+const digitLike = "ABCDEGIOQSTZ"
 
 // yearRunsOn reports a match ending in a two-digit year glued to a run of letters OCR gives
 // for digits and digits, no longer than a year ("JUL1920E0", "MAY26EOE9"): the year went
