@@ -455,6 +455,11 @@ var dottedYearCases = []findCase{
 	{in: "USE BY 11 20EE", want: ""},
 	{in: "BEST BY 05/19ZO", want: ""},
 	{in: "EXP 11/26AS", want: "2026-11", kind: KindExpiry}, // after another year: a word
+	// Four such letters after a day: its whole year ("2021" read "EOEL"), so the day is no year.
+	{in: "BEST IF USED BY JUN12EOEL LS731", want: ""},
+	{in: "BB AUG09ZOZS", want: ""},
+	{in: "EXP 05/26LOTE 123", want: "2026-05", kind: KindExpiry}, // a keyword glued on
+	{in: "BB JUN12DATE", want: "2012-06", kind: KindExpiry},      // a filler word glued on
 	// A digit read as a letter at the start of a separated group: the date began a group
 	// earlier, and the rest of it is no month and year ("14/04/2027" read "14/C4/2027").
 	{in: "EXP 14/C4/2027", want: ""},

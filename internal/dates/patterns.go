@@ -174,15 +174,16 @@ func (s *lineScan) yearRunsOn(m match) bool {
 	if !strings.HasSuffix(last, "YY") || strings.HasSuffix(last, "YYYY") {
 		return false
 	}
-	// The glued run after the year: digit-like letters and digits, as long as a year at most,
-	// holding both.
+	// The glued run after the year: digit-like letters (and L, a dotted 1) and digits, as long
+	// as a year at most, and no keyword or filler word of several letters ("05/26LOTE",
+	// "JUN12DATE").
 	end, letters, digits := s.toks[m.last].end, 0, 0
 	for k := m.last + 1; k < len(s.toks) && s.toks[k].start == end; k++ {
 		t := s.toks[k]
 		switch {
 		case t.num():
 			digits += len(t.s)
-		case t.kind == tokWord && strings.Trim(t.s, digitLike) == "":
+		case t.kind == tokWord && strings.Trim(t.s, digitLike+"L") == "" && (len(t.s) == 1 || s.keywordAt(k) == nil && !fillers[t.s]):
 			letters += len(t.s)
 		default:
 			return false
@@ -190,9 +191,9 @@ func (s *lineScan) yearRunsOn(m match) bool {
 		end = t.end
 	}
 	if digits == 0 {
-		// Letters alone are a year's two last digits only after its century ("11 20EE"):
-		// after other years they are a word glued on.
-		return letters == 2 && centuryRead(s.toks[m.last].s)
+		// Letters alone are a year's two last digits only after its century ("11 20EE"), or
+		// a whole year after a day ("JUN12EOEL"): otherwise a word glued on.
+		return letters == 2 && centuryRead(s.toks[m.last].s) || letters == 4
 	}
 	return letters > 0 && letters+digits <= 4
 }
