@@ -23,12 +23,13 @@ const orientLook = "orient"
 // confident wrong date and stops the second looks, and an upright date line it turns reads as
 // garbage that hides the date. So the regions with digits of each line that holds a date, and
 // after the looks those the classifier turned elsewhere, are read again turned 180° from its
-// choice, and each takes its turned reading when that is surer (and, elsewhere, holds a date). It runs on the first pass and again after the
-// second looks (afterLooks), there on the boxes they found: a box checked once keeps its
-// judgement, since a re-read of it (the date-aware decoder's "AUG 29" of "FUG29") is no surer
-// than the turned reading for being right. After the looks, a line's turned readings are also
-// kept only if the line still holds a date: the looks found that date, and letters read
-// upside down can come out surer as digits ("0CT302027L0T128" as "22020E120").
+// choice, and each takes its turned reading when that is surer (and, elsewhere, holds a
+// date). It runs on the first pass and again after the second looks (afterLooks), there on
+// the boxes they found: a box checked once keeps its judgement, since a re-read of it (the
+// date-aware decoder's "AUG 29" of "FUG29") is no surer than the turned reading for being
+// right. After the looks, a line's turned readings are also kept only if the line still holds
+// a date: the looks found that date, and letters read upside down can come out surer as
+// digits ("0CT302027L0T128" as "22020E120").
 func (p *Pipeline) orient(l *look, afterLooks bool) error {
 	res := l.res
 	if l.oriented == nil {

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"math"
-	"slices"
 	"strings"
 	"unicode"
 
@@ -18,13 +17,6 @@ const stretchReach = 2.5
 
 // stretchLook names the check in a Trace and the region it reads.
 const stretchLook = "stretch"
-
-// weakEndBelow: a best date too unsure to answer with, one of whose characters the
-// recogniser read with less probability than this, at the end of its line, is read again
-// stretched: its last character may be one the box cut through, which the date-aware
-// decoder guessed back ("UAL 11 10 2" decoded "UAL 11 10 23"). The stretched reading
-// replaces the line when it holds the same date and makes it surer.
-const weakEndBelow = 0.8
 
 // minStretchDigits is the least digits a line with no date must hold for the stretch check
 // to read it again: a date cut at its end keeps most of its digits ("03/04" of "03/04/23").
@@ -71,16 +63,8 @@ func (p *Pipeline) stretch(l *look) error {
 	for _, i := range members {
 		drop[i] = true
 	}
-	was, before := slices.Clone(res.Regions), res.Dates.Top()
 	l.replace(drop, []Region{r})
 	p.findDates(res)
-	if before != nil && !cutShape(before) {
-		if after := res.Dates.Top(); after == nil || after.Confidence <= before.Confidence {
-			res.Regions = was
-			p.findDates(res)
-			l.trace.discarded(stretchLook, []Region{r})
-		}
-	}
 	return nil
 }
 
@@ -88,18 +72,10 @@ func (p *Pipeline) stretch(l *look) error {
 // stretched reading must pass to replace it.
 func (p *Pipeline) stretchTarget(res *Result) (int, func(string) bool) {
 	if b := res.Dates.Top(); b != nil {
-		if b.Line >= len(res.Lines) || !endsLine(res.Lines[b.Line].Text, b.End) {
+		if !cutShape(b) || b.Line >= len(res.Lines) || !endsLine(res.Lines[b.Line].Text, b.End) {
 			return -1, nil
 		}
 		cut := *b
-		if !cutShape(b) {
-			if p.confident(res) || b.Weakest >= weakEndBelow {
-				return -1, nil
-			}
-			return b.Line, func(text string) bool {
-				return holdsSame(dates.Find([]dates.Line{{Text: text, Confidence: 1}}, p.cfg.Dates).Candidates, &cut)
-			}
-		}
 		return b.Line, func(text string) bool {
 			return holdsStretched(dates.Find([]dates.Line{{Text: text, Confidence: 1}}, p.cfg.Dates).Candidates, &cut)
 		}
@@ -174,16 +150,6 @@ func endsLine(text string, end int) bool {
 		return false
 	}
 	return !strings.ContainsFunc(text[end:], func(c rune) bool { return unicode.IsLetter(c) || unicode.IsDigit(c) })
-}
-
-// holdsSame reports whether any of cs is b's date, to the same precision.
-func holdsSame(cs []dates.Candidate, b *dates.Candidate) bool {
-	for k := range cs {
-		if cs[k].Date == b.Date && cs[k].Precision == b.Precision {
-			return true
-		}
-	}
-	return false
 }
 
 // holdsStretched reports whether any of cs is cut's date read whole (stretchedDate).
