@@ -654,8 +654,9 @@ func (s *lineScan) monthNameBefore(i int) bool {
 // garbledMonthBefore reports a month name misread past recognition just before token i: a
 // run of three characters glued together, begun by a letter, two of them letters (three only
 // when one letter from a month's name), no keyword, set apart by a space or glued on ("M1Y 02
-// 2029", "MRY 05 2032", "M1Y12 2031"), or four with a letter read as its two strokes ("M11Y"). Month, day, year is the shape of such lines, so the
-// numbers after it are a day and a year, not a month.
+// 2029", "MRY 05 2032", "M1Y12 2031"), or of four with a letter read as its two strokes
+// ("M11Y"). Month, day, year is the shape of such lines, so the numbers after it are a day
+// and a year, not a month.
 func (s *lineScan) garbledMonthBefore(i int) bool {
 	if i >= 2 && s.toks[i-1].kind == tokWord && len(s.toks[i-1].s) == 1 && strings.Contains(digitLike, s.toks[i-1].s) &&
 		s.toks[i-1].end == s.toks[i].start {
