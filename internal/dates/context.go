@@ -142,7 +142,7 @@ func (s *lineScan) dateLike(from, to int) bool {
 		if !s.toks[i].num() || !s.toks[i+1].num() {
 			continue
 		}
-		if c, ok := s.sep(i); ok && (c == '/' || c == '.' || c == '-') {
+		if c, ok := s.sep(i); ok && printedSep(c) {
 			return true
 		}
 	}
@@ -226,7 +226,7 @@ func (s *lineScan) gluedMarker(kwTok, first int) bool {
 	if first+1 < len(s.toks) && s.toks[first+1].num() {
 		c, ok = s.sep(first)
 	}
-	separated := len(d.s) == 2 && ok && (c == '/' || c == '.' || c == '-')
+	separated := len(d.s) == 2 && ok && printedSep(c)
 	if kwTok == 0 || s.toks[kwTok-1].end < k.start {
 		// "M122023" / "E052025": the letter opens its line or word, as the M and E of a
 		// manufacture/expiry block do; a code would not stand alone. "V08/26", "F08/2023":

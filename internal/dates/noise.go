@@ -114,7 +114,7 @@ func (s *lineScan) glued(m *match) bool {
 func (s *lineScan) truncated(i int) bool {
 	u := s.t.u
 	k := s.toks[i].start - 1
-	if k < 0 || (u[k] != '.' && u[k] != '/' && u[k] != '-') {
+	if k < 0 || !printedSep(u[k]) {
 		return false
 	}
 	return k == 0 || u[k-1] == ' '

@@ -95,7 +95,11 @@ func (s *lineScan) sep(a int) (c byte, ok bool) {
 // run a date; two commas, or a comma and a two-digit year, are numbers' ("1,25.50").
 func commaForDot(s1, s2 byte) bool { return s1 == ',' && s2 == '.' || s1 == '.' && s2 == ',' }
 
-func numSep(c byte) bool { return c == '/' || c == '.' || c == '-' || c == '\\' || c == ' ' }
+func numSep(c byte) bool { return printedSep(c) || c == '\\' || c == ' ' }
+
+// printedSep reports the separators printed between the fields of a date (a space or a
+// backslash can be OCR's, a slash, dot or dash is the printer's).
+func printedSep(c byte) bool { return c == '/' || c == '.' || c == '-' }
 
 // layout is a match's Format kept in pieces, so rejected readings cost no string building.
 type layout struct {

@@ -29,7 +29,6 @@ func (s *lineScan) splitYear(i int, out []match) []match {
 	if !ok1 || !ok2 || !ok3 {
 		return out
 	}
-	printed := func(c byte) bool { return c == '/' || c == '.' || c == '-' }
 	m := match{first: i, last: i + 3, strength: strFull4, penalty: penSplit, note: "year split over two boxes"}
 	m.fixes = t[0].fixes + t[1].fixes + t[2].fixes + t[3].fixes
 	for _, tk := range t {
@@ -38,12 +37,12 @@ func (s *lineScan) splitYear(i int, out []match) []match {
 		}
 	}
 	switch {
-	case len(t[2].s) == 2 && t[2].s == "20" && len(t[3].s) == 2 && printed(s1) && s1 == s2 && s3 == ' ':
+	case len(t[2].s) == 2 && t[2].s == "20" && len(t[3].s) == 2 && printedSep(s1) && s1 == s2 && s3 == ' ':
 		m.lay = layout{[3]string{"DD", "MM", "YYYY"}, [2]byte{s1, s2}}
 		if !s.dayMonth(&m, t[0].val(), t[1].val(), 2000+t[3].val()) {
 			return out
 		}
-	case t[0].s == "20" && len(t[1].s) == 2 && s1 == ' ' && printed(s2) && s2 == s3:
+	case t[0].s == "20" && len(t[1].s) == 2 && s1 == ' ' && printedSep(s2) && s2 == s3:
 		m.y, m.m, m.d = 2000+t[1].val(), t[2].val(), t[3].val()
 		m.lay = layout{[3]string{"YYYY", "MM", "DD"}, [2]byte{s2, s3}}
 		if !plausible(m.y, m.m, m.d) {

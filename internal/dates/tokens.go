@@ -321,7 +321,7 @@ func yearHourRun(t *folded, tk token) bool {
 	if k >= 0 && t.u[k] == ' ' {
 		k--
 	}
-	return k >= 0 && (t.u[k] == '.' || t.u[k] == '/' || t.u[k] == '-')
+	return k >= 0 && printedSep(t.u[k])
 }
 
 // markTimes flags clock times so they never become date parts, and splits a clock hour
@@ -367,7 +367,8 @@ func markTimes(t *folded, toks []token) []token {
 		if spacedColonAfter(tk.end) && len(tk.s) <= 2 {
 			tk.time = true
 		}
-		if spaced := spacedColonAfter(tk.end); (colonDigitAfter(tk.end) || spaced && (len(tk.s) >= 5 || yearHourRun(t, tk))) && !tk.time {
+		yearHour := yearHourRun(t, tk)
+		if spaced := spacedColonAfter(tk.end); (colonDigitAfter(tk.end) || spaced && (len(tk.s) >= 5 || yearHour)) && !tk.time {
 			if len(tk.s) <= 2 {
 				tk.time = true
 			} else {
@@ -375,7 +376,7 @@ func markTimes(t *folded, toks []token) []token {
 				// last group and no year (yearHourRun): then its first two digits are the
 				// year, and the hour is misread ("12.06.3081:04").
 				h := 2
-				if v, _ := strconv.Atoi(tk.s[len(tk.s)-2:]); v > 23 && !yearHourRun(t, tk) {
+				if v, _ := strconv.Atoi(tk.s[len(tk.s)-2:]); v > 23 && !yearHour {
 					h = 1
 				}
 				cut := len(tk.s) - h
