@@ -37,11 +37,12 @@ func (p *Pipeline) orient(l *look, afterLooks bool) error {
 	}
 	var idx []int
 	var lines [][]int // for each line checked, its regions' places in idx
-	// Only digits can make a wrong date; a keyword read upside down stays garbage. A reading
-	// surer than 1 - orientMargin cannot be beaten by the margin: not read again.
-	check := func(i int) bool {
+	// On a date line only digits can make a wrong date; a keyword read upside down stays
+	// garbage. A reading surer than 1 - orientMargin cannot be beaten by the margin: not
+	// read again.
+	check := func(i int, anyText bool) bool {
 		r := res.Regions[i]
-		if l.oriented[r.Quad] || digits(r.Text) == 0 || r.Text.Confidence+orientMargin > 1 || judged(r) {
+		if l.oriented[r.Quad] || (!anyText && digits(r.Text) == 0) || r.Text.Confidence+orientMargin > 1 || judged(r) {
 			return false
 		}
 		l.oriented[r.Quad] = true
@@ -53,7 +54,7 @@ func (p *Pipeline) orient(l *look, afterLooks bool) error {
 		}
 		var mine []int
 		for _, i := range ln.Regions {
-			if check(i) {
+			if check(i, false) {
 				mine = append(mine, len(idx))
 				idx = append(idx, i)
 			}
@@ -66,10 +67,12 @@ func (p *Pipeline) orient(l *look, afterLooks bool) error {
 	// them in: an upright date line it turned reads as garbage ("VAL 11/2027" as "ZZ8Z/TT
 	// TVA"), often too unsure to join a line, and no look re-reads it the right way up. Such
 	// a region is turned back only for a date: a surer reading of a few letters of a line
-	// the box cut badly hides the line from the looks that would read it whole.
+	// the box cut badly hides the line from the looks that would read it whole. Its reading
+	// need hold no digit: dot-matrix turned over can read as a few letters ("SELL BY
+	// 06/17/2030" as "EAES").
 	dateless := len(lines)
 	for i := range res.Regions {
-		if afterLooks && res.Regions[i].Flipped && check(i) {
+		if afterLooks && res.Regions[i].Flipped && check(i, true) {
 			lines = append(lines, []int{len(idx)})
 			idx = append(idx, i)
 		}
@@ -93,20 +96,19 @@ func (p *Pipeline) orient(l *look, afterLooks bool) error {
 		was := map[int]Region{}
 		for _, k := range mine {
 			i := idx[k]
-			if n >= dateless {
-				if _, ok := p.hasDate(read[k].Text.Text, 0); !ok {
-					continue
-				}
+			if read[k].Text.Confidence < res.Regions[i].Text.Confidence+orientMargin {
+				continue
 			}
-			if read[k].Text.Confidence >= res.Regions[i].Text.Confidence+orientMargin {
-				was[i] = res.Regions[i]
-				read[k].Quad = res.Regions[i].Quad
-				l.reoriented[read[k].Quad] = true
-				if afterLooks {
-					read[k].Source = joinSource(res.Regions[i].Source, orientLook)
-				}
-				res.Regions[i] = read[k]
+			if n >= dateless && !p.turnedDate(read[k:k+1]) {
+				continue
 			}
+			was[i] = res.Regions[i]
+			read[k].Quad = res.Regions[i].Quad
+			l.reoriented[read[k].Quad] = true
+			if afterLooks {
+				read[k].Source = joinSource(res.Regions[i].Source, orientLook)
+			}
+			res.Regions[i] = read[k]
 		}
 		if afterLooks && len(was) > 0 && !p.lineHasDate(res, idx[mine[0]]) {
 			for i, r := range was {
@@ -116,6 +118,20 @@ func (p *Pipeline) orient(l *look, afterLooks bool) error {
 		}
 	}
 	return nil
+}
+
+// turnedDate reports whether the turned reading of a region off the date lines holds a date,
+// read as it came or, failing that, by the date-aware decoder: an upright line the classifier
+// turned over was never read the right way up by the looks' beam ("SELL BY 0E/17/2030").
+func (p *Pipeline) turnedDate(r []Region) bool {
+	if _, ok := p.hasDate(r[0].Text.Text, 0); ok {
+		return true
+	}
+	if !p.beamRegions(r, 0) {
+		return false
+	}
+	_, ok := p.hasDate(r[0].Text.Text, 0)
+	return ok
 }
 
 // lineHasDate reports whether the line region i joins, as the regions now read, holds a date.

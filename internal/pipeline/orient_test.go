@@ -94,3 +94,78 @@ func TestOrientRereadsTurnedRegionsOfDatelessLines(t *testing.T) {
 		}
 	}
 }
+
+// unsureReader reads every crop as text, but gives its character at frame at only share of
+// the frame's probability, the rest to other: a misread the date-aware decoder can undo.
+type unsureReader struct {
+	dict        *recognize.Dictionary
+	text        string
+	at          int
+	other       string
+	share       float32
+	invocations int
+}
+
+func (u *unsureReader) Run(_ context.Context, shape []int64, _ []float32) ([]int64, []float32, error) {
+	u.invocations++
+	classes := u.dict.Classes()
+	class := func(s string) int {
+		for c := 1; c < classes; c++ {
+			if u.dict.Char(c) == s {
+				return c
+			}
+		}
+		return 0
+	}
+	n, t := shape[0], shape[3]/8
+	out := make([]float32, int(n*t)*classes)
+	text := []rune(u.text)
+	for i := range int(n) {
+		for f := range int(t) {
+			row := out[(i*int(t)+f)*classes:]
+			switch {
+			case f >= len(text):
+				row[0] = 1
+			case f == u.at:
+				row[class(string(text[f]))], row[class(u.other)] = u.share, 1-u.share
+			default:
+				row[class(string(text[f]))] = 1
+			}
+		}
+	}
+	return []int64{n, t, int64(classes)}, out, nil
+}
+
+// A turned region of a line without a date may read as letters alone ("EAES"), and its
+// upright reading may need the date-aware decoder for its date ("VAL 1E/2027", the 2 read as
+// E): it is read the other way up all the same, and takes the decoded date.
+func TestOrientDecodesTheDateOfAnUnsureUprightReading(t *testing.T) {
+	dict := charDict(t, "0123456789/VALEZ ")
+	for _, beam := range []int{0, 8} {
+		run := &unsureReader{dict: dict, text: "VAL 1E/2027", at: 5, other: "2", share: 0.6}
+		p := &Pipeline{
+			st:  Stages{Recognizer: recognize.NewRecognizer(run, dict, 48, 1600, 8)},
+			rec: Recovery{Beam: recognize.BeamOptions{Width: beam, Confident: 0.95}, MinBeamProb: 0.01},
+		}
+		res := &Result{Regions: []Region{{
+			Quad:    imgproc.Quad{{X: 0, Y: 0}, {X: 96, Y: 0}, {X: 96, Y: 48}, {X: 0, Y: 48}},
+			Text:    recognize.Text{Text: "EAES", Confidence: 0.3},
+			Flipped: true,
+		}}}
+		p.findDates(res)
+		l := &look{ctx: context.Background(), work: halves(0, 150), toOrig: 1, res: res}
+		if err := p.orient(l, true); err != nil {
+			t.Fatal(err)
+		}
+		want := "VAL 12/2027"
+		if beam == 0 { // no decoder: surer, but no date, so left as it was
+			want = "EAES"
+		}
+		if run.invocations != 1 {
+			t.Errorf("beam %d: %d recogniser runs, want 1", beam, run.invocations)
+		}
+		if got := res.Regions[0].Text.Text; got != want {
+			t.Errorf("beam %d: region reads %q, want %q", beam, got, want)
+		}
+	}
+}
