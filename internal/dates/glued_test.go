@@ -46,6 +46,10 @@ var (
 		// A letter glued to the end of a code is weak: the later of the pair wins.
 		{in: "K7E:14/03/2024 10:20\n5L:14/03/2027", want: "2027-03-14"},
 		{in: "Q4X2V:18/07/2026", want: "2026-07-18", kind: KindExpiry},
+		// Nor does it make a dotted pair, a clock time misread, a month and year.
+		{in: "4K2E 05.11", want: ""},
+		{in: "4K2E 05/26", want: "2026-05"}, // a slashed MM/YY is one without a keyword
+		{in: "E 05.26", want: "2026-05", kind: KindExpiry},
 		// A D read as 0 inside a keyword, as the O of N0V already is.
 		{in: "VALIDA0E: 03/04/2027", want: "2027-04-03", kind: KindExpiry},
 		{in: "FABRICACA0:03/04/2025\nVALIDA0E:03/04/2027", want: "2027-04-03", kind: KindExpiry},
@@ -220,6 +224,7 @@ var misreadKeywordCases = []findCase{
 	{in: "FAB 03/2025 VA 03/2027", want: "2027-03", kind: KindExpiry},
 	// FAB with a faint letter lost still marks the manufacture date.
 	{in: "FB 04/2026", want: "2026-04", kind: KindManufacture},
+	{in: "FRB 12/2030", want: "2030-12", kind: KindManufacture}, // its A read as R
 	// A manufacture marker glued between a code and a separated date still marks it.
 	{in: "L4032756F12/2027 003/2029", want: "2027-12", kind: KindManufacture},
 	{in: "U8L23/04/32L6357", want: "2032-04-23", kind: KindUnknown}, // a lot's L is part of the code

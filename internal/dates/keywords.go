@@ -76,7 +76,7 @@ var keywordSpecs = []kwSpec{
 	{KindExpiry, fSuffix, []string{"까지"}},
 
 	{KindManufacture, 0, []string{"FAB", "FABR", "FABRICACAO", "FABRICADO", "FABRICADO EM",
-		"FABRICATION", "FABRICACION", "FB"}}, // FB: a faint letter of FAB lost, as VL of VAL
+		"FABRICATION", "FABRICACION", "FB", "FRB"}}, // FB: a faint letter of FAB lost, as VL of VAL; FRB: its A read as R
 	{KindManufacture, 0, []string{"MFG", "MEG", "MFC", "MFD", "MANUF", "MANUFACTURE", "MANUFACTURED",
 		"MANUFACTURING", "DOM"}},
 	{KindManufacture, 0, []string{"PROD", "PRODUCTION", "PRODUCED", "PRODUCAO", "PRODUCCION",

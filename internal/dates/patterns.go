@@ -315,7 +315,9 @@ func (s *lineScan) numeric(i int, out []match) []match {
 	m := match{first: i, last: i + 1, fixes: a.fixes + b.fixes}
 	spaced := s1 == ' '
 	pre := s.prefixHit(i)
-	kw := pre != nil
+	// A letter glued to the end of a code ("4K2E 05.11") may be the code's own: it is no
+	// keyword that makes a bare pair a month and year.
+	kw := pre != nil && !s.codeTail(pre, i)
 	if s.truncated(i) {
 		return out // ".09.2022": the day of 02.09.2022 was lost, this is no month-year
 	}
