@@ -211,6 +211,11 @@ func quarterBack(w float64) func(imgproc.Point) imgproc.Point {
 	return func(p imgproc.Point) imgproc.Point { return imgproc.Point{X: w - p.Y, Y: p.X} }
 }
 
+// halfBack maps a point of a w×h image turned 180° back onto the image.
+func halfBack(w, h float64) func(imgproc.Point) imgproc.Point {
+	return func(p imgproc.Point) imgproc.Point { return imgproc.Point{X: w - p.X, Y: h - p.Y} }
+}
+
 // workFrame is the working image; onWork is a same-size variant of it (dots merged).
 func (l *look) workFrame() frame             { return l.onWork(l.work) }
 func (l *look) onWork(img *image.RGBA) frame { return frame{img: img, scale: l.toOrig} }

@@ -48,7 +48,7 @@ type Options struct {
 	// Debug keeps a Trace in the result: the working image, the probability map and what
 	// each look produced, with crops.
 	Debug bool
-	// turned marks the read of a photo turned a quarter (wholeTurned), which is not turned
+	// turned marks the read of a photo turned whole (wholeTurned), which is not turned
 	// again.
 	turned bool
 }
@@ -222,9 +222,11 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 		}
 		l.trace.record(confirmLook, time.Since(t), before, res.Regions)
 	}
-	if l.sideways && !opt.turned && !p.confident(res) {
+	// A photo the classifier found mostly upside down is read again turned over as well: the
+	// detector boxes print standing on its head more poorly (a line boxed as a character).
+	if half := !l.sideways && p.rec.on() && upsideDown(res.Regions); (l.sideways || half) && !opt.turned && !p.confident(res) {
 		t, before := time.Now(), l.trace.snapshot(res.Regions)
-		if err := p.wholeTurned(ctx, img, opt, res); err != nil {
+		if err := p.wholeTurned(ctx, img, opt, res, half); err != nil {
 			return nil, err
 		}
 		l.trace.record(turnedSource, time.Since(t), before, res.Regions)

@@ -65,21 +65,30 @@ func weight(r Region) float64 {
 	return geometry(r.Quad).w * r.Text.Confidence
 }
 
-// wholeTurned reads img again, turned a quarter counter-clockwise, from the first pass on,
-// when the sideways look found that its print reads surer turned and no confident date was
-// read: the sideways look re-detects only, at the working image's scale, while small or
-// dotted print needs the looks that follow (dots, dense, rows), which run on the photo as
-// it stands. The turned read replaces the result when its date is confident (the test that
-// stops the second looks: it is one more search) and surer. A photo turned the other way
-// comes out upside down, which the first pass reads as any upside-down photo.
-func (p *Pipeline) wholeTurned(ctx context.Context, img *imageio.Image, opt Options, res *Result) error {
+// wholeTurned reads img again, turned a quarter counter-clockwise (half: turned over), from
+// the first pass on, when its print reads surer turned and no confident date was read: when
+// the sideways look found that it reads surer turned a quarter, or the angle classifier turned
+// most of it over (upsideDown). The sideways look re-detects only, at the working image's
+// scale, while small or dotted print needs the looks that follow (dots, dense, rows), which
+// run on the photo as it stands; and the detector, trained on upright print, boxes print
+// standing on its head more poorly (a line found as one character of it). The turned read
+// replaces the result when its date is confident (the test that stops the second looks: it
+// is one more search) and surer. A photo turned a quarter the other way comes out upside
+// down, which the first pass reads as any upside-down photo.
+func (p *Pipeline) wholeTurned(ctx context.Context, img *imageio.Image, opt Options, res *Result, half bool) error {
 	t := *img
 	src := img.RGBA
 	if p.cfg.WorkingLongSide > 0 {
 		src = shrinkTo(src, turnedLongSides*p.cfg.WorkingLongSide)
 	}
-	t.RGBA = imgproc.Rotate90CCW(src)
-	t.OrigW, t.OrigH = img.OrigH, img.OrigW
+	back := quarterBack(float64(img.OrigW))
+	if half {
+		t.RGBA = imgproc.Rotate180(src)
+		back = halfBack(float64(img.OrigW), float64(img.OrigH))
+	} else {
+		t.RGBA = imgproc.Rotate90CCW(src)
+		t.OrigW, t.OrigH = img.OrigH, img.OrigW
+	}
 	t.Scale = float64(t.RGBA.Rect.Dx()) / float64(t.OrigW)
 	// The turned read keeps no trace of its own; its regions keep their crops for this one.
 	o := opt
@@ -95,7 +104,6 @@ func (p *Pipeline) wholeTurned(ctx context.Context, img *imageio.Image, opt Opti
 	if b := res.Dates.Best; !p.confident(alt) || b != nil && alt.Dates.Best.Confidence <= b.Confidence {
 		return nil
 	}
-	back := quarterBack(float64(img.OrigW))
 	for i := range alt.Regions {
 		q := &alt.Regions[i].Quad
 		for k := range q {
@@ -107,8 +115,22 @@ func (p *Pipeline) wholeTurned(ctx context.Context, img *imageio.Image, opt Opti
 	return nil
 }
 
+// upsideDown reports print the angle classifier turned over for the most part: the regions
+// it turned outweigh the others (length times confidence, as sureness weighs them).
+func upsideDown(rs []Region) bool {
+	var turned, upright float64
+	for _, r := range rs {
+		if r.Flipped {
+			turned += weight(r)
+		} else {
+			upright += weight(r)
+		}
+	}
+	return turned > upright
+}
+
 const (
-	// turnedSource marks the regions of a photo read whole turned a quarter (wholeTurned).
+	// turnedSource marks the regions of a photo read whole turned (wholeTurned).
 	turnedSource = "turned"
 	// turnedLongSides bounds the turned copy's long side, in working long sides: a 12 MP
 	// phone photo is turned whole, for the dense look's full-resolution detection, while a

@@ -1,0 +1,59 @@
+package pipeline
+
+import (
+	"image"
+	"testing"
+
+	"github.com/datalid/datalid/internal/imgproc"
+	"github.com/datalid/datalid/internal/recognize"
+)
+
+// A photo is taken for upside down when the regions the classifier turned over outweigh
+// the others, by length and confidence: a long line turned beats a short one upright, and
+// one short dotted code misjudged does not turn a page of upright print.
+func TestUpsideDownWeighsTheRegionsTurned(t *testing.T) {
+	region := func(w float64, conf float64, flipped bool) Region {
+		return Region{
+			Quad:    imgproc.Quad{{X: 0, Y: 0}, {X: w, Y: 0}, {X: w, Y: 20}, {X: 0, Y: 20}},
+			Text:    recognize.Text{Confidence: conf},
+			Flipped: flipped,
+		}
+	}
+	for _, c := range []struct {
+		name string
+		rs   []Region
+		want bool
+	}{
+		{"long line turned", []Region{region(300, 0.9, true), region(60, 0.9, false)}, true},
+		{"short code turned", []Region{region(60, 0.9, true), region(300, 0.9, false)}, false},
+		{"turned but unsure", []Region{region(300, 0.2, true), region(200, 0.9, false)}, false},
+		{"nothing read", nil, false},
+	} {
+		if got := upsideDown(c.rs); got != c.want {
+			t.Errorf("%s: upsideDown = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// halfBack finds on the photo the point of its copy turned over (Rotate180) that shows the
+// same pixel.
+func TestHalfBackUndoesTheTurnOver(t *testing.T) {
+	const w, h = 7, 5
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	img.Pix[img.PixOffset(2, 1)] = 255
+	turned := imgproc.Rotate180(img)
+	back := halfBack(w, h)
+	for y := range h {
+		for x := range w {
+			if turned.Pix[turned.PixOffset(x, y)] != 255 {
+				continue
+			}
+			got := back(imgproc.Point{X: float64(x) + 0.5, Y: float64(y) + 0.5})
+			if got != (imgproc.Point{X: 2.5, Y: 1.5}) {
+				t.Errorf("pixel (%d, %d) of the turned copy maps back to %v, want (2.5, 1.5)", x, y, got)
+			}
+			return
+		}
+	}
+	t.Fatal("marked pixel not found on the turned copy")
+}
