@@ -75,8 +75,9 @@ var keywordSpecs = []kwSpec{
 		"賞味期限", "消費期限"}},
 	{KindExpiry, fSuffix, []string{"까지"}},
 
+	// FB: a faint letter of FAB lost, as VL of VAL; FRB: its A read as R.
 	{KindManufacture, 0, []string{"FAB", "FABR", "FABRICACAO", "FABRICADO", "FABRICADO EM",
-		"FABRICATION", "FABRICACION", "FB", "FRB"}}, // FB: a faint letter of FAB lost, as VL of VAL; FRB: its A read as R
+		"FABRICATION", "FABRICACION", "FB", "FRB"}},
 	{KindManufacture, 0, []string{"MFG", "MEG", "MFC", "MFD", "MANUF", "MANUFACTURE", "MANUFACTURED",
 		"MANUFACTURING", "DOM"}},
 	{KindManufacture, 0, []string{"PROD", "PRODUCTION", "PRODUCED", "PRODUCAO", "PRODUCCION",
