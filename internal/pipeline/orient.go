@@ -99,7 +99,7 @@ func (p *Pipeline) orient(l *look, afterLooks bool) error {
 			if read[k].Text.Confidence < res.Regions[i].Text.Confidence+orientMargin {
 				continue
 			}
-			if n >= dateless && !p.turnedDate(read[k:k+1]) {
+			if n >= dateless && !p.turnedDate(&read[k]) {
 				continue
 			}
 			was[i] = res.Regions[i]
@@ -120,17 +120,18 @@ func (p *Pipeline) orient(l *look, afterLooks bool) error {
 	return nil
 }
 
-// turnedDate reports whether the turned reading of a region off the date lines holds a date,
-// read as it came or, failing that, by the date-aware decoder: an upright line the classifier
-// turned over was never read the right way up by the looks' beam ("SELL BY 0E/17/2030").
-func (p *Pipeline) turnedDate(r []Region) bool {
-	if _, ok := p.hasDate(r[0].Text.Text, 0); ok {
+// turnedDate reports whether the turned reading r of a region off the date lines holds a
+// date, read as it came or, failing that, by the date-aware decoder: an upright line the
+// classifier turned over was never read the right way up by the looks' beam ("SELL BY
+// 0E/17/2030").
+func (p *Pipeline) turnedDate(r *Region) bool {
+	if _, ok := p.hasDate(r.Text.Text, 0); ok {
 		return true
 	}
-	if !p.beamRegions(r, 0) {
+	if !p.beamRegion(r) {
 		return false
 	}
-	_, ok := p.hasDate(r[0].Text.Text, 0)
+	_, ok := p.hasDate(r.Text.Text, 0)
 	return ok
 }
 

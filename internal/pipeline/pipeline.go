@@ -222,14 +222,17 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 		}
 		l.trace.record(confirmLook, time.Since(t), before, res.Regions)
 	}
-	// A photo the classifier found mostly upside down is read again turned over as well: the
-	// detector boxes print standing on its head more poorly (a line boxed as a character).
-	if half := !l.sideways && p.rec.on() && upsideDown(res.Regions); (l.sideways || half) && !opt.turned && !p.confident(res) {
-		t, before := time.Now(), l.trace.snapshot(res.Regions)
-		if err := p.wholeTurned(ctx, img, opt, res, half); err != nil {
-			return nil, err
+	if !opt.turned && !p.confident(res) {
+		// A photo the classifier found mostly upside down is read again turned over as well:
+		// the detector boxes print standing on its head more poorly (a line boxed as a
+		// character).
+		if half := !l.sideways && p.rec.on() && upsideDown(res.Regions); l.sideways || half {
+			t, before := time.Now(), l.trace.snapshot(res.Regions)
+			if err := p.wholeTurned(ctx, img, opt, res, half); err != nil {
+				return nil, err
+			}
+			l.trace.record(turnedSource, time.Since(t), before, res.Regions)
 		}
-		l.trace.record(turnedSource, time.Since(t), before, res.Regions)
 	}
 	if !opt.KeepCrops && !opt.Debug {
 		for i := range res.Regions {

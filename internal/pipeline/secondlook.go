@@ -228,27 +228,29 @@ func (p *Pipeline) lookBeam(l *look) error {
 // beamRegions re-reads, with the date-aware decoder, every region from index from on whose
 // text holds no date. It reports whether any text changed.
 func (p *Pipeline) beamRegions(rs []Region, from int) bool {
-	rc := p.rec
-	if rc.Beam.Width <= 0 {
-		return false
-	}
 	changed := false
 	for i := from; i < len(rs); i++ {
-		r := &rs[i]
-		if len(r.Text.Frames) == 0 {
-			continue
-		}
-		if _, ok := p.hasDate(r.Text.Text, 0); ok {
-			continue
-		}
-		alt, ok := p.st.Recognizer.Dictionary().DecodeConstrained(r.Text, p.acceptDate, rc.Beam)
-		if !ok || alt.Prob < rc.MinBeamProb {
-			continue
-		}
-		r.Text, changed = alt, true
-		r.Source = joinSource(r.Source, "beam")
+		changed = p.beamRegion(&rs[i]) || changed
 	}
 	return changed
+}
+
+// beamRegion re-reads r with the date-aware decoder when its text holds no date, and reports
+// whether its text changed.
+func (p *Pipeline) beamRegion(r *Region) bool {
+	rc := p.rec
+	if rc.Beam.Width <= 0 || len(r.Text.Frames) == 0 {
+		return false
+	}
+	if _, ok := p.hasDate(r.Text.Text, 0); ok {
+		return false
+	}
+	alt, ok := p.st.Recognizer.Dictionary().DecodeConstrained(r.Text, p.acceptDate, rc.Beam)
+	if !ok || alt.Prob < rc.MinBeamProb {
+		return false
+	}
+	r.Text, r.Source = alt, joinSource(r.Source, "beam")
+	return true
 }
 
 // joinSource names a reading made by look by on a region found by look of.
