@@ -485,6 +485,8 @@ func rectOf(q imgproc.Quad) frect {
 	return frect{x0, y0, x1, y1}
 }
 
+func (r frect) area() float64 { return (r.x1 - r.x0) * (r.y1 - r.y0) }
+
 // overlapShare is the intersection's share of the smaller rectangle.
 func overlapShare(a, b frect) float64 {
 	iw := min(a.x1, b.x1) - max(a.x0, b.x0)
