@@ -194,6 +194,11 @@ func (s *lineScan) associate(m *match, k, n, prevLast int, above []*keyword) (*k
 			return nil, assocNone
 		case s.codeTail(h, m.first):
 			return h.kw, assocEarlier
+		case h.kw.lot && h.kw.lone && m.wholeSeparated():
+			// "L:05.07.21": a lot's code follows its L, and a whole date printed with
+			// separators is none; such an L is what is left of a VAL whose first letters were
+			// lost, and the date is not a manufacture date to withhold.
+			return nil, assocNone
 		}
 		return h.kw, assocDirect
 	}

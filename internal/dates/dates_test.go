@@ -42,7 +42,11 @@ var findCases = []findCase{
 	// validity's, its letter misread. A month and year there may be the lot code itself.
 	{in: "FAB:14/03/2024 10:21\nL14/03/2026", want: "2026-03-14", kind: KindUnknown},
 	{in: "MFG 02.11.2023 LOT 02.05.2025", want: "2025-05-02", kind: KindUnknown},
-	{in: "L14/03/2026", want: "2026-03-14", kind: KindManufacture},
+	// Alone, too: a lone L before a whole separated date is what is left of a VAL, not a
+	// lot's mark (a lot's code is no date). A lot word keeps its date a manufacture one.
+	{in: "L14/03/2026", want: "2026-03-14", kind: KindUnknown},
+	{in: "S. L: 17.08.24", want: "2024-08-17", kind: KindUnknown},
+	{in: "LOT: 01.03.2026", want: "2026-03-01", kind: KindManufacture},
 	{in: "FAB 03/2024\nL 11/2024", want: "2024-11", kind: KindManufacture},
 	// One of two dots read as a comma, beside a four-digit year. Commas of numbers stay.
 	{in: "EXP: 2027.08, 14", want: "2027-08-14"},

@@ -107,6 +107,11 @@ type layout struct {
 	seps  [2]byte // 0: glued
 }
 
+// wholeSeparated reports a day, month and year printed with a separator between each.
+func (m *match) wholeSeparated() bool {
+	return m.d > 0 && m.lay.parts[2] != "" && printedSep(m.lay.seps[0]) && printedSep(m.lay.seps[1])
+}
+
 func (l layout) format(swapped bool) string {
 	p := l.parts
 	if swapped {
