@@ -156,6 +156,18 @@ var (
 		{in: "VAL 19.05.20\nFAB 24.01.20", want: "2020-05-19"},
 		{in: "EXP 12.08.21 MFG 14.02.21", want: "2021-08-12"},
 	}
+
+	// An expiry word of eight letters or more read with up to two letters lost, added or
+	// misread still labels its date (a quarter of its letters); shorter words allow fewer.
+	nearExpiryCases = []findCase{
+		{in: "TALIDIDE 11/27", want: "2027-11", kind: KindExpiry},
+		{in: "VUIDADE10/26", want: "2026-10", kind: KindExpiry},
+		{in: "JAL1DADE 03/29", want: "2029-03", kind: KindExpiry},
+		{in: "BESI BEF0RE 12MAR2029", want: "2029-03-12", kind: KindExpiry},
+		{in: "PRODUCT 05/2027", want: "2027-05", kind: KindUnknown},
+		// Seven letters allow one edit: a garbled PRD DATE is no EXP DATE.
+		{in: "LPDATE:14.02.2019", want: "2019-02-14", kind: KindUnknown},
+	}
 )
 
 func runFindCases(t *testing.T, cases []findCase) {
@@ -198,6 +210,7 @@ func TestMonthGluedToPhraseTail(t *testing.T) { runFindCases(t, tailMonthCases) 
 func TestSplitOverBoxes(t *testing.T)         { runFindCases(t, splitCases) }
 func TestYearFirstRange(t *testing.T)         { runFindCases(t, yearFirstRangeCases) }
 func TestMonthYearPair(t *testing.T)          { runFindCases(t, monthYearPairCases) }
+func TestNearExpiryWord(t *testing.T)         { runFindCases(t, nearExpiryCases) }
 func TestMisreadMonthName(t *testing.T)       { runFindCases(t, misreadMonthCases) }
 func TestMisreadKeyword(t *testing.T)         { runFindCases(t, misreadKeywordCases) }
 

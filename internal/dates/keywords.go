@@ -272,8 +272,8 @@ type misreadKeyword struct {
 // over whole tokens joined by at most one space, and returns it with the tokens it spans.
 // Dot-matrix print loses letters to digits and round letters to each other this way.
 func matchMisread(t *folded, toks []token, i int) (*keyword, int) {
-	var best *keyword
-	n := 0
+	var best, near *keyword
+	n, nearN := 0, 0
 	spelled, digits := "", 0
 	for j := i; j < len(toks) && toks[j].kind != tokScript; j++ {
 		if j > i && (toks[j].start-toks[j-1].end > 1 || (toks[j].start > toks[j-1].end && t.u[toks[j-1].end] != ' ')) {
@@ -289,6 +289,11 @@ func matchMisread(t *folded, toks []token, i int) (*keyword, int) {
 		if digits > maxMisreadDigits || len(spelled) > 16 {
 			break
 		}
+		if toks[j].kind == tokWord && near == nil {
+			if kw := nearExpiry(spelled); kw != nil {
+				near, nearN = kw, j-i+1
+			}
+		}
 		if digits == 0 && len(spelled) < minLetterSwapLetters {
 			continue // read as letters: matchPhrase's
 		}
@@ -298,7 +303,57 @@ func matchMisread(t *folded, toks []token, i int) (*keyword, int) {
 			}
 		}
 	}
+	if best == nil {
+		return near, nearN
+	}
 	return best, n
+}
+
+// lettersPerNearEdit is how many letters of an expiry word nearExpiry lets one edit cost
+// beyond readsAs's (a letter lost, gained or misread): a quarter of them, so an eight-letter
+// word stays unmistakable with two ("TALIDIDE", "VUIDADE", "JAL1DADE" for VALIDADE) and a
+// seven-letter one with one ("LPDATE", a PRD DATE, is no EXPDATE), where in shorter words
+// edits would make keywords of anything.
+const lettersPerNearEdit = 4
+
+// maxNearEdits bounds the edits nearExpiry allows any word.
+const maxNearEdits = 2
+
+// nearExpiry returns the one-word expiry keyword that text spells with at most one edit per
+// lettersPerNearEdit of its letters (a digit standing for a letter it resembles costs
+// nothing), or nil. Only expiry words: misread, they label the date after them, which a
+// misread manufacture word would only withhold.
+func nearExpiry(text string) *keyword {
+	for l := max(2*lettersPerNearEdit-1, len(text)-maxNearEdits); l <= len(text)+maxNearEdits; l++ {
+		for _, m := range misreadable[l] {
+			if m.kw.kind == KindExpiry && len(m.kw.words) == 1 && editsTo(text, m.spelled) <= min(maxNearEdits, l/lettersPerNearEdit) {
+				return m.kw
+			}
+		}
+	}
+	return nil
+}
+
+// editsTo is the edit distance from text to word, a digit standing for one of its
+// digitLetters counting as that letter.
+func editsTo(text, word string) int {
+	prev := make([]int, len(word)+1)
+	cur := make([]int, len(word)+1)
+	for k := range prev {
+		prev[k] = k
+	}
+	for a := 1; a <= len(text); a++ {
+		cur[0] = a
+		for b := 1; b <= len(word); b++ {
+			sub := 1
+			if c := text[a-1]; c == word[b-1] || strings.ContainsRune(digitLetters[c], rune(word[b-1])) {
+				sub = 0
+			}
+			cur[b] = min(prev[b]+1, cur[b-1]+1, prev[b-1]+sub)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(word)]
 }
 
 // misreadHit is matchMisread's keyword as a hit; the digits it spans become letters, so no
