@@ -281,6 +281,8 @@ var misreadMonthCases = []findCase{
 	{in: "USE BY MAY 02 2029", want: "2029-05-02", kind: KindExpiry},
 	{in: "BB MRY 05 2032 GR569767P", want: ""},
 	{in: "USE BY M1Y12 2031 10:57", want: ""},
+	{in: "BEST BY N1Y 112030 08:12", want: ""}, // day and year glued: no MMYYYY either
+	{in: "EXP 042030", want: "2030-04", kind: KindExpiry},
 	{in: "BEST BY J11N 07 2029", want: ""}, // a letter read as its two strokes
 	{in: "USE BY RUG C6 2024", want: ""},   // the day's 0 read as an open C
 	{in: "BEST BY H1Y D4 2026", want: ""},

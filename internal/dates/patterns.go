@@ -425,6 +425,9 @@ func (s *lineScan) compact(i int, out []match) []match {
 	if !s.isolated(i, i, false) {
 		return out
 	}
+	if len(tk.s) == 6 && s.garbledMonthBefore(i) {
+		return out // "M1Y 122031": a month misread past recognition, then its day and year
+	}
 	d := tk.s
 	m := match{first: i, last: i, fixes: tk.fixes}
 	if len(d) == 8 {
