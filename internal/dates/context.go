@@ -273,3 +273,14 @@ func (s *lineScan) codeTail(h *kwHit, first int) bool {
 	}
 	return s.toks[h.first-1].end == s.toks[h.first].start
 }
+
+// afterManufacture reports a date printed after a manufacture keyword's own date on the line
+// ("F08/2021 003/2022"): the place of the validity date that follows it.
+func (s *lineScan) afterManufacture(first int) bool {
+	for k := s.hitsBefore(first) - 1; k >= 0; k-- {
+		if h := s.hits[k]; h.kw.kind == KindManufacture && !h.kw.lot {
+			return s.dateLike(h.last+1, first)
+		}
+	}
+	return false
+}

@@ -239,7 +239,11 @@ var misreadKeywordCases = []findCase{
 	{in: "FB 04/2026", want: "2026-04", kind: KindManufacture},
 	{in: "FRB 12/2030", want: "2030-12", kind: KindManufacture}, // its A read as R
 	// A manufacture marker glued between a code and a separated date still marks it.
-	{in: "L4032756F12/2027 003/2029", want: "2027-12", kind: KindManufacture},
+	{in: "L4032756F12/2027", want: "2027-12", kind: KindManufacture},
+	// The validity date after it, its V read as a digit glued to the month; not elsewhere.
+	{in: "L5521907F04/2026 004/2028", want: "2028-04", kind: KindUnknown},
+	{in: "L3310 F11.2025 111.2027", want: "2027-11", kind: KindUnknown},
+	{in: "PROC 011/2024", want: ""},
 	{in: "U8L23/04/32L6357", want: "2032-04-23", kind: KindUnknown}, // a lot's L is part of the code
 }
 

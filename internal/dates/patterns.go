@@ -167,6 +167,10 @@ func (s *lineScan) matches() []match {
 	})
 }
 
+// validityDigits are the digits OCR gives for a validity letter (V, U) printed against a
+// month: its two strokes closed into a 0, or one stroke read as a 1 or a 7.
+const validityDigits = "017"
+
 // digitLike are the letters OCR gives for digits of dot-matrix print (E for 3, B for 8...).
 const digitLike = "ABCDEGIOQSTZ"
 
@@ -376,6 +380,13 @@ func (s *lineScan) numeric(i int, out []match) []match {
 			out = append(out, m)
 		}
 		return out
+	case len(a.s) == 3 && strings.IndexByte(validityDigits, a.s[0]) >= 0 && len(b.s) == 4 && printedSep(s1) &&
+		inYearRange(b.val()) && s.afterManufacture(i):
+		// "F08/2021 003/2022": the V of "V03/2022" read as a digit glued to the month. Only
+		// after a manufacture date: elsewhere such a run is a document's number ("012/2021").
+		m.strength, m.penalty, m.note = strMY4, penStray, "a validity letter read as a digit before the month"
+		m.y, m.m = b.val(), atoi(a.s[1:])
+		m.lay = layout{[3]string{"MM", "YYYY"}, [2]byte{s1}}
 	default:
 		return out
 	}
