@@ -113,7 +113,7 @@ func duplicate(a frect, rs []Region) bool {
 			continue
 		}
 		in := iw * ih
-		if in/((a.x1-a.x0)*(a.y1-a.y0)+(b.x1-b.x0)*(b.y1-b.y0)-in) > 0.5 {
+		if in/(a.area()+b.area()-in) > 0.5 {
 			return true
 		}
 	}

@@ -494,6 +494,5 @@ func overlapShare(a, b frect) float64 {
 	if iw <= 0 || ih <= 0 {
 		return 0
 	}
-	sa, sb := (a.x1-a.x0)*(a.y1-a.y0), (b.x1-b.x0)*(b.y1-b.y0)
-	return iw * ih / max(1e-9, min(sa, sb))
+	return iw * ih / max(1e-9, min(a.area(), b.area()))
 }
