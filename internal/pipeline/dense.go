@@ -176,7 +176,7 @@ func (p *Pipeline) denseAreas(l *look) []denseArea {
 			// what was not read (the expiry line beside a manufacture date).
 			if _, ok := p.hasDate(rs[i].Text.Text, 0); !ok {
 				score += digits(rs[i].Text)
-				if rs[i].Text.Confidence < 0.8 {
+				if rs[i].Text.Confidence < sureReading {
 					score++
 				}
 			}

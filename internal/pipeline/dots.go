@@ -35,11 +35,9 @@ func (p *Pipeline) dots(l *look) error {
 			boxes = append(boxes, b)
 		}
 	}
-	dated := p.datedRects(l.res.Regions)
 	var fresh []detect.Box
 	for _, b := range boxes {
-		r := rectOf(b.Quad.Scale(l.toOrig, l.toOrig))
-		if !duplicate(r, l.res.Regions) && !within(r, dated) {
+		if !duplicate(rectOf(b.Quad.Scale(l.toOrig, l.toOrig)), l.res.Regions) {
 			fresh = append(fresh, b)
 		}
 	}
@@ -81,24 +79,6 @@ func (p *Pipeline) dropCovered(l *look, from int) {
 	if len(drop) > 0 {
 		l.replace(drop, nil)
 	}
-}
-
-// datedRects returns the rectangles of the regions whose reading holds a date.
-func (p *Pipeline) datedRects(rs []Region) []frect {
-	var out []frect
-	for _, r := range rs {
-		if _, ok := p.hasDate(r.Text.Text, 0); ok {
-			out = append(out, rectOf(r.Quad))
-		}
-	}
-	return out
-}
-
-// within reports a box (original pixels) lying mostly inside a larger one of rs: a piece of
-// print already read whole. Read again in pieces, its text would join the line a second
-// time beside the whole reading ("02 2022 02 2022"), which then parses as no date.
-func within(a frect, rs []frect) bool {
-	return slices.ContainsFunc(rs, func(b frect) bool { return overlapShare(a, b) > 0.5 && a.area() < b.area() })
 }
 
 // duplicate reports a box (original pixels) that is nearly the same as a region already

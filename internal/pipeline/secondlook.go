@@ -458,6 +458,10 @@ func tileRects(w, h, grid int, overlap float64) []image.Rectangle {
 // merged boxes often do) must not hide the lines a later look finds inside it.
 const coverConfidence = 0.5
 
+// sureReading is the recogniser confidence of a region read surely: nothing is hidden in it
+// for a closer look to find.
+const sureReading = 0.8
+
 // covered reports whether box q (working pixels) mostly lies inside a region already read
 // (original pixels) or a box already found on another tile.
 func covered(q imgproc.Quad, rs []Region, found []detect.Box, toOrig float64) bool {

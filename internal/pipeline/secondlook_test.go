@@ -184,24 +184,3 @@ func TestSecondReadingBetter(t *testing.T) {
 		}
 	}
 }
-
-func TestDotsLeaveDatedPrintWhole(t *testing.T) {
-	p := &Pipeline{}
-	rs := []Region{
-		{Quad: quad(100, 100, 400, 40), Text: recognize.Text{Text: "02 2022 K7.QRS-11 1830", Confidence: 0.9}},
-		{Quad: quad(600, 100, 200, 40), Text: recognize.Text{Text: "Packed by", Confidence: 0.9}},
-	}
-	dated := p.datedRects(rs)
-	if len(dated) != 1 {
-		t.Fatalf("%d dated regions, want 1", len(dated))
-	}
-	if !within(rectOf(quad(110, 105, 60, 30)), dated) {
-		t.Error("a piece of a line that reads a date is read again")
-	}
-	if within(rectOf(quad(610, 105, 60, 30)), dated) {
-		t.Error("a piece of a line without a date is left unread")
-	}
-	if within(rectOf(quad(50, 90, 600, 60)), dated) {
-		t.Error("a box spanning a dated line is left unread")
-	}
-}

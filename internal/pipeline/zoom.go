@@ -135,7 +135,7 @@ func (p *Pipeline) zoomOn(l *look, src *image.RGBA, from int, split bool) error 
 			}
 			continue
 		}
-		if res.Regions[i].Text.Confidence >= 0.8 && !deeperThanRead(res.Regions[i]) {
+		if res.Regions[i].Text.Confidence >= sureReading && !deeperThanRead(res.Regions[i]) {
 			continue // a sure reading of a short word ("EXP"): nothing hidden to zoom in on
 		}
 		boxes, err := p.detectAround(l.ctx, src, l.workQuad(res.Regions[i]))
