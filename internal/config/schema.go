@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/datalid/datalid/internal/editdist"
 )
 
 // The schema is the Config struct itself: its yaml tags name the keys, and the
@@ -168,7 +170,7 @@ func suggest(got string, valid []string) string {
 		if len(got) >= 4 && strings.HasPrefix(strings.ToLower(v), lower) {
 			prefixed = append(prefixed, v)
 		}
-		if d := editDistance(lower, strings.ToLower(v)); d < bestD {
+		if d := editdist.Distance(lower, strings.ToLower(v), nil); d < bestD {
 			best, bestD = v, d
 		}
 	}
@@ -179,25 +181,4 @@ func suggest(got string, valid []string) string {
 		return fmt.Sprintf("did you mean %q?", best)
 	}
 	return "known: " + strings.Join(valid, ", ")
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

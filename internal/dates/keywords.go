@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/datalid/datalid/internal/editdist"
 )
 
 // keyword is a phrase printed next to a date that says what the date means.
@@ -326,7 +328,7 @@ const maxNearEdits = 2
 func nearExpiry(text string) *keyword {
 	for l := max(2*lettersPerNearEdit-1, len(text)-maxNearEdits); l <= len(text)+maxNearEdits; l++ {
 		for _, m := range misreadable[l] {
-			if m.kw.kind == KindExpiry && len(m.kw.words) == 1 && editsTo(text, m.spelled) <= min(maxNearEdits, l/lettersPerNearEdit) {
+			if m.kw.kind == KindExpiry && len(m.kw.words) == 1 && editdist.Distance(text, m.spelled, letterRead) <= min(maxNearEdits, l/lettersPerNearEdit) {
 				return m.kw
 			}
 		}
@@ -334,27 +336,8 @@ func nearExpiry(text string) *keyword {
 	return nil
 }
 
-// editsTo is the edit distance from text to word, a digit standing for one of its
-// digitLetters counting as that letter.
-func editsTo(text, word string) int {
-	prev := make([]int, len(word)+1)
-	cur := make([]int, len(word)+1)
-	for k := range prev {
-		prev[k] = k
-	}
-	for a := 1; a <= len(text); a++ {
-		cur[0] = a
-		for b := 1; b <= len(word); b++ {
-			sub := 1
-			if c := text[a-1]; c == word[b-1] || strings.ContainsRune(digitLetters[c], rune(word[b-1])) {
-				sub = 0
-			}
-			cur[b] = min(prev[b]+1, cur[b-1]+1, prev[b-1]+sub)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(word)]
-}
+// letterRead reports a text byte c that OCR gives for word letter w: a digit it resembles.
+func letterRead(c, w byte) bool { return strings.IndexByte(digitLetters[c], w) >= 0 }
 
 // misreadHit is matchMisread's keyword as a hit; the digits it spans become letters, so no
 // date takes them.
