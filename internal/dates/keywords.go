@@ -152,8 +152,13 @@ func init() {
 	for s, kw := range spelled {
 		misreadable[len(s)] = append(misreadable[len(s)], misreadKeyword{s, kw})
 	}
-	for _, list := range misreadable {
+	for l, list := range misreadable {
 		slices.SortFunc(list, func(a, b misreadKeyword) int { return strings.Compare(a.spelled, b.spelled) })
+		for _, m := range list {
+			if m.kw.kind == KindExpiry && len(m.kw.words) == 1 && l >= minNearLetters {
+				nearExpiryWords[l] = append(nearExpiryWords[l], m)
+			}
+		}
 	}
 }
 
@@ -264,6 +269,10 @@ var letterLike = map[byte]string{'O': "DQC", 'D': "O", 'Q': "O", 'C': "O", 'E': 
 // last listed of one spelling), by length and in spelling order: built by init.
 var misreadable = map[int][]misreadKeyword{}
 
+// nearExpiryWords are misreadable's one-word expiry keywords of minNearLetters or more, the
+// ones nearExpiry matches: built by init.
+var nearExpiryWords = map[int][]misreadKeyword{}
+
 type misreadKeyword struct {
 	spelled string
 	kw      *keyword
@@ -321,14 +330,18 @@ const lettersPerNearEdit = 4
 // maxNearEdits bounds the edits nearExpiry allows any word.
 const maxNearEdits = 2
 
+// minNearLetters is the shortest expiry word nearExpiry matches: the shortest with an edit
+// to spare (2×lettersPerNearEdit−1 letters allow one).
+const minNearLetters = 2*lettersPerNearEdit - 1
+
 // nearExpiry returns the one-word expiry keyword that text spells with at most one edit per
 // lettersPerNearEdit of its letters (a digit standing for a letter it resembles costs
 // nothing), or nil. Only expiry words: misread, they label the date after them, which a
 // misread manufacture word would only withhold.
 func nearExpiry(text string) *keyword {
-	for l := max(2*lettersPerNearEdit-1, len(text)-maxNearEdits); l <= len(text)+maxNearEdits; l++ {
-		for _, m := range misreadable[l] {
-			if m.kw.kind == KindExpiry && len(m.kw.words) == 1 && editdist.Distance(text, m.spelled, letterRead) <= min(maxNearEdits, l/lettersPerNearEdit) {
+	for l := max(minNearLetters, len(text)-maxNearEdits); l <= len(text)+maxNearEdits; l++ {
+		for _, m := range nearExpiryWords[l] {
+			if editdist.Distance(text, m.spelled, letterRead) <= min(maxNearEdits, l/lettersPerNearEdit) {
 				return m.kw
 			}
 		}

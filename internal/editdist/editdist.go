@@ -5,8 +5,14 @@ package editdist
 // Distance is the Levenshtein distance between a and b, in bytes; same, when not nil,
 // decides which bytes match (a digit OCR gives for a letter, say), else they must be equal.
 func Distance(a, b string, same func(x, y byte) bool) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	// Two rows of len(b)+1; the words compared are short, so they usually fit on the stack.
+	var buf [2 * stackRow]int
+	var prev, cur []int
+	if len(b) < stackRow {
+		prev, cur = buf[:len(b)+1], buf[stackRow:stackRow+len(b)+1]
+	} else {
+		prev, cur = make([]int, len(b)+1), make([]int, len(b)+1)
+	}
 	for j := range prev {
 		prev[j] = j
 	}
@@ -23,3 +29,6 @@ func Distance(a, b string, same func(x, y byte) bool) int {
 	}
 	return prev[len(b)]
 }
+
+// stackRow is the row length Distance keeps on the stack.
+const stackRow = 32

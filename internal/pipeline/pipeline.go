@@ -226,7 +226,8 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 		// A photo the classifier found mostly upside down is read again turned over as well:
 		// the detector boxes print standing on its head more poorly (a line boxed as a
 		// character).
-		if half := !l.sideways && p.rec.on() && upsideDown(res.Regions); l.sideways || half {
+		half := !l.sideways && p.rec.on() && upsideDown(res.Regions)
+		if l.sideways || half {
 			t, before := time.Now(), l.trace.snapshot(res.Regions)
 			if err := p.wholeTurned(ctx, img, opt, res, half); err != nil {
 				return nil, err
