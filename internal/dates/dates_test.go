@@ -255,6 +255,10 @@ var findCases = []findCase{
 	{in: "L00 12", want: ""},
 	{in: "L0TE 20240315", want: ""},
 	{in: "EXP 05 12 2828", want: ""},
+	{in: "USE BY 09/14/E7", want: ""},        // a third part read as letters: a day before a garbled year, not September 2014
+	{in: "VAL 11.25.EE 10:32", want: ""},     // the same, with dots
+	{in: "EXP 03.26.L1234", want: "2026-03"}, // a code after the pair is longer than a year
+	{in: "VAL 03/26/X", want: "2026-03"},
 	{in: ".09.2022 03:14", want: ""},
 	{in: "VAL.09/2022", want: "2022-09"},
 	{in: "/11/2027 14:02", want: ""},

@@ -341,6 +341,9 @@ func (s *lineScan) numeric(i int, out []match) []match {
 			return out
 		}
 	}
+	if len(b.s) == 2 && s.garbledThird(i+1, s1) {
+		return out
+	}
 	switch {
 	case len(a.s) <= 2 && len(b.s) == 4 && inYearRange(b.val()):
 		m.strength = pick(spaced, strSpacedMY4, strMY4)
@@ -578,6 +581,25 @@ func (s *lineScan) monthFirst(i int, out []match) []match {
 		out = append(out, m)
 	}
 	return out
+}
+
+// garbledThird reports a third part after the pair ending at token j, set off by the pair's
+// own printed separator, as long as a year and begun by a letter ("08/18/E1", "05/26/EE"):
+// the pair is a day and month before a year OCR garbled, not a month and two-digit year. A
+// longer run is a code ("03.26.L1234").
+func (s *lineScan) garbledThird(j int, sep byte) bool {
+	if !printedSep(sep) || j+1 >= len(s.toks) || s.toks[j+1].kind != tokWord {
+		return false
+	}
+	if c, ok := s.sep(j); !ok || c != sep {
+		return false
+	}
+	k := j + 1
+	for k+1 < len(s.toks) && s.toks[k].end == s.toks[k+1].start {
+		k++
+	}
+	n := s.toks[k].end - s.toks[j+1].start
+	return n == 2 || n == 4
 }
 
 // next returns the token after i, stepping over one connecting word ("15 de janeiro de
