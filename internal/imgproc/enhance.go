@@ -161,6 +161,24 @@ func CLAHE(img *image.RGBA, clip float64, grid int) *image.RGBA {
 	return shiftLuma(img, g, out)
 }
 
+// LocalContrast returns the luminance's departure from its local mean (a box of radius r,
+// applied twice), amplified gain times around mid-grey: print a few grey levels off its
+// background (dark ink on a panel of nearly its colour, worn inkjet) stands out as plainly
+// as ordinary print, however bright or dark the panel. Unlike CLAHE nothing caps the gain,
+// so paper grain grows with it.
+func LocalContrast(img *image.RGBA, r int, gain float64) *image.RGBA {
+	g, w, h := luma(img)
+	if w == 0 || h == 0 {
+		return image.NewRGBA(image.Rect(0, 0, w, h))
+	}
+	m := boxBlur(boxBlur(g, w, h, r), w, h, r)
+	out := make([]uint8, len(g))
+	for i, v := range g {
+		out[i] = clamp8(128 + int(gain*float64(int(v)-int(m[i]))))
+	}
+	return fromGray(out, w, h)
+}
+
 // boxBlur returns the mean of each pixel's (2r+1)² neighbourhood (replicated border),
 // through a summed-area table so the cost does not depend on r.
 func boxBlur(g []uint8, w, h, r int) []uint8 {

@@ -138,6 +138,30 @@ func TestSplitLines(t *testing.T) {
 	}
 }
 
+func TestLocalContrastLiftsFaintPrintOnAnyPanel(t *testing.T) {
+	// A stroke 6 grey levels darker than its panel, on a dark and on a bright panel: both
+	// come out far darker than their surroundings, and the two panels alike.
+	for _, panel := range []uint8{60, 200} {
+		img := gray(80, 40, func(x, y int) uint8 {
+			if y >= 18 && y < 22 && x >= 20 && x < 60 {
+				return panel - 6
+			}
+			return panel
+		})
+		out := LocalContrast(img, 8, 6)
+		ink, paper := at(out, 40, 20), at(out, 40, 4)
+		if paper-ink < 30 {
+			t.Errorf("panel %d: stroke %d on paper %d", panel, ink, paper)
+		}
+		if absInt(paper-128) > 8 {
+			t.Errorf("panel %d: paper away from the stroke at %d, not mid-grey", panel, paper)
+		}
+	}
+	if e := LocalContrast(image.NewRGBA(image.Rect(0, 0, 0, 0)), 4, 6); e.Rect.Dx() != 0 {
+		t.Fatal("empty image")
+	}
+}
+
 func TestOpsOnOddSizes(t *testing.T) {
 	for _, sz := range [][2]int{{1, 1}, {20, 7}, {7, 20}, {3, 50}, {129, 31}} {
 		img := textBars(sz[0], sz[1])
@@ -145,6 +169,7 @@ func TestOpsOnOddSizes(t *testing.T) {
 			"clahe": CLAHE(img, 2, 8), "sharpen": Sharpen(img, 1), "median": Median3(img),
 			"box": BoxDenoise(img, 2), "adaptive": AdaptiveThreshold(img, 31, 4),
 			"pad": Pad(img, 3, 0), "gray": Gray(img), "grayworld": GrayWorld(img),
+			"contrast": LocalContrast(img, 4, 6),
 		} {
 			if name != "pad" && out.Rect != img.Rect {
 				t.Errorf("%s on %v: size %v", name, sz, out.Rect)

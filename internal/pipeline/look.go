@@ -71,7 +71,9 @@ func retries(r Recovery) bool { return r.MaxRetryRegions > 0 }
 //  9. dense: blocks of text found by the first pass detected again at the decoded image's
 //     full resolution (small print on large photos);
 //  10. tiles: the detector over overlapping tiles of the whole working image;
-//  11. rejoin: the rows look again, over the pieces the detecting looks (7–10) found.
+//  11. faint: the tiles again over the working image's local contrast, amplified, for print
+//     barely darker than its panel; only whole or labelled dates are kept;
+//  12. rejoin: the rows look again, over the pieces the detecting looks (7–10) found.
 var secondLooks = []step{
 	{"beam", func(r Recovery) bool { return r.Beam.Width > 0 }, (*Pipeline).lookBeam},
 	{"split", retries, func(p *Pipeline, l *look) error { return p.zoom(l, 0, true) }},
@@ -83,6 +85,7 @@ var secondLooks = []step{
 	{"dots", func(r Recovery) bool { return r.DotMatrix }, (*Pipeline).dots},
 	{"dense", func(r Recovery) bool { return r.Dense }, (*Pipeline).dense},
 	{"tiles", func(r Recovery) bool { return r.TileGrid > 1 }, (*Pipeline).tiles},
+	{faintLook, func(r Recovery) bool { return r.TileGrid > 1 }, (*Pipeline).faint},
 	{"rejoin", retries, (*Pipeline).rejoin},
 }
 

@@ -47,7 +47,7 @@ func TestSecondLooksRunCheapestFirstAndStopWhenConfident(t *testing.T) {
 }
 
 func TestStepNamesInOrder(t *testing.T) {
-	want := []string{"beam", "split", "sideways", "retry", "lattice", "rows", "zoom", "dots", "dense", "tiles", "rejoin"}
+	want := []string{"beam", "split", "sideways", "retry", "lattice", "rows", "zoom", "dots", "dense", "tiles", "faint", "rejoin"}
 	if got := StepNames(); !slices.Equal(got, want) {
 		t.Errorf("StepNames() = %v, want %v", got, want)
 	}

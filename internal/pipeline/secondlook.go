@@ -348,18 +348,28 @@ func (p *Pipeline) retry(l *look) error {
 // tiles runs the detector over overlapping tiles of the working image and reads the regions
 // the first pass missed; merged or unsure ones among them are then split and zoomed.
 func (p *Pipeline) tiles(l *look) error {
+	found, err := p.detectTiles(l, l.work)
+	if err != nil {
+		return err
+	}
+	return p.addFound(l, l.workFrame(), found, "tile")
+}
+
+// detectTiles runs the detector over overlapping tiles of img (the working image or a
+// same-size variant of it) and returns, in working pixels, the boxes no region already read
+// covers.
+func (p *Pipeline) detectTiles(l *look, img *image.RGBA) ([]detect.Box, error) {
 	rc := p.rec
-	w, h := l.work.Rect.Dx(), l.work.Rect.Dy()
 	var found []detect.Box
-	for _, r := range tileRects(w, h, rc.TileGrid, rc.TileOverlap) {
+	for _, r := range tileRects(img.Rect.Dx(), img.Rect.Dy(), rc.TileGrid, rc.TileOverlap) {
 		if err := l.ctx.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		tile := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
-		draw.Draw(tile, tile.Rect, l.work, r.Min, draw.Src)
+		draw.Draw(tile, tile.Rect, img, r.Min, draw.Src)
 		boxes, _, err := p.st.Detector.Detect(l.ctx, tile)
 		if err != nil {
-			return fmt.Errorf("tile detection: %w", err)
+			return nil, fmt.Errorf("tile detection: %w", err)
 		}
 		for _, b := range boxes {
 			for k := range b.Quad {
@@ -371,7 +381,7 @@ func (p *Pipeline) tiles(l *look) error {
 			}
 		}
 	}
-	return p.addFound(l, l.workFrame(), found, "tile")
+	return found, nil
 }
 
 // addFound reads boxes a look found on f, appends them as regions of that source, and gives
