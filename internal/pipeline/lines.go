@@ -261,7 +261,11 @@ func chainAlong(g []geom, idx []int, axis imgproc.Point, maxGap float64, sameHei
 			mh := (last.h + g[i].h) / 2
 			gap := along - (last.w+g[i].w)/2
 			ratio := max(last.h, g[i].h) / max(1e-9, min(last.h, g[i].h))
-			if along > 0 && off < mh/2 && gap <= maxGap*mh && (!sameHeight || ratio <= maxRowHeights) && off < bestOff {
+			joins := off < mh/2 && gap <= maxGap*mh
+			if !joins && along > 0 {
+				off, joins = bends(last, g[i], min(maxGap, maxBendGap)*mh)
+			}
+			if along > 0 && joins && (!sameHeight || ratio <= maxRowHeights) && off < bestOff {
 				best, bestOff = ri, off
 			}
 		}
@@ -272,6 +276,40 @@ func chainAlong(g []geom, idx []int, axis imgproc.Point, maxGap float64, sameHei
 		rows[best] = append(rows[best], i)
 	}
 	return rows
+}
+
+// minBend and maxBend bound the turn, in degrees, between two pieces of a printed line that
+// bends round a can or a cap: less is a straight line's boxes, drawn a little askew; more is
+// no curve a date spans.
+const (
+	minBend = 8
+	maxBend = 40
+)
+
+// maxBendGap is how far, in text heights, a piece of a bending line may start past the end
+// of the one before it: the detector splits such a line between words, not across a column.
+const maxBendGap = 1.5
+
+// bends reports whether next continues a line that bends after last (print round a can or
+// a cap: "USE BY JAN 14" | "2032" turned with the surface, whose centre lies off the first
+// piece's line): next is turned by minBend to maxBend from last, towards the side it lies
+// on, and starts within half a text height across of where last ends, and at most maxGap
+// past it. It returns that distance across, to rank the rows next could join.
+func bends(last, next geom, maxGap float64) (float64, bool) {
+	if near(last.u, next.u, minBend) || !near(last.u, next.u, maxBend) {
+		return 0, false
+	}
+	end := imgproc.Point{X: last.c.X + last.u.X*last.w/2, Y: last.c.Y + last.u.Y*last.w/2}
+	start := imgproc.Point{X: next.c.X - next.u.X*next.w/2, Y: next.c.Y - next.u.Y*next.w/2}
+	d := imgproc.Point{X: start.X - end.X, Y: start.Y - end.Y}
+	across, along := dot(d, last.n), dot(d, last.u)
+	side := dot(imgproc.Point{X: next.c.X - last.c.X, Y: next.c.Y - last.c.Y}, last.n)
+	turn := last.u.X*next.u.Y - last.u.Y*next.u.X // towards last.n when positive
+	mh := (last.h + next.h) / 2
+	if turn*side <= 0 || math.Abs(across) >= mh/2 || along < -mh || along > maxGap {
+		return 0, false
+	}
+	return math.Abs(across), true
 }
 
 // slantOf is whichever of two neighbouring regions is the surer measure of their line's
