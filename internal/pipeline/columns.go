@@ -32,7 +32,7 @@ const columnSkew = 20
 func labelledRows(rs []Region, g []geom, idx []int) [][]int {
 	stacks := labelColumns(rs, g, idx)
 	if len(stacks) == 0 {
-		return chainRows(g, idx, math.Inf(1), false)
+		return chainRows(g, idx, printedLines)
 	}
 	inStack := map[int]bool{}
 	for _, s := range stacks {
@@ -40,7 +40,7 @@ func labelledRows(rs []Region, g []geom, idx []int) [][]int {
 			inStack[i] = true
 		}
 	}
-	rows := chainRows(g, slices.DeleteFunc(slices.Clone(idx), func(i int) bool { return inStack[i] }), math.Inf(1), false)
+	rows := chainRows(g, slices.DeleteFunc(slices.Clone(idx), func(i int) bool { return inStack[i] }), printedLines)
 	used := make([]bool, len(rows))
 	var paired [][]int
 	taken := map[int]bool{}
@@ -54,9 +54,9 @@ func labelledRows(rs []Region, g []geom, idx []int) [][]int {
 		}
 	}
 	if len(paired) == 0 {
-		return chainRows(g, idx, math.Inf(1), false)
+		return chainRows(g, idx, printedLines)
 	}
-	out := chainRows(g, slices.DeleteFunc(slices.Clone(idx), func(i int) bool { return taken[i] }), math.Inf(1), false)
+	out := chainRows(g, slices.DeleteFunc(slices.Clone(idx), func(i int) bool { return taken[i] }), printedLines)
 	out = append(out, paired...)
 	sortRows(g, out, mainWay(g, idx, quarterAxis(mainQuarter(g, idx))))
 	return out

@@ -216,11 +216,13 @@ func runeProbs(t recognize.Text) []float32 {
 // whose last region it continues: past that region along its text, off its line by less
 // than half their mean text height (labels print smaller than dates), both measured along
 // the slant of whichever of the two shows it surer (slantOf), and separated from it by at
-// most maxGap text heights; when sameHeight, the taller of the two is at most
-// maxRowHeights times the other (a box over two printed lines is no piece of either).
+// most rule.maxGap text heights; with rule.sameHeight, the taller of the two is at most
+// maxRowHeights times the other (a box over two printed lines is no piece of either); with
+// rule.bends, a piece turned with a bending surface also continues the row it starts at the
+// end of (bends).
 // Chaining neighbours (rather than growing one span across the text per row) keeps the
 // rows of a slanted label apart. Rows are ordered across the way most of the text runs.
-func chainRows(g []geom, idx []int, maxGap float64, sameHeight bool) [][]int {
+func chainRows(g []geom, idx []int, rule chainRule) [][]int {
 	most := mainQuarter(g, idx)
 	a := quarterAxis(most)
 	var byQuarter [4][]int
@@ -233,7 +235,7 @@ func chainRows(g []geom, idx []int, maxGap float64, sameHeight bool) [][]int {
 	}
 	var rows [][]int
 	for k, group := range byQuarter {
-		rows = append(rows, chainAlong(g, group, quarterAxis(k), maxGap, sameHeight)...)
+		rows = append(rows, chainAlong(g, group, quarterAxis(k), rule)...)
 	}
 	sortRows(g, rows, mainWay(g, idx, a))
 	return rows
@@ -245,8 +247,25 @@ func chainRows(g []geom, idx []int, maxGap float64, sameHeight bool) [][]int {
 // must not fall on either side of a diagonal.
 const mainWayReach = 60
 
+// chainRule is how chainRows joins neighbours: at most maxGap text heights apart along the
+// text; with sameHeight, the taller at most maxRowHeights times the other; with bends, also
+// round a bend (see bends).
+type chainRule struct {
+	maxGap     float64
+	sameHeight bool
+	bends      bool
+}
+
+// printedLines chains the pieces of the lines the date parser reads, bent ones too, however
+// far apart along their line; cropRows chains the boxes the rows look crops as one straight
+// row (maxRowGap), which a bend would take out of the crop.
+var (
+	printedLines = chainRule{maxGap: math.Inf(1), bends: true}
+	cropRows     = chainRule{maxGap: maxRowGap, sameHeight: true}
+)
+
 // chainAlong chains the regions idx, whose text runs towards axis, into rows (see chainRows).
-func chainAlong(g []geom, idx []int, axis imgproc.Point, maxGap float64, sameHeight bool) [][]int {
+func chainAlong(g []geom, idx []int, axis imgproc.Point, rule chainRule) [][]int {
 	idx = slices.Clone(idx)
 	sort.SliceStable(idx, func(a, b int) bool { return dot(g[idx[a]].c, axis) < dot(g[idx[b]].c, axis) })
 	var rows [][]int
@@ -261,11 +280,11 @@ func chainAlong(g []geom, idx []int, axis imgproc.Point, maxGap float64, sameHei
 			mh := (last.h + g[i].h) / 2
 			gap := along - (last.w+g[i].w)/2
 			ratio := max(last.h, g[i].h) / max(1e-9, min(last.h, g[i].h))
-			joins := off < mh/2 && gap <= maxGap*mh
-			if !joins && along > 0 {
-				off, joins = bends(last, g[i], min(maxGap, maxBendGap)*mh)
+			joins := off < mh/2 && gap <= rule.maxGap*mh
+			if !joins && rule.bends && along > 0 {
+				off, joins = bends(last, g[i], min(rule.maxGap, maxBendGap)*mh)
 			}
-			if along > 0 && joins && (!sameHeight || ratio <= maxRowHeights) && off < bestOff {
+			if along > 0 && joins && (!rule.sameHeight || ratio <= maxRowHeights) && off < bestOff {
 				best, bestOff = ri, off
 			}
 		}

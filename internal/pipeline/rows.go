@@ -68,7 +68,7 @@ func (p *Pipeline) readRows(l *look, only func(Region) bool) error {
 		digits  int
 	}
 	var cands []row
-	for _, m := range chainRows(g, idx, maxRowGap, true) {
+	for _, m := range chainRows(g, idx, cropRows) {
 		if len(m) < 2 || (only != nil && !slices.ContainsFunc(m, func(i int) bool { return only(rs[i]) })) {
 			continue
 		}
