@@ -27,8 +27,13 @@ const faintReach = 1.0 / 130
 // no region has read are read from it and from the working image, the surer reading kept,
 // with the second chances of the other detecting looks (addFound).
 // Amplified grain also invents short runs of digits, so a region is kept only when it holds
-// a whole date or a labelled one (faintDate).
+// a whole date or a labelled one (faintDate). It runs only while no date but a manufacture
+// one has been read at all: an unsure date is print found and misread, which amplifying
+// the image does not mend, and the look costs a detector run per tile.
 func (p *Pipeline) faint(l *look) error {
+	if d := l.res.Dates.Top(); d != nil && d.Kind != dates.KindManufacture {
+		return nil // the date's print was found; what is unsure is its reading
+	}
 	b := l.work.Rect
 	lifted := imgproc.LocalContrast(l.work, max(4, int(float64(max(b.Dx(), b.Dy()))*faintReach)), faintGain)
 	l.trace.input(faintLook, lifted)
