@@ -313,7 +313,9 @@ const maxBendGap = 1.5
 // a cap: "USE BY JAN 14" | "2032" turned with the surface, whose centre lies off the first
 // piece's line): next is turned by minBend to maxBend from last, towards the side it lies
 // on, and starts within half a text height across of where last ends, and at most maxGap
-// past it. It returns that distance across, to rank the rows next could join.
+// past it or half a text height before it (the detector's margins: a piece starting further
+// back boxes some of last's print again, "SELL BY 10/27" | "3/27/26"). It returns that
+// distance across, to rank the rows next could join.
 func bends(last, next geom, maxGap float64) (float64, bool) {
 	if near(last.u, next.u, minBend) || !near(last.u, next.u, maxBend) {
 		return 0, false
@@ -325,7 +327,7 @@ func bends(last, next geom, maxGap float64) (float64, bool) {
 	side := dot(imgproc.Point{X: next.c.X - last.c.X, Y: next.c.Y - last.c.Y}, last.n)
 	turn := last.u.X*next.u.Y - last.u.Y*next.u.X // towards last.n when positive
 	mh := (last.h + next.h) / 2
-	if turn*side <= 0 || math.Abs(across) >= mh/2 || along < -mh || along > maxGap {
+	if turn*side <= 0 || math.Abs(across) >= mh/2 || along < -mh/2 || along > maxGap {
 		return 0, false
 	}
 	return math.Abs(across), true

@@ -102,26 +102,31 @@ func TestRowBoxFollowsTheLine(t *testing.T) {
 // Print round a can or a cap: the detector boxes the line in pieces, each turned with the
 // surface, and the last piece's centre lies well off the first piece's line. It continues
 // the line where it starts at the first piece's end, turned towards the side it lies on;
-// turned the other way, or not turned at all, it is a line of its own.
+// turned the other way, or not turned at all, or starting a text height back (the same
+// print boxed again: "SELL BY 10/27" | "3/27/26"), it is a line of its own.
 func TestABendingLineIsOneLine(t *testing.T) {
-	piece := func(deg float64) Region {
+	// piece is "2032" turned deg, starting back pixels before the first piece's end (700, 130)
+	// along it.
+	piece := func(deg, back float64) Region {
 		a := deg * math.Pi / 180
-		// starts at the first piece's end (700, 130), runs along deg
-		cx, cy := 700+100*math.Cos(a), 130+100*math.Sin(a)
+		cx, cy := 700-back+100*math.Cos(a), 130+100*math.Sin(a)
 		r := region(cx-100, cy-30, 200, 60, "2032", 0.9)
 		r.Quad = turnAbout(r.Quad, deg)
 		return r
 	}
 	first := region(100, 100, 600, 60, "USE BY JAN 14", 0.9)
+	against := piece(25, 0)
+	against.Quad = turnAbout(against.Quad, -50)
 	for _, c := range []struct {
 		name string
 		rs   []Region
 		want []string
 	}{
-		{"bending down", []Region{first, piece(25)}, []string{"USE BY JAN 14 2032"}},
-		{"turned against its side", []Region{first, func() Region { r := piece(25); r.Quad = turnAbout(r.Quad, -50); return r }()},
-			[]string{"USE BY JAN 14", "2032"}},
+		{"bending down", []Region{first, piece(25, 0)}, []string{"USE BY JAN 14 2032"}},
+		{"bending steeply", []Region{first, piece(38, 0)}, []string{"USE BY JAN 14 2032"}},
+		{"turned against its side", []Region{first, against}, []string{"USE BY JAN 14", "2032"}},
 		{"a level line below", []Region{first, region(700, 190, 200, 60, "2032", 0.9)}, []string{"USE BY JAN 14", "2032"}},
+		{"starting a text height back", []Region{first, piece(38, 45)}, []string{"USE BY JAN 14", "2032"}},
 	} {
 		if got := lineTexts(GroupLines(c.rs, 0.5)); !slices.Equal(got, c.want) {
 			t.Errorf("%s: read %q, want %q", c.name, got, c.want)
