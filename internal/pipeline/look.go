@@ -49,6 +49,9 @@ type step struct {
 
 func retries(r Recovery) bool { return r.MaxRetryRegions > 0 }
 
+// tiled is on for the looks that detect over tiles of the working image (tiles, faint).
+func tiled(r Recovery) bool { return r.TileGrid > 1 }
+
 // secondLooks is the ordered list of second looks, cheapest first. The driver stops at the
 // first that leaves a confident date, so a rescued photo pays only for the looks before it.
 //
@@ -84,8 +87,8 @@ var secondLooks = []step{
 	{"zoom", retries, func(p *Pipeline, l *look) error { return p.zoom(l, 0, false) }},
 	{"dots", func(r Recovery) bool { return r.DotMatrix }, (*Pipeline).dots},
 	{"dense", func(r Recovery) bool { return r.Dense }, (*Pipeline).dense},
-	{"tiles", func(r Recovery) bool { return r.TileGrid > 1 }, (*Pipeline).tiles},
-	{faintLook, func(r Recovery) bool { return r.TileGrid > 1 }, (*Pipeline).faint},
+	{"tiles", tiled, (*Pipeline).tiles},
+	{faintLook, tiled, (*Pipeline).faint},
 	{"rejoin", retries, (*Pipeline).rejoin},
 }
 
