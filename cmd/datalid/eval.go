@@ -27,6 +27,7 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 		change         reshoot
 		minAccuracy    float64
 		maxWrongRate   float64
+		compare        string
 	)
 	cmd := &cobra.Command{
 		Use:   "eval DIR --labels labels.csv",
@@ -45,6 +46,16 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 			ls, err := evaluate.ReadLabels(labels)
 			if err != nil {
 				return err
+			}
+			// The earlier run is checked before any photo is read: a mistyped path must not
+			// cost a whole evaluation.
+			var earlier *evaluate.Summary
+			if compare != "" {
+				e, err := evaluate.ReadSummary(compare)
+				if err != nil {
+					return fmt.Errorf("--compare: %w", err)
+				}
+				earlier = &e
 			}
 			cfg, err := g.loadModels()
 			if err != nil {
@@ -67,6 +78,10 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 				return fmt.Errorf("interrupted: %w", err)
 			}
 			s := evaluate.Summarize(items)
+			if earlier != nil {
+				c := evaluate.Compare(earlier.Items, s.Items)
+				s.Compared = &c
+			}
 			if format == "json" {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
@@ -93,6 +108,7 @@ func newEvalCmd(g *globalFlags) *cobra.Command {
 	f.Float64Var(&change.shrink, "shrink", 1, "read each photo shrunk by this factor on each side (0..1; re-encoded as JPEG that keeps the day the photo was taken): do photos taken from farther away, or kept smaller, read as well?")
 	f.StringVar(&save, "save", "", "write each photo as it was read (turned or shrunk) to this folder under its own name, so that another build can read the same bytes")
 	f.Float64Var(&minAccuracy, "min-accuracy", 0, "exit non-zero when exact match is below this fraction")
+	f.StringVar(&compare, "compare", "", "an earlier `eval --format json` output of the same photos: list the photos whose answer changed since")
 	f.Float64Var(&maxWrongRate, "max-wrong-rate", 1, "exit non-zero when the share of photos answered with a wrong date is above this fraction")
 	return cmd
 }
@@ -172,4 +188,41 @@ func printSummary(w io.Writer, s evaluate.Summary) {
 		c[evaluate.NoText], c[evaluate.NoDate], c[evaluate.WrongDate], c[evaluate.RightDate], c[evaluate.ReadFailed])
 	fmt.Fprintf(w, "withheld (dates.min_confidence): %d that would have been right, %d that would have been wrong\n",
 		s.WithheldRight, s.WithheldWrong)
+	printCalibration(w, s.Calibration)
+	if s.Compared != nil {
+		printComparison(w, s.Compared)
+	}
+}
+
+// printCalibration shows, band by band, how often the chosen dates were right: where the
+// bands below dates.min_confidence hold more right dates than wrong ones, abstaining costs
+// more than it saves.
+func printCalibration(w io.Writer, bands []evaluate.Band) {
+	fmt.Fprintln(w, "chosen dates by confidence (given or withheld): right / wrong, given")
+	for _, b := range bands {
+		if b.Right+b.Wrong == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "  %.1f–%.1f  %d / %d, %d given\n", b.From, b.To, b.Right, b.Wrong, b.Given)
+	}
+}
+
+func printComparison(w io.Writer, c *evaluate.Comparison) {
+	fmt.Fprintf(w, "against the earlier run: right %d → %d, wrong %d → %d; %d answers changed",
+		c.EarlierCorrect, c.Correct, c.EarlierWrong, c.Wrong, len(c.Changes))
+	if c.Missing > 0 {
+		fmt.Fprintf(w, " (%d photos in only one of the two runs left out)", c.Missing)
+	}
+	fmt.Fprintln(w)
+	for _, ch := range c.Changes {
+		fmt.Fprintf(w, "  %s (label %s): %s %s → %s %s\n", ch.File, ch.Label,
+			ch.Before, orNone(ch.BeforeDate), ch.After, orNone(ch.AfterDate))
+	}
+}
+
+func orNone(date string) string {
+	if date == "" {
+		return "-"
+	}
+	return date
 }

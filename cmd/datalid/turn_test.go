@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"image"
 	"image/jpeg"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,16 +28,36 @@ func TestEvalTurnedPhotos(t *testing.T) {
 		Total   int `json:"total"`
 		Correct int `json:"correct"`
 		Items   []struct {
-			Outcome string `json:"outcome"`
+			Outcome   string `json:"outcome"`
+			Predicted string `json:"predicted"`
 		} `json:"items"`
+		Compared *struct {
+			EarlierCorrect int `json:"earlier_correct"`
+			Correct        int `json:"correct"`
+			Changes        []struct {
+				File string `json:"file"`
+			} `json:"changes"`
+		} `json:"compared"`
 	}
+	// The turned run is compared with the upright one: the changes it lists are the photos
+	// whose answers differ.
+	upright := filepath.Join(t.TempDir(), "upright.json")
 	for k, turn := range []string{"0", "180"} {
-		out, err := run(t, "", "eval", dir, "--format", "json", "--turn", turn)
+		args := []string{"eval", dir, "--format", "json", "--turn", turn}
+		if k == 1 {
+			args = append(args, "--compare", upright)
+		}
+		out, err := run(t, "", args...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := json.Unmarshal([]byte(out), &s[k]); err != nil {
 			t.Fatal(err)
+		}
+		if k == 0 {
+			if err := os.WriteFile(upright, []byte(out), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 		for _, it := range s[k].Items {
 			if it.Outcome == "error" {
@@ -47,6 +68,18 @@ func TestEvalTurnedPhotos(t *testing.T) {
 	t.Logf("upright %d of %d, turned %d of %d", s[0].Correct, s[0].Total, s[1].Correct, s[1].Total)
 	if s[1].Total != 3 || s[1].Correct == 0 {
 		t.Errorf("turned: %+v", s[1])
+	}
+	differ := 0
+	for i := range s[1].Items {
+		if s[0].Items[i] != s[1].Items[i] {
+			differ++
+		}
+	}
+	if c := s[1].Compared; c == nil || c.EarlierCorrect != s[0].Correct || c.Correct != s[1].Correct || len(c.Changes) != differ {
+		t.Errorf("compared: %+v, want %d → %d right and %d changes", c, s[0].Correct, s[1].Correct, differ)
+	}
+	if _, err := run(t, "", "eval", dir, "--compare", filepath.Join(dir, "labels.csv")); err == nil || !strings.Contains(err.Error(), "--compare") {
+		t.Errorf("--compare with a CSV: %v", err)
 	}
 	if _, err := run(t, "", "eval", dir, "--turn", "360"); err == nil || !strings.Contains(err.Error(), "--turn 360") {
 		t.Errorf("--turn 360: %v", err)

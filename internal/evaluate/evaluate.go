@@ -149,14 +149,19 @@ type Summary struct {
 	WithheldRight int             `json:"withheld_right"`
 	WithheldWrong int             `json:"withheld_wrong"`
 	Cascade       map[Outcome]int `json:"cascade"`
-	MedianSec     float64         `json:"median_seconds"`
-	MeanSec       float64         `json:"mean_seconds"`
-	Items         []Item          `json:"items"`
+	// Calibration is how often the chosen dates were right, by their confidence.
+	Calibration []Band  `json:"calibration"`
+	MedianSec   float64 `json:"median_seconds"`
+	MeanSec     float64 `json:"mean_seconds"`
+	Items       []Item  `json:"items"`
+	// Compared is this evaluation against an earlier one of the same photos (eval --compare).
+	Compared *Comparison `json:"compared,omitempty"`
 }
 
 // Summarize computes the totals over items.
 func Summarize(items []Item) Summary {
-	s := Summary{Total: len(items), Cascade: map[Outcome]int{NoText: 0, NoDate: 0, WrongDate: 0, RightDate: 0, ReadFailed: 0}, Items: items}
+	s := Summary{Total: len(items), Cascade: map[Outcome]int{NoText: 0, NoDate: 0, WrongDate: 0, RightDate: 0, ReadFailed: 0},
+		Calibration: Calibrate(items), Items: items}
 	secs := make([]float64, 0, len(items))
 	for _, it := range items {
 		s.Cascade[it.Outcome]++
