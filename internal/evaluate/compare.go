@@ -54,7 +54,7 @@ func Compare(earlier, now []Item) Comparison {
 	for _, it := range earlier {
 		before[it.File] = it
 	}
-	var c Comparison
+	c := Comparison{Changes: []Change{}} // [] in JSON when nothing changed, not null
 	seen := 0
 	for _, it := range now {
 		b, ok := before[it.File]

@@ -62,6 +62,10 @@ func TestCompareListsChangedAnswers(t *testing.T) {
 		c.Changes[0].After != RightDate || c.Changes[0].BeforeDate != "2025-05-12" || c.Changes[1].File != "d" {
 		t.Errorf("changes %+v", c.Changes)
 	}
+	same, err := json.Marshal(Compare(earlier, earlier))
+	if err != nil || !strings.Contains(string(same), `"changes":[]`) {
+		t.Errorf("nothing changed: %s, %v; want an empty list of changes", same, err)
+	}
 }
 
 func TestReadSummaryRoundTripsAndRejectsOtherJSON(t *testing.T) {
