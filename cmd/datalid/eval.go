@@ -208,14 +208,16 @@ func printCalibration(w io.Writer, bands []evaluate.Band) {
 }
 
 func printComparison(w io.Writer, c *evaluate.Comparison) {
-	fmt.Fprintf(w, "against the earlier run: right %d → %d, wrong %d → %d; %d answers changed",
+	fmt.Fprintf(w, "against the earlier run: right %d → %d, wrong %d → %d; answers changed: %d",
 		c.EarlierCorrect, c.Correct, c.EarlierWrong, c.Wrong, len(c.Changes))
 	if c.Missing > 0 {
 		fmt.Fprintf(w, " (%d photos in only one of the two runs left out)", c.Missing)
 	}
 	fmt.Fprintln(w)
+	// Each line starts with "changed:", not the file, so that a reader of the table's rows by
+	// their first column (scripts/synth-by-layout.awk) does not count a photo twice.
 	for _, ch := range c.Changes {
-		fmt.Fprintf(w, "  %s (label %s): %s %s → %s %s\n", ch.File, ch.Label,
+		fmt.Fprintf(w, "  changed: %s (label %s): %s %s → %s %s\n", ch.File, ch.Label,
 			ch.Before, orNone(ch.BeforeDate), ch.After, orNone(ch.AfterDate))
 	}
 }
