@@ -74,6 +74,7 @@ func Compare(earlier, now []Item) Comparison {
 	return c
 }
 
+// count adds an outcome to the right or wrong answers it is one of.
 func count(o Outcome, right, wrong *int) {
 	switch o {
 	case RightDate:

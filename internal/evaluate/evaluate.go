@@ -165,12 +165,7 @@ func Summarize(items []Item) Summary {
 	secs := make([]float64, 0, len(items))
 	for _, it := range items {
 		s.Cascade[it.Outcome]++
-		switch it.Outcome {
-		case RightDate:
-			s.Correct++
-		case WrongDate:
-			s.Wrong++
-		}
+		count(it.Outcome, &s.Correct, &s.Wrong)
 		if it.Withheld != "" && it.Predicted == "" {
 			if Match(it.Label, it.Withheld) {
 				s.WithheldRight++
