@@ -28,9 +28,10 @@ type look struct {
 	// lattices is set once the second looks run: from then on, dot-matrix crops are also
 	// read from their dot lattices (see dotLines).
 	lattices bool
-	// sideways is set when the sideways look read the photo turned a quarter surer than as
-	// it stands (see wholeTurned).
-	sideways bool
+	// sideways is the quarter turn the photo is read whole after the second looks (see
+	// wholeTurned), set when the sideways look read it turned surer than as it stands;
+	// noTurn otherwise.
+	sideways turn
 	// oriented holds the boxes whose orientation orient has checked: the check after the
 	// second looks leaves them as the first pass's check judged them.
 	oriented map[imgproc.Quad]bool
@@ -215,6 +216,11 @@ func (f frame) orig(q imgproc.Quad) imgproc.Quad {
 // quarterBack undoes Rotate90CCW of an image w pixels wide, which moves (x, y) to (y, w−x).
 func quarterBack(w float64) func(imgproc.Point) imgproc.Point {
 	return func(p imgproc.Point) imgproc.Point { return imgproc.Point{X: w - p.Y, Y: p.X} }
+}
+
+// quarterCWBack undoes Rotate90CW of an image h pixels high, which moves (x, y) to (h−y, x).
+func quarterCWBack(h float64) func(imgproc.Point) imgproc.Point {
+	return func(p imgproc.Point) imgproc.Point { return imgproc.Point{X: p.Y, Y: h - p.X} }
 }
 
 // halfBack maps a point of a w×h image turned 180° back onto the image.

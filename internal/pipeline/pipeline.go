@@ -226,10 +226,13 @@ func (p *Pipeline) ReadImage(ctx context.Context, img *imageio.Image, opt Option
 		// A photo the classifier found mostly upside down is read again turned over as well:
 		// the detector boxes print standing on its head more poorly (a line boxed as a
 		// character).
-		half := !l.sideways && p.rec.on() && upsideDown(res.Regions)
-		if l.sideways || half {
+		way := l.sideways
+		if way == noTurn && p.rec.on() && upsideDown(res.Regions) {
+			way = halfTurn
+		}
+		if way != noTurn {
 			t, before := time.Now(), l.trace.snapshot(res.Regions)
-			if err := p.wholeTurned(ctx, img, opt, res, half); err != nil {
+			if err := p.wholeTurned(ctx, img, opt, res, way); err != nil {
 				return nil, err
 			}
 			l.trace.record(turnedSource, time.Since(t), before, res.Regions)

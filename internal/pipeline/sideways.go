@@ -45,9 +45,27 @@ func (p *Pipeline) sideways(l *look) error {
 	}
 	before := sureness(l.res.Regions)
 	rs, err := p.readTurned(l, frame{img: turned, scale: l.toOrig, back: quarterBack(float64(l.work.Rect.Dx()))}, boxes, "sideways", true)
-	l.sideways = sureness(rs) > before
-	return err
+	if err != nil || sureness(rs) <= before {
+		return err
+	}
+	// Print that reads surer upside down once turned counter-clockwise lay the other way:
+	// the whole photo is turned clockwise, so that the first pass meets it upright.
+	l.sideways = quarterCCW
+	if upsideDown(rs) {
+		l.sideways = quarterCW
+	}
+	return nil
 }
+
+// turn is how wholeTurned turns a photo before reading it again.
+type turn int
+
+const (
+	noTurn turn = iota
+	quarterCCW
+	quarterCW
+	halfTurn
+)
 
 // sureness is how surely regions were read as a whole: the recogniser's confidence summed
 // over them, weighed by their boxes' length, so that one long line read well outweighs a
@@ -65,29 +83,34 @@ func weight(r Region) float64 {
 	return geometry(r.Quad).w * r.Text.Confidence
 }
 
-// wholeTurned reads img again, turned a quarter counter-clockwise (half: turned over), from
-// the first pass on, when its print reads surer turned and no confident date was read: when
-// the sideways look found that it reads surer turned a quarter, or the angle classifier turned
+// wholeTurned reads img again, turned a quarter either way or over (way), from the first
+// pass on, when its print reads surer turned and no confident date was read: when the
+// sideways look found that it reads surer turned a quarter, or the angle classifier turned
 // most of it over (upsideDown). The sideways look re-detects only, at the working image's
 // scale, while small or dotted print needs the looks that follow (dots, dense, rows), which
 // run on the photo as it stands; and the detector, trained on upright print, boxes print
 // standing on its head more poorly (a line found as one character of it). The turned read
 // replaces the result when its date is confident (the test that stops the second looks: it
-// is one more search) and surer. A photo turned a quarter the other way comes out upside
-// down, which the first pass reads as any upside-down photo.
-func (p *Pipeline) wholeTurned(ctx context.Context, img *imageio.Image, opt Options, res *Result, half bool) error {
+// is one more search) and surer.
+func (p *Pipeline) wholeTurned(ctx context.Context, img *imageio.Image, opt Options, res *Result, way turn) error {
 	t := *img
 	src := img.RGBA
 	if p.cfg.WorkingLongSide > 0 {
 		src = shrinkTo(src, turnedLongSides*p.cfg.WorkingLongSide)
 	}
-	back := quarterBack(float64(img.OrigW))
-	if half {
+	var back func(imgproc.Point) imgproc.Point
+	switch way {
+	case halfTurn:
 		t.RGBA = imgproc.Rotate180(src)
 		back = halfBack(float64(img.OrigW), float64(img.OrigH))
-	} else {
+	case quarterCW:
+		t.RGBA = imgproc.Rotate90CW(src)
+		t.OrigW, t.OrigH = img.OrigH, img.OrigW
+		back = quarterCWBack(float64(img.OrigH))
+	default:
 		t.RGBA = imgproc.Rotate90CCW(src)
 		t.OrigW, t.OrigH = img.OrigH, img.OrigW
+		back = quarterBack(float64(img.OrigW))
 	}
 	t.Scale = float64(t.RGBA.Rect.Dx()) / float64(t.OrigW)
 	// The turned read keeps no trace of its own; its regions keep their crops for this one.

@@ -35,25 +35,36 @@ func TestUpsideDownWeighsTheRegionsTurned(t *testing.T) {
 	}
 }
 
-// halfBack finds on the photo the point of its copy turned over (Rotate180) that shows the
-// same pixel.
-func TestHalfBackUndoesTheTurnOver(t *testing.T) {
+// Each turn's map back finds on the photo the point of its turned copy that shows the same
+// pixel.
+func TestTurnsMapBackOntoThePhoto(t *testing.T) {
 	const w, h = 7, 5
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	img.Pix[img.PixOffset(2, 1)] = 255
-	turned := imgproc.Rotate180(img)
-	back := halfBack(w, h)
-	for y := range h {
-		for x := range w {
-			if turned.Pix[turned.PixOffset(x, y)] != 255 {
-				continue
-			}
-			got := back(imgproc.Point{X: float64(x) + 0.5, Y: float64(y) + 0.5})
-			if got != (imgproc.Point{X: 2.5, Y: 1.5}) {
-				t.Errorf("pixel (%d, %d) of the turned copy maps back to %v, want (2.5, 1.5)", x, y, got)
-			}
-			return
+	for _, c := range []struct {
+		name   string
+		turned *image.RGBA
+		back   func(imgproc.Point) imgproc.Point
+	}{
+		{"over", imgproc.Rotate180(img), halfBack(w, h)},
+		{"counter-clockwise", imgproc.Rotate90CCW(img), quarterBack(w)},
+		{"clockwise", imgproc.Rotate90CW(img), quarterCWBack(h)},
+	} {
+		if got, ok := markedBack(c.turned, c.back); !ok || got != (imgproc.Point{X: 2.5, Y: 1.5}) {
+			t.Errorf("%s: the marked pixel maps back to %v (found %v), want (2.5, 1.5)", c.name, got, ok)
 		}
 	}
-	t.Fatal("marked pixel not found on the turned copy")
+}
+
+// markedBack is the point back maps the centre of turned's one marked pixel to.
+func markedBack(turned *image.RGBA, back func(imgproc.Point) imgproc.Point) (imgproc.Point, bool) {
+	b := turned.Bounds()
+	for y := range b.Dy() {
+		for x := range b.Dx() {
+			if turned.Pix[turned.PixOffset(x, y)] == 255 {
+				return back(imgproc.Point{X: float64(x) + 0.5, Y: float64(y) + 0.5}), true
+			}
+		}
+	}
+	return imgproc.Point{}, false
 }
