@@ -81,7 +81,7 @@ func tiled(r Recovery) bool { return r.TileGrid > 1 }
 var secondLooks = []step{
 	{"beam", func(r Recovery) bool { return r.Beam.Width > 0 }, (*Pipeline).lookBeam},
 	{"split", retries, func(p *Pipeline, l *look) error { return p.zoom(l, 0, true) }},
-	{"sideways", func(r Recovery) bool { return r.Sideways }, (*Pipeline).sideways},
+	{sidewaysSource, func(r Recovery) bool { return r.Sideways }, (*Pipeline).sideways},
 	{"retry", func(r Recovery) bool { return len(r.Variants) > 0 && r.MaxRetryRegions > 0 }, (*Pipeline).retry},
 	{"lattice", func(r Recovery) bool { return r.DotMatrix }, (*Pipeline).lattice},
 	{"rows", retries, (*Pipeline).rows},

@@ -150,5 +150,5 @@ func (p *Pipeline) lineHasDate(res *Result, i int) bool {
 // again: the sideways look reads its regions both ways up, and a box read line by line
 // (splitRead) holds several lines, which one crop of it would read as one.
 func judged(r Region) bool {
-	return strings.Contains(r.Source, "sideways") || strings.Contains(r.Text.Text, "\n")
+	return sidewaysRead(r.Source) || strings.Contains(r.Text.Text, "\n")
 }

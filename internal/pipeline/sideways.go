@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/datalid/datalid/internal/detect"
 	"github.com/datalid/datalid/internal/imageio"
@@ -35,7 +36,7 @@ func (p *Pipeline) sideways(l *look) error {
 		return nil
 	}
 	turned := imgproc.Rotate90CCW(l.work)
-	l.trace.input("sideways", turned)
+	l.trace.input(sidewaysSource, turned)
 	boxes, _, err := p.st.Detector.Detect(l.ctx, turned)
 	if err != nil {
 		return fmt.Errorf("sideways detection: %w", err)
@@ -44,7 +45,7 @@ func (p *Pipeline) sideways(l *look) error {
 		return nil
 	}
 	before := sureness(l.res.Regions)
-	rs, err := p.readTurned(l, frame{img: turned, scale: l.toOrig, back: quarterBack(float64(l.work.Rect.Dx()))}, boxes, "sideways", true)
+	rs, err := p.readTurned(l, frame{img: turned, scale: l.toOrig, back: quarterBack(float64(l.work.Rect.Dx()))}, boxes, sidewaysSource, true)
 	if err != nil || sureness(rs) <= before {
 		return err
 	}
@@ -56,6 +57,13 @@ func (p *Pipeline) sideways(l *look) error {
 	}
 	return nil
 }
+
+// sidewaysSource names the sideways look and marks the regions it read on the working
+// image turned a quarter.
+const sidewaysSource = "sideways"
+
+// sidewaysRead reports a region the sideways look read on the working image turned a quarter.
+func sidewaysRead(source string) bool { return strings.Contains(source, sidewaysSource) }
 
 // turn is how wholeTurned turns a photo before reading it again.
 type turn int

@@ -92,28 +92,7 @@ func (p *Pipeline) zoom(l *look, from int, split bool) error {
 
 func (p *Pipeline) zoomOn(l *look, src *image.RGBA, from int, split bool) error {
 	res := l.res
-	var idx []int
-	for i := from; i < len(res.Regions); i++ {
-		r := res.Regions[i]
-		if reread(r.Source) || r.Crop == nil {
-			continue
-		}
-		if split && !tall(r.Crop) {
-			continue
-		}
-		if p.zoomWorthy(r) {
-			idx = append(idx, i)
-		}
-	}
-	// Most digits first (a date is digits), then largest: a merged block of lines is bigger
-	// than a stray word. The loop stops at the first confident date.
-	sort.SliceStable(idx, func(a, b int) bool {
-		da, db := digits(res.Regions[idx[a]].Text), digits(res.Regions[idx[b]].Text)
-		if da != db {
-			return da > db
-		}
-		return area(res.Regions[idx[a]].Quad) > area(res.Regions[idx[b]].Quad)
-	})
+	idx := p.zoomCandidates(res.Regions, from, split)
 	idx = idx[:min(len(idx), p.rec.MaxRetryRegions)]
 	drop := map[int]bool{}
 	var added []Region
@@ -176,6 +155,36 @@ func (p *Pipeline) zoomOn(l *look, src *image.RGBA, from int, split bool) error 
 	first := l.replace(drop, added)
 	p.beamRegions(res.Regions, first)
 	return nil
+}
+
+// zoomCandidates lists the regions from index from on that zoomOn looks at again, most
+// digits first (a date is digits), then largest (a merged block of lines is bigger than a
+// stray word): the loop stops at the first confident date. A region read on the photo turned
+// a quarter is split, which reads its own crop, but not zoomed: around it, the working image
+// as it stands holds print running up the page, which the detector breaks into characters,
+// and their readings would replace the line's.
+func (p *Pipeline) zoomCandidates(rs []Region, from int, split bool) []int {
+	var idx []int
+	for i := from; i < len(rs); i++ {
+		r := rs[i]
+		if reread(r.Source) || r.Crop == nil {
+			continue
+		}
+		if split && !tall(r.Crop) || !split && sidewaysRead(r.Source) {
+			continue
+		}
+		if p.zoomWorthy(r) {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		da, db := digits(rs[idx[a]].Text), digits(rs[idx[b]].Text)
+		if da != db {
+			return da > db
+		}
+		return area(rs[idx[a]].Quad) > area(rs[idx[b]].Quad)
+	})
+	return idx
 }
 
 // detectAround runs the detector on the neighbourhood of quad q of work, enlarged so its long

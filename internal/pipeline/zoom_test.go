@@ -65,3 +65,21 @@ func TestDeeperThanRead(t *testing.T) {
 		}
 	}
 }
+
+// A line the sideways look read on the photo turned a quarter is split like any other, but
+// not zoomed: the zoom detects around it on the photo as it stands, where its print runs up
+// the page and breaks into characters.
+func TestZoomCandidatesLeaveSidewaysLinesToSplit(t *testing.T) {
+	p := &Pipeline{}
+	block := image.NewRGBA(image.Rect(0, 0, 200, 60))
+	rs := []Region{
+		{Crop: block, Source: "", Text: recognize.Text{Text: "U:1220I3", Confidence: 0.5}},
+		{Crop: block, Source: "sideways+beam", Text: recognize.Text{Text: "U:1220I3", Confidence: 0.5, Greedy: "U:1220I3"}},
+	}
+	if got := p.zoomCandidates(rs, 0, false); len(got) != 1 || got[0] != 0 {
+		t.Errorf("zoomed %v, want only the upright line [0]", got)
+	}
+	if got := p.zoomCandidates(rs, 0, true); len(got) != 2 {
+		t.Errorf("split %v, want both lines", got)
+	}
+}
