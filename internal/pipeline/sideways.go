@@ -49,13 +49,19 @@ func (p *Pipeline) sideways(l *look) error {
 	if err != nil || sureness(rs) <= before {
 		return err
 	}
-	// Print that reads surer upside down once turned counter-clockwise lay the other way:
-	// the whole photo is turned clockwise, so that the first pass meets it upright.
-	l.sideways = quarterCCW
-	if upsideDown(rs) {
-		l.sideways = quarterCW
-	}
+	l.sideways = quarterWay(rs)
 	return nil
+}
+
+// quarterWay is the quarter turn that brings upright the print the sideways look read as rs,
+// on the photo turned counter-clockwise: print that reads surer upside down there lay the
+// other way, and the photo is turned clockwise instead, so that the first pass of the whole
+// turned read meets it upright rather than leaving it to the angle classifier crop by crop.
+func quarterWay(rs []Region) turn {
+	if upsideDown(rs) {
+		return quarterCW
+	}
+	return quarterCCW
 }
 
 // sidewaysSource names the sideways look and marks the regions it read on the working

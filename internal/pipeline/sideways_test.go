@@ -68,3 +68,17 @@ func markedBack(turned *image.RGBA, back func(imgproc.Point) imgproc.Point) (img
 	}
 	return imgproc.Point{}, false
 }
+
+// The whole photo is turned the way that brings upright the print the sideways look read:
+// clockwise when that print read surer upside down on the counter-clockwise turn.
+func TestQuarterWayFollowsTheSidewaysReading(t *testing.T) {
+	line := func(text string, conf float64, flipped bool) Region {
+		return Region{Quad: quad(0, 0, 200, 30), Text: recognize.Text{Text: text, Confidence: conf}, Flipped: flipped}
+	}
+	if got := quarterWay([]Region{line("V:03/2026", 0.9, false), line("8", 0.3, true)}); got != quarterCCW {
+		t.Errorf("print read upright: turn %d, want counter-clockwise (%d)", got, quarterCCW)
+	}
+	if got := quarterWay([]Region{line("V:03/2026", 0.9, true), line("8", 0.3, false)}); got != quarterCW {
+		t.Errorf("print read upside down: turn %d, want clockwise (%d)", got, quarterCW)
+	}
+}
