@@ -337,6 +337,26 @@ var orderCases = []findCase{
 
 func TestDayMonthOrder(t *testing.T) { runFindCases(t, orderCases) }
 
+// gluedDateWordCases: a label printed with its date word glued on ("MFGDT.", "EXPDATE") is
+// its keyword, so the manufacture date it labels decides the order as a spaced one would.
+var gluedDateWordCases = []findCase{
+	{in: "MFGDT.11/02/2025\nUSE BY 10/02/2026", want: "2026-02-10", kind: KindExpiry,
+		opt: Options{Taken: Date{2025, time.March, 10}}},
+	{in: "PRODDATA 04/2025", want: "2025-04", kind: KindManufacture},
+	{in: "PKDDATE 07/01/2026 EXPDT 06/01/2027", want: "2027-01-06", kind: KindExpiry},
+	{in: "EXPDT:14/05/2027", want: "2027-05-14", kind: KindExpiry},
+	{in: "VDT 04/2025", want: "2025-04"}, // a lone letter with a date word: no label
+}
+
+func TestGluedDateWord(t *testing.T) {
+	for _, w := range dateWords {
+		if !fillers[w] {
+			t.Errorf("date word %s is no filler: spaced from its keyword, it would break the link", w)
+		}
+	}
+	runFindCases(t, gluedDateWordCases)
+}
+
 // horizonCases: a date read past Options.Latest is a misread and no candidate, whatever its
 // keyword; without a horizon the fixed window of years alone applies.
 var horizonCases = []findCase{

@@ -181,6 +181,23 @@ func lookupWord(word string) *keyword {
 	return nil
 }
 
+// dateWords are the fillers that name the date itself (each is one), which labels print glued
+// to their keyword ("MFGDT.", "PRODDATE", "EXPDATA").
+var dateWords = []string{"DATE", "DT", "DATA"}
+
+// gluedFiller returns the one-word keyword that word spells with one of dateWords glued after
+// it, or nil. A lone letter does not count: "VDT" and "MDATA" are codes as likely as labels.
+func gluedFiller(word string) *keyword {
+	for _, f := range dateWords {
+		if stem, ok := strings.CutSuffix(word, f); ok {
+			if kw := lookupWord(stem); kw != nil && !kw.lone {
+				return kw
+			}
+		}
+	}
+	return nil
+}
+
 // kwHit is a keyword found on a line, covering tokens first..last.
 type kwHit struct {
 	kw          *keyword
@@ -200,6 +217,9 @@ func findKeywords(t *folded, toks []token) []kwHit {
 				if m, _ := matchMisread(t, toks, i); m != nil {
 					kw = nil
 				}
+			}
+			if kw == nil {
+				kw, n = gluedFiller(toks[i].s), 1
 			}
 			if kw != nil {
 				hits = append(hits, kwHit{kw: kw, first: i, last: i + n - 1})
