@@ -72,7 +72,7 @@ func (p *Pipeline) stretch(l *look) error {
 // stretched reading must pass to replace it.
 func (p *Pipeline) stretchTarget(res *Result) (int, func(string) bool) {
 	if b := res.Dates.Top(); b != nil {
-		if !cutShape(b) || b.Line >= len(res.Lines) || !endsLine(res.Lines[b.Line].Text, b.End) {
+		if !(cutShape(b) || centuryCut(b)) || b.Line >= len(res.Lines) || !endsLine(res.Lines[b.Line].Text, b.End) {
 			return -1, nil
 		}
 		cut := *b
@@ -152,10 +152,11 @@ func endsLine(text string, end int) bool {
 	return !strings.ContainsFunc(text[end:], func(c rune) bool { return unicode.IsLetter(c) || unicode.IsDigit(c) })
 }
 
-// holdsStretched reports whether any of cs is cut's date read whole (stretchedDate).
+// holdsStretched reports whether any of cs is cut's date read whole (stretchedDate,
+// centuryWhole).
 func holdsStretched(cs []dates.Candidate, cut *dates.Candidate) bool {
 	for k := range cs {
-		if stretchedDate(&cs[k], cut) {
+		if stretchedDate(&cs[k], cut) || centuryWhole(&cs[k], cut) {
 			return true
 		}
 	}
@@ -173,4 +174,23 @@ func stretchedDate(c, cut *dates.Candidate) bool {
 		return false
 	}
 	return strings.Contains(c.Format, "MON") || !strings.Contains(c.Format, " ")
+}
+
+// centuryCut reports a date whose two-digit year reads 20, the century every four-digit year
+// of the plausible range begins with: "05/12/20" is what a box cut after the century leaves of
+// "05/12/2025" (its last two digits faint, or boxed apart), as well as a date of 2020.
+func centuryCut(b *dates.Candidate) bool {
+	return b != nil && b.Date.Year == 2020 && strings.HasSuffix(b.Format, "YY") && !strings.HasSuffix(b.Format, "YYYY")
+}
+
+// centuryWhole reports whether c is the whole date that cut, a date whose two-digit year
+// read the century (centuryCut), was the start of: the same day and month, as precise, with
+// a four-digit year of that century (a month-precise date's day is its month's last, which
+// the year moves in February).
+func centuryWhole(c, cut *dates.Candidate) bool {
+	if !centuryCut(cut) || c.Precision != cut.Precision || c.Date.Month != cut.Date.Month {
+		return false
+	}
+	sameDay := c.Precision != dates.PrecisionDay || c.Date.Day == cut.Date.Day
+	return sameDay && c.Date.Year/100 == 20 && strings.HasSuffix(c.Format, "YYYY")
 }
