@@ -443,6 +443,11 @@ var gluedMonthYearCases = []findCase{
 	{in: "JUN/25", want: "2025-06"},  // set apart
 	{in: "OCT2027", want: "2027-10"}, // a four-digit year
 	{in: "SEP0931", want: "2031-09-09"},
+	// After a date of the same glued shape that has its keyword: a date too.
+	{in: "FAB:JUL24 XL:MAR27", want: "2027-03"},
+	{in: "MFG FEB25 / EKF DEC26", want: "2026-12"},
+	{in: "MFG FEB25\nDEC26", want: "2025-02", kind: KindManufacture}, // another line: a code's shape
+	{in: "LOT FEB25 DEC26", want: "2025-02", kind: KindManufacture},  // a lot word labels no date shape
 }
 
 func TestGluedMonthYearNeedsKeyword(t *testing.T) { runFindCases(t, gluedMonthYearCases) }

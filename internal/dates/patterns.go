@@ -567,11 +567,12 @@ func (s *lineScan) monthFirst(i int, out []match) []match {
 			return out // "MAR 18 292Z": a day, then a year OCR garbled, not March 2018
 		}
 	}
-	if len(b.s) == 2 && s1 == 0 && s.prefixHit(i) == nil {
+	if len(b.s) == 2 && s1 == 0 && s.prefixHit(i) == nil && !s.labelledGluedBefore(i) {
 		// "GIU15", "MAR27": three letters and two digits glued is how lot and batch codes
 		// look, and the month words of seven languages cover many such letters. Printed
-		// alone, a month and two-digit year is set apart ("JUN 25", "JUN/25") or follows
-		// its keyword ("EXP JUN25").
+		// alone, a month and two-digit year is set apart ("JUN 25", "JUN/25"), follows its
+		// keyword ("EXP JUN25"), or follows a date of its own glued shape that does
+		// ("FAB:NOV23 AL:ABR25", the second keyword misread).
 		return out
 	}
 	m := match{first: i, last: j, m: mon, y: year(b), fixes: b.fixes}
@@ -776,6 +777,23 @@ func (s *lineScan) afterMonthYear(i int) bool {
 	}
 	y, mon := s.toks[i-1], s.toks[i-2]
 	return y.num() && (len(y.s) == 2 || len(y.s) == 4) && mon.kind == tokWord && nameOrMisread(mon.s)
+}
+
+// labelledGluedBefore reports a month name glued to two digits after its date keyword (a lot
+// word labels a code) earlier on the line than token i: the printer sets its dates in that
+// shape, so a second one is a date too, even when the keyword before it was misread past
+// recognition.
+func (s *lineScan) labelledGluedBefore(i int) bool {
+	for k := 0; k+1 < i; k++ {
+		mon, y := s.toks[k], s.toks[k+1]
+		if mon.kind != tokWord || monthOf(mon.s) == 0 || !y.num() || len(y.s) != 2 || mon.end != y.start {
+			continue
+		}
+		if h := s.prefixHit(k); h != nil && !h.kw.lot {
+			return true
+		}
+	}
+	return false
 }
 
 // nameOrMisread reports a month name, as printed or with one letter misread (misreadMonth).
