@@ -22,7 +22,8 @@ const orientLook = "orient"
 // alone and often misjudges dot-matrix print; a date line read upside down yields a
 // confident wrong date and stops the second looks, and an upright date line it turns reads as
 // garbage that hides the date. So the regions with digits of each line that holds a date, and
-// after the looks those the classifier turned elsewhere, are read again turned 180° from its
+// after the looks those the classifier turned elsewhere (and, when no date was read at all,
+// the unsure readings with digits it left as they stand), are read again turned 180° from its
 // choice, and each takes its turned reading when that is surer (and, elsewhere, holds a
 // date). It runs on the first pass and again after the second looks (afterLooks), there on
 // the boxes they found: a box checked once keeps its judgement, since a re-read of it (the
@@ -75,6 +76,23 @@ func (p *Pipeline) orient(l *look, afterLooks bool) error {
 		if afterLooks && res.Regions[i].Flipped && check(i, true) {
 			lines = append(lines, []int{len(idx)})
 			idx = append(idx, i)
+		}
+	}
+	// With no date read anywhere after the looks, also the unsure readings with digits the
+	// classifier left as they stand, most digits first: dotted print standing on its head
+	// reads as digits too ("07/07/2024" as "1202/20/20"), and the classifier, judging dots,
+	// leaves it so. Like the turned regions, each takes its other reading only for a date.
+	if afterLooks && res.Dates.Top() == nil {
+		n := 0
+		for _, i := range unsureDigitRuns(res.Regions) {
+			if n == p.rec.MaxRetryRegions {
+				break
+			}
+			if check(i, false) {
+				lines = append(lines, []int{len(idx)})
+				idx = append(idx, i)
+				n++
+			}
 		}
 	}
 	if len(idx) == 0 {
@@ -151,4 +169,22 @@ func (p *Pipeline) lineHasDate(res *Result, i int) bool {
 // (splitRead) holds several lines, which one crop of it would read as one.
 func judged(r Region) bool {
 	return sidewaysRead(r.Source) || strings.Contains(r.Text.Text, "\n")
+}
+
+// minUpsideDigits is the least digits a reading the classifier left as it stands must hold
+// to be read again turned over: a date standing on its head keeps most of its digits as
+// digits (0, 1, 2, 5, 6, 8, 9 turn into digits or digit-like letters).
+const minUpsideDigits = 2
+
+// unsureDigitRuns lists the regions the classifier left as they stand whose reading is
+// unsure (under sureReading) and holds at least minUpsideDigits digits, most digits first.
+func unsureDigitRuns(rs []Region) []int {
+	var idx []int
+	for i, r := range rs {
+		if !r.Flipped && r.Text.Confidence < sureReading && digits(r.Text) >= minUpsideDigits {
+			idx = append(idx, i)
+		}
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return digits(rs[b].Text) - digits(rs[a].Text) })
+	return idx
 }

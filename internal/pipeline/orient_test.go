@@ -169,3 +169,52 @@ func TestOrientDecodesTheDateOfAnUnsureUprightReading(t *testing.T) {
 		}
 	}
 }
+
+// After the looks, with no date read anywhere, an unsure reading with digits the classifier
+// left as it stands is read again turned over, and takes that reading when it holds a date:
+// dotted print on its head reads as digits ("1202/20/20"). Not when a date was read
+// elsewhere, not a sure reading, not one of fewer than two digits, and not before the looks.
+func TestOrientTurnsUnsureDigitsOverWhenNoDate(t *testing.T) {
+	dict := charDict(t, "0123456789/LOT ")
+	for _, c := range []struct {
+		name       string
+		reads      string  // the region's reading as it stands
+		conf       float64 // its confidence
+		turned     string  // its reading turned over
+		dated      bool    // another region holds a date
+		afterLooks bool
+		want       string
+		batches    int
+	}{
+		{"a date on its head", "1202/20/20", 0.4, "07/07/2024", false, true, "07/07/2024", 1},
+		{"turned over, still no date", "1202/20/20", 0.4, "LOT 4321", false, true, "1202/20/20", 1},
+		{"a date read elsewhere", "1202/20/20", 0.4, "07/07/2024", true, true, "1202/20/20", 0},
+		{"a sure reading", "1202/20/20", 0.9, "07/07/2024", false, true, "1202/20/20", 0},
+		{"one digit", "LOT 4", 0.4, "07/07/2024", false, true, "LOT 4", 0},
+		{"before the looks", "1202/20/20", 0.4, "07/07/2024", false, false, "1202/20/20", 0},
+	} {
+		run := &greyReader{dict: dict, says: []string{c.reads, c.turned}}
+		p := &Pipeline{st: Stages{Recognizer: recognize.NewRecognizer(run, dict, 48, 1600, 8)}, rec: Recovery{MaxRetryRegions: 6}}
+		res := &Result{Regions: []Region{{
+			Quad: imgproc.Quad{{X: 0, Y: 0}, {X: 96, Y: 0}, {X: 96, Y: 48}, {X: 0, Y: 48}},
+			Text: recognize.Text{Text: c.reads, Confidence: c.conf},
+		}}}
+		if c.dated {
+			res.Regions = append(res.Regions, Region{
+				Quad: imgproc.Quad{{X: 0, Y: 60}, {X: 96, Y: 60}, {X: 96, Y: 96}, {X: 0, Y: 96}},
+				Text: recognize.Text{Text: "12/2027", Confidence: 0.99}, // too sure to check
+			})
+		}
+		p.findDates(res)
+		l := &look{ctx: context.Background(), work: halves(0, 150), toOrig: 1, res: res}
+		if err := p.orient(l, c.afterLooks); err != nil {
+			t.Fatal(err)
+		}
+		if len(run.batches) != c.batches {
+			t.Errorf("%s: recogniser batches %v, want %d", c.name, run.batches, c.batches)
+		}
+		if got := res.Regions[0].Text.Text; got != c.want {
+			t.Errorf("%s: region reads %q, want %q", c.name, got, c.want)
+		}
+	}
+}
