@@ -30,7 +30,9 @@ const minStretchDigits = 4
 // print ("EXP FEB 21 | 21" → "EXP FEB 21", the last "21" boxed apart and read as nothing),
 // and what is left reads as a month and a year. The stretched reading replaces the line
 // when it holds the same month with a day equal to the two digits first taken for the year
-// (see stretchedDate).
+// (see stretchedDate). So is a best date whose two-digit year reads the century, 20, that
+// ends its line (centuryCut): its reading replaces the line when it holds the same date with
+// a four-digit year (centuryWhole).
 //
 // No date at all, and a line that names an expiry date (dates.ExpiryLabelled) ending in
 // digits ("BEST BEFORE:03/04" of "BEST BEFORE:03/04/23", its faint end left out of the
