@@ -1,6 +1,9 @@
 package imgproc
 
-import "image"
+import (
+	"image"
+	"math"
+)
 
 // SplitLines finds the printed lines of a crop that holds several (a detector box that
 // merged "PROD 01/02/2023" and "EXP 01/02/2026"), by the horizontal projection of ink that
@@ -11,12 +14,103 @@ func SplitLines(img *image.RGBA) []image.Rectangle {
 	if prof == nil {
 		return nil
 	}
+	var bands []image.Rectangle
 	for _, share := range smoothShares {
-		if b := cutLines(prof, img.Rect.Dx(), share); b != nil {
+		if bands = cutLines(prof, img.Rect.Dx(), share); bands != nil {
+			break
+		}
+	}
+	if lineH, ok := dotLineHeight(img); ok {
+		if b := stackedLines(prof, img.Rect.Dx(), lineH); b != nil {
 			return b
 		}
 	}
-	return nil
+	return bands
+}
+
+// Dot-matrix lines printed a row apart often touch: a character's bottom dots bleed into the
+// top dots of the line below, and the ink profile shows no valley between them, while it shows
+// one between a character's rows of dots (a light row: "2" has one dot in its fifth). A dotted
+// crop is cut instead by the height of its lines, read off its dots: coders print on a
+// lattice about as fine across as down, seven rows for a character (5×7 fonts, the most
+// common; 9 rows for 7×9 fonts reads as one line and a third, still one). A dotted crop of one
+// line is left to the profile, which smooths over the rows between its dots.
+const (
+	// dotFontRows is the rows of dots a character spans, for the line height.
+	dotFontRows = 7
+)
+
+// dotLineHeight is the height of a printed line of img's dot-matrix print, from the column
+// pitch of the lattice fitted there; ok is false when img is not dotted.
+func dotLineHeight(img *image.RGBA) (float64, bool) {
+	p, ok := FindDots(img)
+	if !ok {
+		return 0, false
+	}
+	lats := DotGrids(img, p)
+	if len(lats) == 0 {
+		return 0, false
+	}
+	return dotFontRows * lats[0].Pitch, true
+}
+
+// stackedLines cuts the inked rows of a crop w wide (prof ink per row) into as many bands as
+// lines lineH high fit there, nil when one line fits. Each cut is the emptiest row within a
+// row of dots of where equal lines would meet: touching lines thin out where they meet, but
+// a character's light row further in is no meeting. Bands meet at the cuts, as cutLines' do: a band reaching past its cut carries a
+// row of the next line's dots, which the recogniser reads as characters.
+func stackedLines(prof []float64, w int, lineH float64) []image.Rectangle {
+	a, b := inkedRows(prof)
+	n := int(math.Round(float64(b-a) / lineH))
+	if n < 2 {
+		return nil
+	}
+	step := float64(b-a) / float64(n)
+	reach := int(lineH / dotFontRows)
+	cuts := []int{0}
+	for k := 1; k < n; k++ {
+		at := a + int(math.Round(float64(k)*step))
+		best := at
+		for y := at - reach; y <= at+reach; y++ {
+			if rowsInk(prof, y) < rowsInk(prof, best) {
+				best = y
+			}
+		}
+		cuts = append(cuts, best)
+	}
+	cuts = append(cuts, len(prof))
+	out := make([]image.Rectangle, 0, n)
+	for k := 1; k < len(cuts); k++ {
+		out = append(out, image.Rect(0, cuts[k-1], w, cuts[k]))
+	}
+	return out
+}
+
+// rowsInk is the ink of row y and its two neighbours.
+func rowsInk(prof []float64, y int) float64 {
+	var s float64
+	for k := max(0, y-1); k <= min(len(prof)-1, y+1); k++ {
+		s += prof[k]
+	}
+	return s
+}
+
+// inkedRows is the span [a, b) of rows holding a tenth of the fullest row's ink or more.
+func inkedRows(prof []float64) (int, int) {
+	peak := 0.0
+	for _, v := range prof {
+		peak = max(peak, v)
+	}
+	a, b := 0, 0
+	for y, v := range prof {
+		if v >= 0.1*peak {
+			if b == 0 {
+				a = y
+			}
+			b = y + 1
+		}
+	}
+	return a, b
 }
 
 // smoothShares: the ink profile is smoothed over ±h/share rows, first enough to bridge the

@@ -85,16 +85,8 @@ func (p *Pipeline) dense(l *look) error {
 			rs[k].Source = "dense"
 		}
 		p.beamRegions(rs, 0)
-		for k := range rs {
-			if _, ok := p.hasDate(rs[k].Text.Text, 0); !ok && tall(rs[k].Crop) {
-				t, ok, err := p.splitRead(l.ctx, rs[k].Crop)
-				if err != nil {
-					return err
-				}
-				if _, good := p.hasDate(t.Text, 0); ok && good {
-					rs[k].Text, rs[k].Source = t, "dense+split"
-				}
-			}
+		if err := p.splitUndated(l.ctx, rs); err != nil {
+			return err
 		}
 		if !p.anyDate(rs) {
 			l.trace.discarded("dense", rs)

@@ -41,10 +41,16 @@ const minTurnedRunes = 2
 // crop that Crop turns a quarter counter-clockwise (vertical text) reads down its right
 // edge: its line runs from q's top-right corner to its bottom-right one.
 func readingGeometry(q imgproc.Quad, text string) geom {
+	return geometry(readingQuad(q, text))
+}
+
+// readingQuad is q with its corners listed from the top left of its text, read as text (see
+// readingGeometry).
+func readingQuad(q imgproc.Quad, text string) imgproc.Quad {
 	if w, h := cropSize(q); turnsQuarter(w, h) && utf8.RuneCountInString(strings.TrimSpace(text)) >= minTurnedRunes {
-		q = imgproc.Quad{q[1], q[2], q[3], q[0]}
+		return imgproc.Quad{q[1], q[2], q[3], q[0]}
 	}
-	return geometry(q)
+	return q
 }
 
 // turnRows puts print turned 180° back in reading order. Its regions' crops were turned
@@ -86,50 +92,88 @@ func GroupLines(rs []Region, minConf float64) []Line {
 // groupLines is GroupLines with, for each line, the recogniser's probability of each of its
 // runes (see runeProbs), which the date parser weighs.
 func groupLines(rs []Region, minConf float64) ([]Line, [][]float32) {
-	var idx []int
-	g := make([]geom, len(rs))
-	for i, r := range rs {
-		if r.Text.Text == "" || r.Text.Confidence < minConf {
-			continue
-		}
-		idx = append(idx, i)
-		g[i] = readingGeometry(r.Quad, r.Text.Text)
+	parts, g, of := lineParts(rs, minConf)
+	idx := make([]int, len(parts))
+	for i := range idx {
+		idx[i] = i
 	}
-	rows := labelledRows(rs, g, idx)
+	rows := labelledRows(parts, g, idx)
 	for k := range rows {
-		rows[k] = dropRepeats(rs, g, rows[k])
+		rows[k] = dropRepeats(parts, g, rows[k])
 	}
-	turnRows(rs, rows)
+	turnRows(parts, rows)
 	out := make([]Line, 0, len(rows))
-	var probsOut [][]float32
+	probsOut := make([][]float32, 0, len(rows))
 	for _, row := range rows {
-		l := Line{Regions: row}
+		var l Line
 		var text strings.Builder
 		var probs []float32
-		for k, i := range l.Regions {
+		for k, i := range row {
 			if k > 0 {
 				text.WriteByte(' ')
 				probs = append(probs, 1)
 			}
-			text.WriteString(rs[i].Text.Text)
-			probs = append(probs, runeProbs(rs[i].Text)...)
-		}
-		// A region read line by line (splitRead) holds several printed lines.
-		t := text.String()
-		for {
-			cut := strings.IndexByte(t, '\n')
-			if cut < 0 {
-				out = append(out, Line{Text: t, Regions: l.Regions})
-				probsOut = append(probsOut, probs)
-				break
+			text.WriteString(parts[i].Text.Text)
+			probs = append(probs, runeProbs(parts[i].Text)...)
+			if !slices.Contains(l.Regions, of[i]) {
+				l.Regions = append(l.Regions, of[i])
 			}
-			n := utf8.RuneCountInString(t[:cut])
-			out = append(out, Line{Text: t[:cut], Regions: l.Regions})
-			probsOut = append(probsOut, probs[:n])
-			t, probs = t[cut+1:], probs[n+1:]
 		}
+		l.Text = text.String()
+		out = append(out, l)
+		probsOut = append(probsOut, probs)
 	}
 	return out, probsOut
+}
+
+// lineParts lists the printed lines of the regions of rs with text of minConf or more, for
+// grouping: a region, or each line of a region read line by line (splitRead), placed on its
+// share of the region's quad, so each line joins the labels and pieces printed beside it
+// ("VALIDADE" beside the second of two stacked dates). It returns the lines as regions of
+// their own, their geometry, and the index in rs of the region each comes from.
+func lineParts(rs []Region, minConf float64) ([]Region, []geom, []int) {
+	var parts []Region
+	var g []geom
+	var of []int
+	for i, r := range rs {
+		if r.Text.Text == "" || r.Text.Confidence < minConf {
+			continue
+		}
+		if !strings.Contains(r.Text.Text, "\n") {
+			parts, g, of = append(parts, r), append(g, readingGeometry(r.Quad, r.Text.Text)), append(of, i)
+			continue
+		}
+		q := readingQuad(r.Quad, r.Text.Text)
+		lines := strings.Split(r.Text.Text, "\n")
+		probs := runeProbs(r.Text)
+		for k, line := range lines {
+			n := utf8.RuneCountInString(line)
+			part := r
+			part.Text = recognize.Text{Text: line, Confidence: r.Text.Confidence, CharProbs: probs[:n]}
+			probs = probs[min(len(probs), n+1):]
+			if line == "" {
+				continue
+			}
+			// Line k of the crop as read; a crop the classifier turned reads its quad's
+			// last line first.
+			at := k
+			if r.Flipped {
+				at = len(lines) - 1 - k
+			}
+			part.Quad = band(q, float64(at)/float64(len(lines)), float64(at+1)/float64(len(lines)))
+			parts, g, of = append(parts, part), append(g, geometry(part.Quad)), append(of, i)
+		}
+	}
+	return parts, g, of
+}
+
+// band is the part of quad q between the shares a and b of its height, along its left and
+// right sides.
+func band(q imgproc.Quad, a, b float64) imgproc.Quad {
+	at := func(p, r imgproc.Point, f float64) imgproc.Point {
+		return imgproc.Point{X: p.X + (r.X-p.X)*f, Y: p.Y + (r.Y-p.Y)*f}
+	}
+	return imgproc.Quad{at(q[0], q[3], a), at(q[1], q[2], a), at(q[1], q[2], b), at(q[0], q[3], b)}
 }
 
 // minRepeatOverlap is how much of the shorter of two regions of a row must lie along the
@@ -159,9 +203,6 @@ func dropRepeats(rs []Region, g []geom, row []int) []int {
 		return c - g[i].w/2, c + g[i].w/2
 	}
 	repeats := func(a, b int) bool {
-		if strings.Contains(rs[a].Text.Text, "\n") || strings.Contains(rs[b].Text.Text, "\n") {
-			return false // read line by line (splitRead): several prints, no one of them
-		}
 		a0, a1 := span(a)
 		b0, b1 := span(b)
 		across := math.Abs(dot(imgproc.Point{X: g[a].c.X - g[b].c.X, Y: g[a].c.Y - g[b].c.Y}, g[row[0]].n))

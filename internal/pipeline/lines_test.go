@@ -1,11 +1,13 @@
 package pipeline
 
 import (
+	"image"
 	"math"
 	"slices"
 	"testing"
 
 	"github.com/datalid/datalid/internal/imgproc"
+	"github.com/datalid/datalid/internal/recognize"
 )
 
 // Two looks boxed the same print, or one boxed a piece of it again: the line reads it once,
@@ -23,9 +25,10 @@ func TestGroupLinesReadsRepeatsOnce(t *testing.T) {
 			[]string{"VAL 07 2025"}},
 		{[]Region{region(100, 100, 60, 40, "EXP", 0.9), region(104, 100, 260, 40, "EXFOCTOE", 0.6), region(190, 100, 170, 40, "OCT0227", 0.8)},
 			[]string{"EXP OCT0227"}},
-		// A box read line by line holds several prints: it repeats no one line.
+		// A box read line by line is one print per line, each on its share of the box: a
+		// piece of its first line boxed again repeats that line, not the box.
 		{[]Region{region(100, 100, 160, 80, "F 08 2023\nV 07 2025", 0.9), region(104, 100, 150, 40, "08 2023", 0.9)},
-			[]string{"08 2023 F 08 2023", "V 07 2025"}},
+			[]string{"F 08 2023", "V 07 2025"}},
 		// Two printed lines stacked close, chained into one row: not one print read twice.
 		{[]Region{region(100, 100, 160, 40, "V 07 2025", 0.9), region(110, 114, 150, 40, "F 08 2023", 0.9)},
 			[]string{"V 07 2025 F 08 2023"}},
@@ -130,6 +133,45 @@ func TestABendingLineIsOneLine(t *testing.T) {
 	} {
 		if got := lineTexts(GroupLines(c.rs, 0.5)); !slices.Equal(got, c.want) {
 			t.Errorf("%s: read %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// A box read line by line puts each line on its share of the box, so a label beside one of
+// its lines labels that line: labels in a column beside two stacked dates, the box centred
+// between the label rows. Upside down (the photo turned 180°, every crop turned back by the
+// classifier), the crop's first line is the box's bottom one, and the labels stand to its
+// right, the first at the bottom.
+func TestSplitLinesSitBesideTheirLabels(t *testing.T) {
+	upright := []Region{region(100, 105, 150, 30, "MFG", 0.95), region(100, 145, 150, 30, "EXP", 0.95),
+		region(300, 100, 120, 80, "09/23\n09/26", 0.8)}
+	turned := []Region{region(450, 145, 150, 30, "MFG", 0.95), region(450, 105, 150, 30, "EXP", 0.95),
+		region(300, 100, 120, 80, "09/23\n09/26", 0.8)}
+	for i := range turned {
+		turned[i].Flipped = true
+	}
+	want := []string{"MFG 09/23", "EXP 09/26"}
+	for name, rs := range map[string][]Region{"upright": upright, "turned": turned} {
+		if got := lineTexts(GroupLines(rs, 0.5)); !slices.Equal(got, want) {
+			t.Errorf("%s: grouped %q, want %q", name, got, want)
+		}
+	}
+}
+
+// A reading line by line of the crop turned over turns the region over with it: the region
+// now stands that way up, for the lines (turnRows) and the looks that crop it again.
+func TestSplitReadingTurnsTheRegion(t *testing.T) {
+	crop := image.NewRGBA(image.Rect(0, 0, 2, 1))
+	crop.Pix[0] = 9 // the left pixel marks the way up
+	for _, over := range []bool{false, true} {
+		r := region(0, 0, 100, 60, "238", 0.5)
+		r.Crop, r.Flipped, r.Source = crop, true, "joined"
+		lineByLine{text: recognize.Text{Text: "09/23\n09/26", Confidence: 0.6}, over: over}.put(&r, "split")
+		if r.Text.Text != "09/23\n09/26" || r.Source != "joined+split" {
+			t.Errorf("over %v: region reads %q from %q", over, r.Text.Text, r.Source)
+		}
+		if r.Flipped == over || (r.Crop.Pix[0] == 9) == over {
+			t.Errorf("over %v: flipped %v, crop's left pixel %d", over, r.Flipped, r.Crop.Pix[0])
 		}
 	}
 }

@@ -135,11 +135,11 @@ func TestGroupLinesJoinsPiecesAcrossTheDiagonal(t *testing.T) {
 
 // Each line carries one probability per rune, lined up with its text: across the spaces that
 // join regions and the line breaks of a crop read line by line, whose recogniser
-// probabilities leave the breaks out.
+// probabilities leave the breaks out. The lot code beside the box's second line joins it.
 func TestGroupLinesCarriesCharacterProbabilities(t *testing.T) {
 	split := region(10, 100, 200, 60, "F 03/24\nV 03/26", 0.9)
 	split.Text.CharProbs = []float32{0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.2}
-	rs := []Region{split, region(230, 100, 60, 30, "L7", 0.8)}
+	rs := []Region{split, region(230, 130, 60, 30, "L7", 0.8)}
 	lines, probs := groupLines(rs, 0.5)
 	if len(lines) != 2 || lines[1].Text != "V 03/26 L7" {
 		t.Fatalf("lines %+v", lines)

@@ -327,13 +327,7 @@ func (p *Pipeline) retry(l *look) error {
 			}
 		}
 		if won >= 0 && rc.Variants[won].turns() {
-			// The reading is of the crop turned over: the region now stands that way up, for
-			// the lines (turnRows) and the looks and checks that crop it again.
-			r := &res.Regions[i]
-			r.Flipped = !r.Flipped
-			if r.Crop != nil {
-				r.Crop = imgproc.Rotate180(r.Crop)
-			}
+			turnOver(&res.Regions[i])
 		}
 		if best > 0 {
 			p.findDates(res)

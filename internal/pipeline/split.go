@@ -11,19 +11,27 @@ import (
 	"github.com/datalid/datalid/internal/recognize"
 )
 
+// lineByLine is a crop read one printed line at a time (splitRead): the lines' text, joined
+// with "\n", and whether it is a reading of the crop turned over.
+type lineByLine struct {
+	text recognize.Text
+	over bool
+}
+
 // splitRead reads a crop that holds several printed lines one line at a time: the CTC
 // recogniser reads a single line, and on two stacked lines it returns fragments of both.
 // The angle classifier, unreliable on the merged crop, decides each line's orientation
-// (most lines win); without a classifier both orientations are read and the surer wins.
-// The lines are joined with "\n"; GroupLines turns them into lines of their own, so the
-// date parser sees them as the block they are. ok is false when the crop does not split.
+// (most lines win); without a classifier, and on dot-matrix print, which the classifier
+// misjudges both ways, both orientations are read and the surer wins. The lines are joined
+// with "\n"; GroupLines turns them into lines of their own, so the date parser sees them as
+// the block they are. ok is false when the crop does not split.
 // Unlike the decoder's and the retries' many readings, a split is one structural reading,
 // so its dates need no minimum score: two stacked "122023" and "052025" are a
 // manufacture/expiry pair of month-year runs, weak shapes on their own.
-func (p *Pipeline) splitRead(ctx context.Context, crop *image.RGBA) (recognize.Text, bool, error) {
+func (p *Pipeline) splitRead(ctx context.Context, crop *image.RGBA) (lineByLine, bool, error) {
 	bands := imgproc.SplitLines(crop)
 	if len(bands) < 2 {
-		return recognize.Text{}, false, nil
+		return lineByLine{}, false, nil
 	}
 	n := len(bands)
 	in := make([]*image.RGBA, 0, 2*n)
@@ -32,31 +40,56 @@ func (p *Pipeline) splitRead(ctx context.Context, crop *image.RGBA) (recognize.T
 		draw.Draw(band, band.Rect, crop, b.Min, draw.Src)
 		in = append(in, band)
 	}
-	// With a classifier the lines are read once, in its orientation; without, both ways.
-	both := p.st.Classifier == nil
+	_, dotted := imgproc.FindDots(crop)
+	both := p.st.Classifier == nil || dotted
+	over := false
 	if both {
 		in = append(in, turnLines(in)...)
 	} else {
 		up, err := p.st.Classifier.Upside(ctx, in)
 		if err != nil {
-			return recognize.Text{}, false, fmt.Errorf("angle classification of split lines: %w", err)
+			return lineByLine{}, false, fmt.Errorf("angle classification of split lines: %w", err)
 		}
-		if turned(up) {
+		if over = turned(up); over {
 			in = turnLines(in)
 		}
 	}
 	texts, _, err := p.st.Recognizer.Read(ctx, in)
 	if err != nil {
-		return recognize.Text{}, false, fmt.Errorf("recognition of split lines: %w", err)
+		return lineByLine{}, false, fmt.Errorf("recognition of split lines: %w", err)
 	}
 	if !both {
-		return join(texts), true, nil
+		return lineByLine{join(texts), over}, true, nil
 	}
 	up, down := join(texts[:n]), join(texts[n:])
 	if down.Confidence > up.Confidence {
-		return down, true, nil
+		return lineByLine{down, true}, true, nil
 	}
-	return up, true, nil
+	return lineByLine{up, false}, true, nil
+}
+
+// dated reports a reading line by line that holds a date.
+func (p *Pipeline) dated(s lineByLine) bool {
+	_, ok := p.hasDate(s.text.Text, 0)
+	return ok
+}
+
+// put makes s region r's reading, from the look named by source; a reading of the crop turned
+// over turns the region over too (turnOver).
+func (s lineByLine) put(r *Region, source string) {
+	r.Text, r.Source = s.text, joinSource(r.Source, source)
+	if s.over {
+		turnOver(r)
+	}
+}
+
+// turnOver records that region r is read turned 180° from how it stood: it now stands that
+// way up, for the lines (turnRows) and the looks and checks that crop it again.
+func turnOver(r *Region) {
+	r.Flipped = !r.Flipped
+	if r.Crop != nil {
+		r.Crop = imgproc.Rotate180(r.Crop)
+	}
 }
 
 // splitUndated reads again line by line each region of rs whose crop stands as tall as
@@ -67,12 +100,12 @@ func (p *Pipeline) splitUndated(ctx context.Context, rs []Region) error {
 		if _, ok := p.hasDate(rs[k].Text.Text, 0); ok || rs[k].Crop == nil || !tall(rs[k].Crop) {
 			continue
 		}
-		t, ok, err := p.splitRead(ctx, rs[k].Crop)
+		s, ok, err := p.splitRead(ctx, rs[k].Crop)
 		if err != nil {
 			return err
 		}
-		if _, good := p.hasDate(t.Text, 0); ok && good {
-			rs[k].Text, rs[k].Source = t, rs[k].Source+"+split"
+		if ok && p.dated(s) {
+			s.put(&rs[k], "split")
 		}
 	}
 	return nil

@@ -101,13 +101,12 @@ func (p *Pipeline) zoomOn(l *look, src *image.RGBA, from int, split bool) error 
 			return err
 		}
 		if split {
-			t, ok, err := p.splitRead(l.ctx, res.Regions[i].Crop)
+			s, ok, err := p.splitRead(l.ctx, res.Regions[i].Crop)
 			if err != nil {
 				return err
 			}
-			if _, good := p.hasDate(t.Text, 0); ok && good {
-				res.Regions[i].Text = t
-				res.Regions[i].Source = joinSource(res.Regions[i].Source, "split")
+			if ok && p.dated(s) {
+				s.put(&res.Regions[i], "split")
 				if p.findDates(res); p.confident(res) {
 					break
 				}

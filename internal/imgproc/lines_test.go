@@ -1,0 +1,48 @@
+package imgproc
+
+import (
+	"image"
+	"image/draw"
+	"math"
+	"testing"
+)
+
+// Two lines of dot-matrix print stacked a row of dots apart or touching (the next line's top
+// row where an empty row would be): the profile's valleys lie between a character's rows of
+// dots as deep as between the lines, and the crop is cut by its lines' height, within a row
+// of dots of where the lines meet. One line of the same print stays whole.
+func TestSplitLinesCutsStackedDotLines(t *testing.T) {
+	for _, pitch := range []float64{5, 6, 8} {
+		for _, rows := range []int{7, 8} { // the second line's top row, in rows below the first's
+			line := printDots(glyphs7, pitch, 0.8*pitch, 0, false)
+			h := int(float64(rows+11) * pitch)
+			img := image.NewRGBA(image.Rect(0, 0, line.Rect.Dx(), h))
+			for i := range img.Pix {
+				img.Pix[i] = 235
+			}
+			draw.Draw(img, line.Rect, line, image.Point{}, draw.Src)
+			// The second line's dots go over the first's paper: the darker pixel of the two.
+			off := int(float64(rows) * pitch)
+			for y := range line.Rect.Dy() {
+				for x := range line.Rect.Dx() {
+					if y+off < h {
+						o, q := img.PixOffset(x, y+off), line.PixOffset(x, y)
+						for c := range 3 {
+							img.Pix[o+c] = min(img.Pix[o+c], line.Pix[q+c])
+						}
+					}
+				}
+			}
+			// printDots puts a line's first row two pitches down: the lines meet halfway
+			// between the first's last row and the second's first.
+			meet := (8*pitch + float64(rows+2)*pitch) / 2
+			b := SplitLines(img)
+			if len(b) != 2 || math.Abs(float64(b[0].Max.Y)-meet) > pitch {
+				t.Errorf("pitch %v, second line %d rows down: bands %v, want two meeting near %.0f", pitch, rows, b, meet)
+			}
+			if one := SplitLines(line); one != nil {
+				t.Errorf("pitch %v: one line cut into %v", pitch, one)
+			}
+		}
+	}
+}
