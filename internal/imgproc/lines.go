@@ -7,8 +7,9 @@ import (
 
 // SplitLines finds the printed lines of a crop that holds several (a detector box that
 // merged "PROD 01/02/2023" and "EXP 01/02/2026"), by the horizontal projection of ink that
-// Datalid's split_lines uses. It returns the row bands, top to bottom, each cut at the
-// emptiest row between two lines; nil when it sees fewer than two lines.
+// Datalid's split_lines uses, or, on dot-matrix print, by its lines' height (stackedLines).
+// It returns the row bands, top to bottom, each cut at the emptiest row between two lines;
+// nil when it sees fewer than two lines.
 func SplitLines(img *image.RGBA) []image.Rectangle {
 	prof := inkProfile(img)
 	if prof == nil {
@@ -34,11 +35,9 @@ func SplitLines(img *image.RGBA) []image.Rectangle {
 // crop is cut instead by the height of its lines, read off its dots: coders print on a
 // lattice about as fine across as down, seven rows for a character (5×7 fonts, the most
 // common; 9 rows for 7×9 fonts reads as one line and a third, still one). A dotted crop of one
-// line is left to the profile, which smooths over the rows between its dots.
-const (
-	// dotFontRows is the rows of dots a character spans, for the line height.
-	dotFontRows = 7
-)
+// line is left to the profile, which smooths over the rows between its dots. dotFontRows is
+// the rows of dots a character spans, for the line height.
+const dotFontRows = 7
 
 // dotLineHeight is the height of a printed line of img's dot-matrix print, from the column
 // pitch of the lattice fitted there; ok is false when img is not dotted.
@@ -57,8 +56,9 @@ func dotLineHeight(img *image.RGBA) (float64, bool) {
 // stackedLines cuts the inked rows of a crop w wide (prof ink per row) into as many bands as
 // lines lineH high fit there, nil when one line fits. Each cut is the emptiest row within a
 // row of dots of where equal lines would meet: touching lines thin out where they meet, but
-// a character's light row further in is no meeting. Bands meet at the cuts, as cutLines' do: a band reaching past its cut carries a
-// row of the next line's dots, which the recogniser reads as characters.
+// a character's light row further in is no meeting. Bands meet at the cuts, as cutLines' do:
+// a band reaching past its cut carries a row of the next line's dots, which the recogniser
+// reads as characters.
 func stackedLines(prof []float64, w int, lineH float64) []image.Rectangle {
 	a, b := inkedRows(prof)
 	n := int(math.Round(float64(b-a) / lineH))

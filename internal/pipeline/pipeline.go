@@ -58,7 +58,7 @@ type Region struct {
 	Quad    imgproc.Quad // in the original (upright, full-resolution) image's pixels
 	Score   float64      // detector box score
 	Text    recognize.Text
-	Flipped bool          // turned 180° by the angle classifier
+	Flipped bool          // read turned 180° from its box (the angle classifier, or a turned reading won)
 	RecTime time.Duration // this crop's share of recognition time
 	// Crop is the oriented crop Text was read from; kept in a Result only with
 	// Options.KeepCrops or Options.Debug.
