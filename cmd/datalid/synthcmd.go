@@ -25,7 +25,8 @@ func newSynthCmd() *cobra.Command {
 		Long: "Render synthetic labelled packaging photos (JPEG + labels.csv).\n\n" +
 			"By default the set mixes classic layouts with a fixed share (--hard-share) of hard ones,\n" +
 			"dealt out over the families " + strings.Join(synth.HardFamilies(), ", ") + ".\n" +
-			"--layouts renders only the named families (\"" + synth.ClassicFamily + "\" or hard ones); --hard renders only the hard ones.\n" +
+			"--layouts renders only the named families (\"" + synth.ClassicFamily + "\", hard ones, or " + strings.Join(synth.NamedFamilies(), ", ") + ",\n" +
+			"which no mix holds); --hard renders only the mixed hard ones.\n" +
 			"labels.csv's layout column names each photo's family, so eval rows can be grouped by it.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -364,3 +364,41 @@ func TestWriteSetHardRows(t *testing.T) {
 		}
 	}
 }
+
+// The stacked family prints codes of several dot-matrix lines touching, a row of dots apart
+// or less, and only when named: the mixes, measured over many changes, hold none.
+func TestStackedFamilyTouchesItsLines(t *testing.T) {
+	set, err := drawSet(SetOptions{N: 12, Seed: 3, Families: []string{"stacked"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range set {
+		sp := s.Spec
+		if len(sp.Lines) < 2 || !isDotFont(sp.Font) || sp.Leading < minLeading || sp.Leading > minLeading+0.15 {
+			t.Errorf("stacked sample: %d lines, font %s, leading %.2f", len(sp.Lines), sp.Font, sp.Leading)
+		}
+		if _, err := Render(sp); err != nil {
+			t.Errorf("%q: %v", sp.Lines, err)
+		}
+	}
+	mixed, _ := drawSet(SetOptions{N: 500, Seed: 1})
+	if slices.ContainsFunc(mixed, func(s Sample) bool { return s.Family == "stacked" }) {
+		t.Error("the standard mix holds stacked codes")
+	}
+	// Two lines of the 5×7 grid at leading 1 step seven dot rows: five fewer than the
+	// coders' loose default, whose step is twelve.
+	lines := []string{"12", "34"}
+	_, loose, err := blockSize("dot5x7", lines, 70, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tight, _ := blockSize("dot5x7", lines, 70, 1, minLeading)
+	if loose-tight != 5*10 {
+		t.Errorf("block %d px high at leading 1, %d loose: want 50 px less", tight, loose)
+	}
+	sp := baseSpec()
+	sp.Leading = 0.5
+	if _, err := Render(sp); err == nil {
+		t.Error("leading 0.5 accepted")
+	}
+}

@@ -198,6 +198,19 @@ func euText(r *rand.Rand) text {
 
 // anyText draws from every text family: the dot-matrix and curved families
 // are about the print, not the wording.
+// stackedText draws a code of two or more lines (any family's), the shape coders print
+// stacked: drawn again until it has several lines, at most a few times, then given a lot line.
+func stackedText(r *rand.Rand) text {
+	var t text
+	for range 8 {
+		if t = anyText(r); len(t.lines) > 1 {
+			return t
+		}
+	}
+	t.lines = append(t.lines, lot(r))
+	return t
+}
+
 func anyText(r *rand.Rand) text {
 	switch r.IntN(4) {
 	case 0:

@@ -44,6 +44,7 @@ type Spec struct {
 	Warp     Warp      // bend of the printed surface (can side, cap rim)
 	Surface  string    // "paper" (default) or "metal"
 	Shear    float64   // italic lean of the printed block in degrees, -25..25: positive shifts higher rows right
+	Leading  float64   // line step in cap heights (0 = defaultLeading); 1 prints dot-matrix lines touching
 	Clutter  Clutter   // label artwork, other print and glare around the code; zero = a plain surface
 }
 
@@ -105,7 +106,7 @@ func Render(s Spec) (*Photo, error) {
 	}
 	img := background(rng, s.Width, s.Height, s.Blur, palette)
 
-	blk, err := drawBlock(s.Font, lines, dateIdx, s.TextHeight, s.Dots, rng)
+	blk, err := drawBlock(s.Font, lines, dateIdx, s.TextHeight, s.Dots, s.Leading, rng)
 	if err != nil {
 		return nil, err
 	}
@@ -229,6 +230,9 @@ func normalize(s *Spec) error {
 	if math.Abs(s.Shear) > 25 || math.IsNaN(s.Shear) {
 		return fmt.Errorf("synth: Shear %g outside -25..25", s.Shear)
 	}
+	if s.Leading != 0 && !(s.Leading >= minLeading && s.Leading <= maxLeading) {
+		return fmt.Errorf("synth: Leading %g outside %g..%g", s.Leading, minLeading, maxLeading)
+	}
 	if err := s.Clutter.validate(); err != nil {
 		return err
 	}
@@ -282,7 +286,7 @@ func fitTextHeight(s Spec, lines []string) (int, error) {
 	mx, my := margins(s.Width, s.Height)
 	availW, availH := float64(s.Width-2*mx), float64(s.Height-2*my)
 	fits := func(th int) (bool, float64, error) {
-		w, h, err := blockSize(s.Font, lines, th, s.Dots.Stretch)
+		w, h, err := blockSize(s.Font, lines, th, s.Dots.Stretch, s.Leading)
 		if err != nil {
 			return false, 0, err
 		}

@@ -94,7 +94,12 @@ func (p plan) close() {
 // isDotFont tells the fonts whose glyphs become dots.
 func isDotFont(name string) bool { return name == "dotmatrix" || isGridFont(name) }
 
-func makePlan(fontName string, lines []string, dateIdx, textHeight int, stretch float64) (plan, error) {
+// defaultLeading is the line step of date coders, in cap heights: loose, a gap of most of a
+// line. minLeading prints lines touching (a dot-matrix line's bottom row of dots where an empty
+// row would be); maxLeading bounds a spec's own.
+const defaultLeading, minLeading, maxLeading = 1.7, 1.0, 3.0
+
+func makePlan(fontName string, lines []string, dateIdx, textHeight int, stretch, leading float64) (plan, error) {
 	p := plan{scale: 1, capH: float64(textHeight)}
 	var measure func(string) (float64, error)
 	switch fontName {
@@ -124,9 +129,12 @@ func makePlan(fontName string, lines []string, dateIdx, textHeight int, stretch 
 		p.scaleX = p.scale * stretch
 	}
 	// Padding keeps blur and rotation from clipping glyphs; the line step is
-	// the loose leading of date coders.
+	// the loose leading of date coders unless the spec sets its own.
 	pad := int(math.Ceil(0.6 * p.capH))
-	step := int(math.Round(1.7 * p.capH))
+	if leading <= 0 {
+		leading = defaultLeading
+	}
+	step := int(math.Round(leading * p.capH))
 	maxAdv := 0.0
 	for i, l := range lines {
 		adv, err := measure(l)
@@ -147,8 +155,8 @@ func makePlan(fontName string, lines []string, dateIdx, textHeight int, stretch 
 	return p, nil
 }
 
-func blockSize(fontName string, lines []string, textHeight int, stretch float64) (int, int, error) {
-	p, err := makePlan(fontName, lines, 0, textHeight, stretch)
+func blockSize(fontName string, lines []string, textHeight int, stretch, leading float64) (int, int, error) {
+	p, err := makePlan(fontName, lines, 0, textHeight, stretch, leading)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -164,8 +172,8 @@ type block struct {
 	date [4][2]float64
 }
 
-func drawBlock(fontName string, lines []string, dateIdx, textHeight int, dots DotStyle, rng *rand.Rand) (block, error) {
-	p, err := makePlan(fontName, lines, dateIdx, textHeight, dots.Stretch)
+func drawBlock(fontName string, lines []string, dateIdx, textHeight int, dots DotStyle, leading float64, rng *rand.Rand) (block, error) {
+	p, err := makePlan(fontName, lines, dateIdx, textHeight, dots.Stretch, leading)
 	if err != nil {
 		return block{}, err
 	}

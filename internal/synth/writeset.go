@@ -92,8 +92,8 @@ func drawSet(o SetOptions) ([]Sample, error) {
 		return nil, fmt.Errorf("synth: hard share %g outside 0..1", o.HardShare)
 	}
 	for _, f := range o.Families {
-		if f != ClassicFamily && !slices.Contains(hardFamilies, f) {
-			return nil, fmt.Errorf("synth: unknown layout family %q (want %s or one of %s)", f, ClassicFamily, strings.Join(hardFamilies, ", "))
+		if f != ClassicFamily && !knownFamily(f) {
+			return nil, fmt.Errorf("synth: unknown layout family %q (want one of %s)", f, familyNames())
 		}
 	}
 	r := rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed))
