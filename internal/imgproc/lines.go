@@ -95,6 +95,18 @@ func rowsInk(prof []float64, y int) float64 {
 	return s
 }
 
+// InkedRows is the span [a, b) of img's rows that hold ink (a tenth of the fullest row's or
+// more): where a line of print lies in a band cut around it; ok is false for a band too small
+// to measure.
+func InkedRows(img *image.RGBA) (a, b int, ok bool) {
+	prof := inkProfile(img)
+	if prof == nil {
+		return 0, 0, false
+	}
+	a, b = inkedRows(prof)
+	return a, b, b > a
+}
+
 // inkedRows is the span [a, b) of rows holding a tenth of the fullest row's ink or more.
 func inkedRows(prof []float64) (int, int) {
 	peak := 0.0

@@ -154,13 +154,16 @@ func lineParts(rs []Region, minConf float64) ([]Region, []geom, []int) {
 			if line == "" {
 				continue
 			}
-			// Line k of the crop as read; a crop the classifier turned reads its quad's
-			// last line first.
-			at := k
-			if r.Flipped {
-				at = len(lines) - 1 - k
+			// Line k of the crop as read, where splitRead found its print, else its share of
+			// equal lines; a crop turned over reads its quad from the bottom.
+			s := [2]float64{float64(k) / float64(len(lines)), float64(k+1) / float64(len(lines))}
+			if len(r.LineSpans) == len(lines) {
+				s = r.LineSpans[k]
 			}
-			part.Quad = band(q, float64(at)/float64(len(lines)), float64(at+1)/float64(len(lines)))
+			if r.Flipped {
+				s = [2]float64{1 - s[1], 1 - s[0]}
+			}
+			part.Quad = band(q, s[0], s[1])
 			parts, g, of = append(parts, part), append(g, geometry(part.Quad)), append(of, i)
 		}
 	}

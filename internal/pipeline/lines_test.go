@@ -166,12 +166,60 @@ func TestSplitReadingTurnsTheRegion(t *testing.T) {
 	for _, over := range []bool{false, true} {
 		r := region(0, 0, 100, 60, "238", 0.5)
 		r.Crop, r.Flipped, r.Source = crop, true, "joined"
-		lineByLine{text: recognize.Text{Text: "09/23\n09/26", Confidence: 0.6}, over: over}.put(&r, "split")
-		if r.Text.Text != "09/23\n09/26" || r.Source != "joined+split" {
-			t.Errorf("over %v: region reads %q from %q", over, r.Text.Text, r.Source)
+		spans := [][2]float64{{0.1, 0.4}, {0.5, 0.9}}
+		lineByLine{text: recognize.Text{Text: "09/23\n09/26", Confidence: 0.6}, over: over, spans: spans}.put(&r, "split")
+		if r.Text.Text != "09/23\n09/26" || r.Source != "joined+split" || !slices.Equal(r.LineSpans, spans) {
+			t.Errorf("over %v: region reads %q from %q, lines at %v", over, r.Text.Text, r.Source, r.LineSpans)
 		}
 		if r.Flipped == over || (r.Crop.Pix[0] == 9) == over {
 			t.Errorf("over %v: flipped %v, crop's left pixel %d", over, r.Flipped, r.Crop.Pix[0])
 		}
+	}
+}
+
+// A box read line by line whose lines fill only its top (the detector's box reached below the
+// print) places each line where splitRead found its print, not on equal shares of the box,
+// so the second line still sits beside its label.
+func TestSplitLinesSitWhereTheirPrintIs(t *testing.T) {
+	split := region(300, 100, 120, 100, "09/23\n09/26", 0.8)
+	split.LineSpans = [][2]float64{{0, 0.24}, {0.28, 0.52}}
+	rs := []Region{region(100, 100, 150, 24, "MFG", 0.95), region(100, 128, 150, 24, "EXP", 0.95), split}
+	want := []string{"MFG 09/23", "EXP 09/26"}
+	if got := lineTexts(GroupLines(rs, 0.5)); !slices.Equal(got, want) {
+		t.Errorf("grouped %q, want %q", got, want)
+	}
+	split.LineSpans = nil
+	rs[2] = split
+	if got := lineTexts(GroupLines(rs, 0.5)); slices.Equal(got, want) {
+		t.Errorf("on equal shares too: %q; the case shows nothing", got)
+	}
+}
+
+// lineSpans measures each band's print, in reading order; read turned over, from the bottom.
+func TestLineSpansMeasureEachBandsPrint(t *testing.T) {
+	crop := image.NewRGBA(image.Rect(0, 0, 100, 60))
+	for y := range 60 {
+		for x := range 100 {
+			v := uint8(230)
+			if ((y >= 5 && y < 16) || (y >= 40 && y < 51)) && x%4 < 2 {
+				v = 20
+			}
+			o := crop.PixOffset(x, y)
+			crop.Pix[o], crop.Pix[o+1], crop.Pix[o+2], crop.Pix[o+3] = v, v, v, 255
+		}
+	}
+	bands := []image.Rectangle{image.Rect(0, 0, 100, 30), image.Rect(0, 30, 100, 60)}
+	near := func(a, b [][2]float64) bool {
+		return slices.EqualFunc(a, b, func(x, y [2]float64) bool {
+			return math.Abs(x[0]-y[0]) < 1e-9 && math.Abs(x[1]-y[1]) < 1e-9
+		})
+	}
+	want := [][2]float64{{5.0 / 60, 16.0 / 60}, {40.0 / 60, 51.0 / 60}}
+	if got := lineSpans(crop, bands, false); !near(got, want) {
+		t.Errorf("upright: %v, want %v", got, want)
+	}
+	want = [][2]float64{{1 - 51.0/60, 1 - 40.0/60}, {1 - 16.0/60, 1 - 5.0/60}}
+	if got := lineSpans(crop, bands, true); !near(got, want) {
+		t.Errorf("turned over: %v, want %v", got, want)
 	}
 }

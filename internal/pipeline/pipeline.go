@@ -63,6 +63,9 @@ type Region struct {
 	// Crop is the oriented crop Text was read from; kept in a Result only with
 	// Options.KeepCrops or Options.Debug.
 	Crop *image.RGBA
+	// LineSpans, for a region read line by line (Text holds its lines, "\n" apart), is where
+	// each line's print lies in Crop: its top and bottom as shares of Crop's height.
+	LineSpans [][2]float64
 	// Source says which look produced Text: "" for the first pass, else the second look's
 	// name (see StepNames), "retry:<chain>" for a preprocessed retry, with "+beam" or
 	// "+split" when a region found by one look was read by another's means.

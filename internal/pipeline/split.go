@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/draw"
+	"slices"
 	"strings"
 
 	"github.com/datalid/datalid/internal/imgproc"
@@ -12,10 +13,12 @@ import (
 )
 
 // lineByLine is a crop read one printed line at a time (splitRead): the lines' text, joined
-// with "\n", and whether it is a reading of the crop turned over.
+// with "\n", whether it is a reading of the crop turned over, and where each line's print
+// lies in the crop as read (Region.LineSpans).
 type lineByLine struct {
-	text recognize.Text
-	over bool
+	text  recognize.Text
+	over  bool
+	spans [][2]float64
 }
 
 // splitRead reads a crop that holds several printed lines one line at a time: the CTC
@@ -59,13 +62,36 @@ func (p *Pipeline) splitRead(ctx context.Context, crop *image.RGBA) (lineByLine,
 		return lineByLine{}, false, fmt.Errorf("recognition of split lines: %w", err)
 	}
 	if !both {
-		return lineByLine{join(texts), over}, true, nil
+		return lineByLine{join(texts), over, lineSpans(crop, bands, over)}, true, nil
 	}
 	up, down := join(texts[:n]), join(texts[n:])
 	if down.Confidence > up.Confidence {
-		return lineByLine{down, true}, true, nil
+		return lineByLine{down, true, lineSpans(crop, bands, true)}, true, nil
 	}
-	return lineByLine{up, false}, true, nil
+	return lineByLine{up, false, lineSpans(crop, bands, false)}, true, nil
+}
+
+// lineSpans is where the print of each band of crop lies (its inked rows, as shares of the
+// crop's height), in reading order: turned over, the bottom band first, measured from the
+// bottom.
+func lineSpans(crop *image.RGBA, bands []image.Rectangle, over bool) [][2]float64 {
+	h := float64(crop.Rect.Dy())
+	out := make([][2]float64, len(bands))
+	for k, b := range bands {
+		top, bot := b.Min.Y, b.Max.Y
+		band := crop.SubImage(b).(*image.RGBA)
+		if a, z, ok := imgproc.InkedRows(band); ok {
+			top, bot = b.Min.Y+a, b.Min.Y+z
+		}
+		out[k] = [2]float64{float64(top-crop.Rect.Min.Y) / h, float64(bot-crop.Rect.Min.Y) / h}
+	}
+	if over {
+		slices.Reverse(out)
+		for k, s := range out {
+			out[k] = [2]float64{1 - s[1], 1 - s[0]}
+		}
+	}
+	return out
 }
 
 // dated reports a reading line by line that holds a date.
@@ -77,7 +103,7 @@ func (p *Pipeline) dated(s lineByLine) bool {
 // put makes s region r's reading, from the look named by source; a reading of the crop turned
 // over turns the region over too (turnOver).
 func (s lineByLine) put(r *Region, source string) {
-	r.Text, r.Source = s.text, joinSource(r.Source, source)
+	r.Text, r.Source, r.LineSpans = s.text, joinSource(r.Source, source), s.spans
 	if s.over {
 		turnOver(r)
 	}
