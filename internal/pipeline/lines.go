@@ -128,9 +128,9 @@ func groupLines(rs []Region, minConf float64) ([]Line, [][]float32) {
 
 // lineParts lists the printed lines of the regions of rs with text of minConf or more, for
 // grouping: a region, or each line of a region read line by line (splitRead), placed where
-// its print lies in the region's quad, so each line joins the labels and pieces printed beside it
-// ("VALIDADE" beside the second of two stacked dates). It returns the lines as regions of
-// their own, their geometry, and the index in rs of the region each comes from.
+// its print lies in the region's quad, so each line joins the labels and pieces printed
+// beside it ("VALIDADE" beside the second of two stacked dates). It returns the lines as
+// regions of their own, their geometry, and the index in rs of the region each comes from.
 func lineParts(rs []Region, minConf float64) ([]Region, []geom, []int) {
 	var parts []Region
 	var g []geom
