@@ -11,22 +11,29 @@ import (
 // It returns the row bands, top to bottom, each cut at the emptiest row between two lines;
 // nil when it sees fewer than two lines.
 func SplitLines(img *image.RGBA) []image.Rectangle {
+	bands, _ := SplitDottedLines(img)
+	return bands
+}
+
+// SplitDottedLines is SplitLines that also reports whether img's print is dot-matrix
+// (FindDots), which it measures for the cut, so a caller need not measure it again.
+func SplitDottedLines(img *image.RGBA) (bands []image.Rectangle, dotted bool) {
 	prof := inkProfile(img)
 	if prof == nil {
-		return nil
+		return nil, false
 	}
-	var bands []image.Rectangle
 	for _, share := range smoothShares {
 		if bands = cutLines(prof, img.Rect.Dx(), share); bands != nil {
 			break
 		}
 	}
-	if lineH, ok := dotLineHeight(img); ok {
+	lineH, dotted := dotLineHeight(img)
+	if lineH > 0 {
 		if b := stackedLines(prof, img.Rect.Dx(), lineH); b != nil {
-			return b
+			return b, true
 		}
 	}
-	return bands
+	return bands, dotted
 }
 
 // Dot-matrix lines printed a row apart often touch: a character's bottom dots bleed into the
@@ -40,7 +47,7 @@ func SplitLines(img *image.RGBA) []image.Rectangle {
 const dotFontRows = 7
 
 // dotLineHeight is the height of a printed line of img's dot-matrix print, from the column
-// pitch of the lattice fitted there; ok is false when img is not dotted.
+// pitch of the lattice fitted there (0 when no lattice fits), and whether img is dotted.
 func dotLineHeight(img *image.RGBA) (float64, bool) {
 	p, ok := FindDots(img)
 	if !ok {
@@ -48,7 +55,7 @@ func dotLineHeight(img *image.RGBA) (float64, bool) {
 	}
 	lats := DotGrids(img, p)
 	if len(lats) == 0 {
-		return 0, false
+		return 0, true
 	}
 	return dotFontRows * lats[0].Pitch, true
 }

@@ -32,7 +32,7 @@ type lineByLine struct {
 // so its dates need no minimum score: two stacked "122023" and "052025" are a
 // manufacture/expiry pair of month-year runs, weak shapes on their own.
 func (p *Pipeline) splitRead(ctx context.Context, crop *image.RGBA) (lineByLine, bool, error) {
-	bands := imgproc.SplitLines(crop)
+	bands, dotted := imgproc.SplitDottedLines(crop)
 	if len(bands) < 2 {
 		return lineByLine{}, false, nil
 	}
@@ -43,7 +43,6 @@ func (p *Pipeline) splitRead(ctx context.Context, crop *image.RGBA) (lineByLine,
 		draw.Draw(band, band.Rect, crop, b.Min, draw.Src)
 		in = append(in, band)
 	}
-	_, dotted := imgproc.FindDots(crop)
 	both := p.st.Classifier == nil || dotted
 	over := false
 	if both {
