@@ -110,6 +110,10 @@ var (
 		{in: "EXP 09/27 1745", want: "2027-09", kind: KindExpiry},
 		{in: "V:06/29 0518", want: "2029-06", kind: KindExpiry},
 		{in: "08/31 3372", want: "2031-08"},
+		{in: "VAL.08/27 573920", want: "2027-08", kind: KindExpiry}, // a lot number longer than any year
+		{in: "EXP 03.29 4417026-01", want: "2029-03", kind: KindExpiry},
+		{in: "EXP 09/11 573920", want: ""},                // 11 may still be the month of 9 November
+		{in: "EXP 09 27 573920", want: ""},                // spaced alike: groups of one number
 		{in: "EXP 09/27 2745", want: ""},                  // may be 27 September with a garbled year
 		{in: "EXP 09 27 1745", want: ""},                  // spaced alike: a day, month and garbled year
 		{in: "EXP 09/11 1745", want: ""},                  // 11 may be the month of 9 November

@@ -33,7 +33,28 @@ func SplitDottedLines(img *image.RGBA) (bands []image.Rectangle, dotted bool) {
 			return b, true
 		}
 	}
+	if bands == nil && !dotted {
+		bands = cutLines(strokeProfile(img), img.Rect.Dx(), smoothShares[0])
+	}
 	return bands, dotted
+}
+
+// strokeProfile sums each row's changes of brightness from one pixel to the next: how much
+// of the row strokes cross. The ink profile's threshold fails on a crop that holds a large
+// dark or bright area beside its print (the edge of a coloured band the box clipped): the
+// threshold then parts that area from the rest, and the print counts as background. Strokes
+// change brightness along a row whatever lies around them; a band's edge, running along the
+// rows, does not.
+func strokeProfile(img *image.RGBA) []float64 {
+	g, w, h := luma(img)
+	prof := make([]float64, h)
+	for y := range h {
+		row := g[y*w : (y+1)*w]
+		for x := 1; x < w; x++ {
+			prof[y] += math.Abs(float64(row[x]) - float64(row[x-1]))
+		}
+	}
+	return prof
 }
 
 // Dot-matrix lines printed a row apart often touch: a character's bottom dots bleed into the

@@ -46,3 +46,31 @@ func TestSplitLinesCutsStackedDotLines(t *testing.T) {
 		}
 	}
 }
+
+// Two lines of grey print under a dark band the box clipped (a coloured panel above the
+// print): the ink threshold parts the band from the rest and counts the print as paper, so
+// the lines are found by the strokes crossing their rows, and cut between them.
+func TestSplitLinesBesideADarkBand(t *testing.T) {
+	const w, h = 150, 48
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			v := uint8(215)
+			switch {
+			case y < 16:
+				v = 35 // the band
+			case (y >= 20 && y < 30 || y >= 36 && y < 46) && x > 10 && x < w-10 && x%7 < 2:
+				v = 120 // strokes
+			}
+			o := img.PixOffset(x, y)
+			img.Pix[o], img.Pix[o+1], img.Pix[o+2], img.Pix[o+3] = v, v, v, 255
+		}
+	}
+	if b := cutLines(inkProfile(img), w, smoothShares[0]); b != nil {
+		t.Fatalf("the ink profile already cuts this crop (%v): the case is not the one meant", b)
+	}
+	b := SplitLines(img)
+	if len(b) != 2 || b[0].Max.Y < 29 || b[0].Max.Y > 37 {
+		t.Errorf("two lines under a dark band split into %v, want two cut between rows 29 and 37", b)
+	}
+}
