@@ -42,7 +42,11 @@ var (
 		{in: "F02/2024\nV02/2026", want: "2026-02", kind: KindExpiry},
 		{in: "U08/29", want: "2029-08", kind: KindExpiry}, // the V read as U
 		{in: "F:03.26 U:03.28", want: "2028-03", kind: KindExpiry},
-		{in: "v3.11.2027", want: "2027-11-03", kind: KindUnknown}, // a version, not V 3.11
+		{in: "y:05/27", want: "2027-05", kind: KindExpiry}, // the V read as Y
+		{in: "F 02 2025 Y 08 2027", want: "2027-08", kind: KindExpiry},
+		{in: "BEST 8Y 11/03/2027", want: "2027-11-03", kind: KindExpiry}, // what is left of BY
+		{in: "Y 14 X 05/26", want: ""},                                   // a Y away from the date is no mark
+		{in: "v3.11.2027", want: "2027-11-03", kind: KindUnknown},        // a version, not V 3.11
 		// A letter glued to the end of a code is weak: the later of the pair wins.
 		{in: "K7E:14/03/2024 10:20\n5L:14/03/2027", want: "2027-03-14"},
 		{in: "Q4X2V:18/07/2026", want: "2026-07-18", kind: KindExpiry},
@@ -227,7 +231,8 @@ var misreadKeywordCases = []findCase{
 	{in: "5ELL 8Y 04/09/28", want: "2028-04-09", kind: KindExpiry}, // a US keyword: month first
 	{in: "FABR1CACAO 02/2026", want: "2026-02", kind: KindManufacture},
 	// Three letters are too few: the digits stay a lot code's.
-	{in: "L0T 8Y 11/2027", want: "2027-11", kind: KindUnknown},
+	{in: "L0T 8X 11/2027", want: "2027-11", kind: KindUnknown},
+	{in: "L0T 8Y 11/2027", want: "2027-11", kind: KindExpiry}, // the Y alone marks it, as a V would
 	// In a keyword of eight letters or more, one letter read as another it resembles.
 	{in: "BEST IF USEO BY 05/14/29", want: "2029-05-14", kind: KindExpiry},
 	{in: "8EST IF USEO BY 11 2027", want: "2027-11", kind: KindExpiry},

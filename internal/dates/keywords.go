@@ -70,8 +70,10 @@ var keywordSpecs = []kwSpec{
 	{KindExpiry, 0, []string{"BAIK DIGUNAKAN SEBELUM", "KEDALUWARSA", "TARIKH LUPUT", "GUNA SEBELUM"}},
 	{KindExpiry, 0, []string{"NAJLEPIEJ SPOZYC PRZED", "NALEZY SPOZYC DO", "SPOTREBUJTE DO",
 		"MINIMALNI TRVANLIVOST DO", "BAST FORE", "BEDST FOR", "PARASTA ENNEN"}},
-	// U: a V whose strokes the recogniser saw meet low, as in URL and UNL above.
-	{KindExpiry, 0, []string{"V", "U"}},
+	// U: a V whose strokes the recogniser saw meet low, as in URL and UNL above; Y: a V
+	// whose strokes it saw meet high, over a stem (small or dotted print), and what is left
+	// of BY when its B is misread ("8Y").
+	{KindExpiry, 0, []string{"V", "U", "Y"}},
 	{KindExpiry, fLikeF, []string{"E"}},
 	{KindExpiry, 0, []string{"유통기한", "소비기한", "有效期至", "有效期", "保质期至", "到期日",
 		"賞味期限", "消費期限"}},
