@@ -7,7 +7,8 @@ import (
 
 // SplitLines finds the printed lines of a crop that holds several (a detector box that
 // merged "PROD 01/02/2023" and "EXP 01/02/2026"), by the horizontal projection of ink that
-// Datalid's split_lines uses, or, on dot-matrix print, by its lines' height (stackedLines).
+// Datalid's split_lines uses (or of strokes, strokeProfile, where that sees one line), or,
+// on dot-matrix print, by its lines' height (stackedLines).
 // It returns the row bands, top to bottom, each cut at the emptiest row between two lines;
 // nil when it sees fewer than two lines.
 func SplitLines(img *image.RGBA) []image.Rectangle {
