@@ -130,18 +130,6 @@ func (l layout) format(swapped bool) string {
 	return b.String()
 }
 
-// clockOrCode reports a number after a date that can be neither its year nor the rest of
-// another date glued to it: four digits not starting with 2 (a clock time without its colon,
-// "1432", or a code; "2828" may be a year misread, five digits "01129" a validity letter and
-// MMYY), or a run longer than any year and its validity letter (a lot number, "461624").
-func clockOrCode(t token) bool {
-	return (len(t.s) == 4 && t.s[0] != '2') || len(t.s) >= lotDigits
-}
-
-// lotDigits is the shortest number after a month and year that is too long to be a misread
-// year, even with a stray digit or validity letter glued to it.
-const lotDigits = 6
-
 func yearFmt(t token) string { return pick(len(t.s) == 2, "YY", "YYYY") }
 
 func (s *lineScan) matches() []match {
