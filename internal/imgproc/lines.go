@@ -19,7 +19,8 @@ func SplitLines(img *image.RGBA) []image.Rectangle {
 // SplitDottedLines is SplitLines that also reports whether img's print is dot-matrix
 // (FindDots), which it measures for the cut, so a caller need not measure it again.
 func SplitDottedLines(img *image.RGBA) (bands []image.Rectangle, dotted bool) {
-	prof := inkProfile(img)
+	g, w, h := luma(img)
+	prof := inkRows(g, w, h)
 	if prof == nil {
 		return nil, false
 	}
@@ -35,7 +36,7 @@ func SplitDottedLines(img *image.RGBA) (bands []image.Rectangle, dotted bool) {
 		}
 	}
 	if bands == nil && !dotted {
-		bands = cutLines(strokeProfile(img), img.Rect.Dx(), smoothShares[0])
+		bands = cutLines(strokeProfile(g, w, h), w, smoothShares[0])
 	}
 	return bands, dotted
 }
@@ -46,8 +47,7 @@ func SplitDottedLines(img *image.RGBA) (bands []image.Rectangle, dotted bool) {
 // threshold then parts that area from the rest, and the print counts as background. Strokes
 // change brightness along a row whatever lies around them; a band's edge, running along the
 // rows, does not.
-func strokeProfile(img *image.RGBA) []float64 {
-	g, w, h := luma(img)
+func strokeProfile(g []uint8, w, h int) []float64 {
 	prof := make([]float64, h)
 	for y := range h {
 		row := g[y*w : (y+1)*w]
@@ -162,8 +162,10 @@ var smoothShares = [...]int{40, 80}
 
 // inkProfile counts the ink pixels of each row of img (ink is the minority class of an Otsu
 // threshold); nil for a crop too small to split.
-func inkProfile(img *image.RGBA) []float64 {
-	g, w, h := luma(img)
+func inkProfile(img *image.RGBA) []float64 { return inkRows(luma(img)) }
+
+// inkRows is inkProfile over img's luminance g, w × h pixels.
+func inkRows(g []uint8, w, h int) []float64 {
 	if w == 0 || h < 8 {
 		return nil
 	}
