@@ -76,7 +76,7 @@ func (p *Pipeline) readDotLines(ctx context.Context, d dotLines, rs []Region, so
 			continue
 		}
 		rs[i].Text = t
-		if rs[i].Source == "" || rs[i].Source == joinedSource {
+		if firstPassRead(rs[i].Source) {
 			rs[i].Source = source
 		} else {
 			rs[i].Source = joinSource(rs[i].Source, source)
@@ -93,7 +93,7 @@ const latticeSource = "lattice"
 func (p *Pipeline) lattice(l *look) error {
 	var d dotLines
 	for i, r := range l.res.Regions {
-		if r.Crop == nil || (r.Source != "" && r.Source != joinedSource) {
+		if r.Crop == nil || !firstPassRead(r.Source) {
 			continue
 		}
 		if _, ok := p.hasDate(r.Text.Text, 0); ok {

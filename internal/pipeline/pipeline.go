@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"strings"
 	"time"
 
 	"github.com/datalid/datalid/internal/dates"
@@ -342,10 +343,22 @@ func (p *Pipeline) readOriented(l *look, f frame, boxes []detect.Box, flipped []
 			if alt, ok := p.rereadMonth(regions[i].Text); ok {
 				regions[i].Text = alt
 			}
+			p.respell(&regions[i])
 		}
 	}
 	tm.Recognize += time.Since(t)
 	return regions, nil
+}
+
+// firstPassRead reports a region source that names only readings of the first pass's own
+// crops and frames: its crop with dots joined, its letters respelled as digits.
+func firstPassRead(source string) bool {
+	for _, s := range strings.Split(source, "+") {
+		if s != "" && s != joinedSource && s != respellSource {
+			return false
+		}
+	}
+	return true
 }
 
 // joined pairs a dot-matrix crop with one extra reading of it (an index into the batch).
@@ -397,7 +410,7 @@ func shrinkTo(img *image.RGBA, long int) *image.RGBA {
 // reading of a first-pass crop is not a second look).
 func fromSecondLook(rs []Region, l Line) bool {
 	for _, i := range l.Regions {
-		if s := rs[i].Source; s != "" && s != joinedSource {
+		if !firstPassRead(rs[i].Source) {
 			return true
 		}
 	}
