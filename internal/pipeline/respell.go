@@ -79,4 +79,3 @@ func respellToken(tok, digits []rune) ([]rune, bool) {
 	}
 	return nil, false
 }
-
