@@ -5,17 +5,18 @@ import (
 	"unicode"
 )
 
-// respellShapes are the shapes of a numeric date's token, separators included: a token that
-// has one of them once the letters in it are read as the digits the recogniser rated next
-// ("OE/ES/E4" → "06/25/24") is a date whose dotted digits were read as letters. The
-// separators, read as such, are the evidence; a token without them is left to the beam.
+// respellShapes are the shapes of a numeric date's tokens: a token that has one of them once
+// the letters in it are read as the digits the recogniser rated next ("OE/ES/E4" →
+// "06/25/24", "E0E5" → "2025") is part of a date whose dotted digits were read as letters.
+// The separators and digits read as such are the evidence; other tokens are left to the
+// date-aware beam.
 var respellShapes = []*regexp.Regexp{
 	regexp.MustCompile(`^\d{1,2}([/.-])\d{1,2}([/.-])\d{2}(\d{2})?$`),
 	regexp.MustCompile(`^\d{2}[/.-]\d{2}(\d{2})?$`),
 	regexp.MustCompile(`^20\d{2}$`), // a year; the line must still hold a date
 }
 
-// respellSource marks a region whose letters were read again as digits (respellRegion).
+// respellSource marks a region whose letters were read again as digits (respell).
 const respellSource = "respell"
 
 // respell reads again as digits the letters of r's tokens that stand where a numeric date's
