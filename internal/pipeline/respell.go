@@ -1,35 +1,50 @@
 package pipeline
 
 import (
-	"regexp"
+	"strings"
 	"unicode"
 )
 
-// respellShapes are the shapes of a numeric date's tokens: a token that has one of them once
-// the letters in it are read as the digits the recogniser rated next ("OE/ES/E4" →
-// "06/25/24", "E0E5" → "2025") is part of a date whose dotted digits were read as letters.
-// The separators and digits read as such are the evidence; other tokens are left to the
-// date-aware beam.
-var respellShapes = []*regexp.Regexp{
-	regexp.MustCompile(`^\d{1,2}([/.-])\d{1,2}([/.-])\d{2}(\d{2})?$`),
-	regexp.MustCompile(`^\d{2}[/.-]\d{2}(\d{2})?$`),
-	regexp.MustCompile(`^20\d{2}$`), // a year; the line must still hold a date
-}
+// respellShapes are the shapes of a numeric date's tokens, "d" for a digit: day, month and
+// year fields of one or two digits (the year two or four) between one separator, a month and
+// a year, and a year alone. A token that takes one of them once some of its characters are
+// read as the model's next choice of the kind its place wants ("OE/ES/E4" → "06/25/24":
+// dotted 2s, 5s and 6s read as E; "03704723" → "03/04/23": slashes read as 7) is part of a
+// date. The characters already read as the shape wants are the evidence: a token needs one.
+var respellShapes = func() []string {
+	var out []string
+	for _, sep := range []string{"/", ".", "-"} {
+		for _, a := range []string{"dd", "d"} {
+			for _, b := range []string{"dd", "d"} {
+				for _, c := range []string{"dd", "dddd"} {
+					out = append(out, a+sep+b+sep+c)
+				}
+			}
+		}
+		out = append(out, "dd"+sep+"dd", "dd"+sep+"dddd")
+	}
+	return append(out, "20dd") // a year; the line must still hold a date
+}()
 
-// respellSource marks a region whose letters were read again as digits (respell).
+// respellSource marks a region whose characters were read again as the shape of a date
+// wants (respell).
 const respellSource = "respell"
 
-// respell reads again as digits the letters of r's tokens that stand where a numeric date's
-// digits do, each as the digit the recogniser rated most probable there, and keeps that
-// reading when r's text held no date and now holds one. The characters keep their
-// probabilities: the model was sure a character stood there, and unsure which. It runs on
-// every reading of a detected box (no model run), so the look that read it counts.
+func digitRune(r rune) bool     { return r >= '0' && r <= '9' }
+func separatorRune(r rune) bool { return strings.ContainsRune("/.-", r) }
+
+// respell reads again the tokens of r's text that take a numeric date's shape once some of
+// their characters are read as the recogniser's next choice of the kind the shape wants
+// there (respellShapes), and keeps that reading when r's text held no date and now holds
+// one. The characters keep their probabilities: the model was sure a character stood there,
+// and unsure which. It runs on every reading of a detected box (no model run).
 func (p *Pipeline) respell(r *Region) bool {
 	if _, ok := p.hasDate(r.Text.Text, 0); ok {
 		return false
 	}
-	digits := p.st.Recognizer.Dictionary().DigitChoices(r.Text)
-	if digits == nil {
+	dict := p.st.Recognizer.Dictionary()
+	digits, seps := dict.Choices(r.Text, digitRune), dict.Choices(r.Text, separatorRune)
+	if digits == nil || seps == nil {
 		return false
 	}
 	text := []rune(r.Text.Text)
@@ -40,7 +55,7 @@ func (p *Pipeline) respell(r *Region) bool {
 		if i < len(text) && !unicode.IsSpace(text[i]) {
 			continue
 		}
-		if tok, ok := respellToken(text[start:i], digits[start:i]); ok {
+		if tok, ok := respellToken(text[start:i], digits[start:i], seps[start:i]); ok {
 			copy(out[start:i], tok)
 			changed = true
 		}
@@ -55,28 +70,39 @@ func (p *Pipeline) respell(r *Region) bool {
 	return true
 }
 
-// respellToken is tok with each letter read as its digit choice, when that makes tok a
-// numeric date's shape and tok held both a letter to read so and a digit or separator.
-func respellToken(tok, digits []rune) ([]rune, bool) {
-	out := append([]rune(nil), tok...)
-	n := 0
-	for k, c := range tok {
-		if unicode.IsLetter(c) {
-			if digits[k] == 0 {
-				return nil, false
+// respellToken is tok in the first of respellShapes it takes with the fewest characters read
+// again: a digit place takes a digit as read or a letter's digit choice; a separator place
+// takes its separator as read or a character whose separator choice it is. tok must keep a
+// character as read and change another.
+func respellToken(tok, digits, seps []rune) ([]rune, bool) {
+	var best []rune
+	fewest := len(tok)
+	for _, shape := range respellShapes {
+		sh := []rune(shape)
+		if len(sh) != len(tok) {
+			continue
+		}
+		out := make([]rune, len(tok))
+		n := 0
+		for k, want := range sh {
+			c := tok[k]
+			switch {
+			case c == want || want == 'd' && digitRune(c):
+				out[k] = c
+			case want == 'd' && unicode.IsLetter(c) && digits[k] != 0:
+				out[k], n = digits[k], n+1
+			case want != 'd' && seps[k] == want || digitRune(want) && digits[k] == want:
+				out[k], n = want, n+1
+			default:
+				n = -1
 			}
-			out[k] = digits[k]
-			n++
+			if n < 0 {
+				break
+			}
+		}
+		if n > 0 && n < fewest {
+			best, fewest = out, n
 		}
 	}
-	if n == 0 || n == len(tok) {
-		return nil, false // nothing to respell, or a word: no digit or separator read in it
-	}
-	s := string(out)
-	for _, re := range respellShapes {
-		if re.MatchString(s) {
-			return out, true
-		}
-	}
-	return nil, false
+	return best, best != nil
 }

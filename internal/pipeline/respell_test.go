@@ -2,35 +2,42 @@ package pipeline
 
 import "testing"
 
-// Letters standing where a numeric date's digits do are read as the recogniser's digit
-// choice there; tokens without a date's shape, or with a letter it offered no digit for, are
-// left alone. In digits, "." marks a letter the recogniser offered no digit for.
+// Characters standing where a numeric date's digits or separators do are read as the
+// recogniser's next choice of that kind there; tokens that take no date's shape so, or
+// that keep no character as read, are left alone. In digits and seps, "_" marks a character
+// whose frames offered nothing of that kind.
 func TestRespellToken(t *testing.T) {
-	cases := []struct{ tok, digits, want string }{
-		{"OE/ES/E4", "06.25.24", "06/25/24"},
-		{"O7/22/EE", "07.22.26", "07/22/26"},
-		{"1E.O3.2O25", "16.03.2025", "16.03.2025"},
-		{"OE/25", "06.25", "06/25"},
-		{"O7/22/EE", "07.22.2.", ""}, // no digit for the last letter
-		{"12/2025", "12.2025", ""},   // nothing to respell
-		{"X1BCM-09", "81300.09", ""}, // not a date's shape
-		{"LOTE", "1073", ""},
-		{"OEIE/E5", "0216.25", ""}, // a separator lost: left to the beam
-		{"E4", "24", ""},
-		{"E0E5", "2025", "2025"},
-		{"ZOZO", "2020", ""}, // no digit read: a word
-		{"E0E5", "8085", ""},
+	cases := []struct{ tok, digits, seps, want string }{
+		{"OE/ES/E4", "06_25_24", "________", "06/25/24"},
+		{"O7/22/EE", "07_22_26", "________", "07/22/26"},
+		{"1E.O3.2O25", "16_03_2025", "__________", "16.03.2025"},
+		{"OE/25", "06_25", "_____", "06/25"},
+		{"03704723", "03704723", "__/__/__", "03/04/23"}, // slashes read as 7s
+		{"E0E5", "2025", "____", "2025"},
+		{"O7/22/EE", "07_22_2_", "________", ""}, // no digit offered for the last letter
+		{"03704723", "03704723", "________", ""}, // no slash offered: a number
+		{"12/2025", "12_2025", "_______", ""},    // nothing to read again
+		{"X1BCM-09", "81300_09", "________", ""}, // no date's shape
+		{"OEIE/E5", "0216_25", "_______", ""},    // a separator lost: left to the beam
+		{"ZOZO", "2020", "____", ""},             // a word: nothing kept as read
+		{"E0E5", "8085", "____", ""},
+		{"E4", "24", "__", ""},
 	}
 	for _, c := range cases {
-		digits := []rune(c.digits)
-		for k, r := range digits {
-			if r == '.' {
-				digits[k] = 0
-			}
-		}
-		got, ok := respellToken([]rune(c.tok), digits)
+		got, ok := respellToken([]rune(c.tok), marks(c.digits), marks(c.seps))
 		if string(got) != c.want || ok != (c.want != "") {
 			t.Errorf("respellToken(%q) = %q %v, want %q", c.tok, string(got), ok, c.want)
 		}
 	}
+}
+
+// marks is s with each "_" as 0, no choice.
+func marks(s string) []rune {
+	out := []rune(s)
+	for k, r := range out {
+		if r == '_' {
+			out[k] = 0
+		}
+	}
+	return out
 }

@@ -4,7 +4,7 @@ import "testing"
 
 // Each character gets the digit its frames rated most probable, over all the frames of its
 // run; a character whose frames kept no digit gets none.
-func TestDigitChoices(t *testing.T) {
+func TestChoices(t *testing.T) {
 	d := testDict(t) // 1:"0" 2:"1" 3:"2" 4:"/" 5:"A" 6:" "
 	rows := []map[int]float32{
 		{6: 0.9},                  // leading space, trimmed
@@ -16,13 +16,15 @@ func TestDigitChoices(t *testing.T) {
 		{5: 0.9, 6: 0.1}, // "A", no digit kept
 	}
 	g := d.DecodeGreedy(soft(7, rows), len(rows), 7)
-	got := d.DigitChoices(g)
+	got := d.Choices(g, isDigit)
 	want := []rune{'2', 0, '1', 0}
 	if g.Text != "A/1A" || string(got) != string(want) {
 		t.Fatalf("text %q choices %q, want %q", g.Text, string(got), string(want))
 	}
 	g.Greedy = "A/1B" // a beam re-read: its text no longer lines up with its frames
-	if d.DigitChoices(g) != nil {
+	if d.Choices(g, isDigit) != nil {
 		t.Fatal("choices for a re-read text")
 	}
 }
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
