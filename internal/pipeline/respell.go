@@ -52,7 +52,7 @@ func (p *Pipeline) respell(r *Region) bool {
 	changed := false
 	start := 0
 	for i := 0; i <= len(text); i++ {
-		if i < len(text) && !unicode.IsSpace(text[i]) {
+		if i < len(text) && !unicode.IsSpace(text[i]) && text[i] != ':' { // "EXP:OE/25"
 			continue
 		}
 		if tok, ok := respellToken(text[start:i], digits[start:i], seps[start:i]); ok {
