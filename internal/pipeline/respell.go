@@ -3,11 +3,13 @@ package pipeline
 import (
 	"strings"
 	"unicode"
+
+	"github.com/datalid/datalid/internal/dates"
 )
 
-// respellShapes are the shapes of a numeric date's tokens, "d" for a digit: day, month and
-// year fields of one or two digits (the year two or four) between one separator, a month and
-// a year, and a year alone. A token that takes one of them once some of its characters are
+// respellShapes are the shapes of a date's tokens, "d" for a digit: day, month and year
+// fields of one or two digits (the year two or four) between one separator, a month and a
+// year, a month word glued to its digits, and a year alone. A token that takes one of them once some of its characters are
 // read as the model's next choice of the kind its place wants ("OE/ES/E4" → "06/25/24":
 // dotted 2s, 5s and 6s read as E; "03704723" → "03/04/23": slashes read as 7) is part of a
 // date. The characters already read as the shape wants are the evidence: a token needs one.
@@ -23,6 +25,8 @@ var respellShapes = func() []string {
 		}
 		out = append(out, "dd"+sep+"dd", "dd"+sep+"dddd")
 	}
+	// "M": a month word's letters, as read ("JANOEEOEE" → "JAN062026").
+	out = append(out, "MMMdd20dd", "ddMMM20dd", "ddMMMdd", "MMM20dd")
 	return append(out, "20dd") // a year; the line must still hold a date
 }()
 
@@ -87,7 +91,7 @@ func respellToken(tok, digits, seps []rune) ([]rune, bool) {
 		for k, want := range sh {
 			c := tok[k]
 			switch {
-			case c == want || want == 'd' && digitRune(c):
+			case c == want || want == 'd' && digitRune(c) || want == 'M' && unicode.IsLetter(c):
 				out[k] = c
 			case want == 'd' && unicode.IsLetter(c) && digits[k] != 0:
 				out[k], n = digits[k], n+1
@@ -99,6 +103,9 @@ func respellToken(tok, digits, seps []rune) ([]rune, bool) {
 			if n < 0 {
 				break
 			}
+		}
+		if m := strings.Index(shape, "MMM"); m >= 0 && n > 0 && dates.MonthNumber(strings.ToUpper(string(tok[m:m+3]))) == 0 {
+			n = -1
 		}
 		if n > 0 && n < fewest {
 			best, fewest = out, n

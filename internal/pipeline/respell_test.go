@@ -22,6 +22,10 @@ func TestRespellToken(t *testing.T) {
 		{"ZOZO", "2020", "____", ""},             // a word: nothing kept as read
 		{"E0E5", "8085", "____", ""},
 		{"E4", "24", "__", ""},
+		{"JANOEEOEE", "___062026", "_________", "JAN062026"},
+		{"O5MAYE0E7", "05___2027", "_________", "05MAY2027"},
+		{"TULOIEOES", "___012028", "_________", ""}, // no month word as read
+		{"LOTOIEOES", "___012028", "_________", ""},
 	}
 	for _, c := range cases {
 		got, ok := respellToken([]rune(c.tok), marks(c.digits), marks(c.seps))
