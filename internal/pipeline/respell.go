@@ -7,12 +7,14 @@ import (
 	"github.com/datalid/datalid/internal/dates"
 )
 
-// respellShapes are the shapes of a date's tokens, "d" for a digit: day, month and year
-// fields of one or two digits (the year two or four) between one separator, a month and a
-// year, a month word glued to its digits, and a year alone. A token that takes one of them once some of its characters are
-// read as the model's next choice of the kind its place wants ("OE/ES/E4" → "06/25/24":
-// dotted 2s, 5s and 6s read as E; "03704723" → "03/04/23": slashes read as 7) is part of a
-// date. The characters already read as the shape wants are the evidence: a token needs one.
+// respellShapes are the shapes of a date's tokens, "d" for a digit and "M" for a month
+// word's letter: day, month and year fields of one or two digits (the year two or four)
+// between one separator, a month and a year, a month word glued to its digits, and a year
+// alone. A token that takes one of them once some of its characters are read as the model's
+// next choice of the kind its place wants ("OE/ES/E4" → "06/25/24": dotted 2s, 5s and 6s
+// read as E; "03704723" → "03/04/23": slashes read as 7s; "JANOEEOEE" → "JAN062026") is part
+// of a date. The characters already read as the shape wants are the evidence: a token needs
+// one.
 var respellShapes = func() []string {
 	var out []string
 	for _, sep := range []string{"/", ".", "-"} {
@@ -25,7 +27,6 @@ var respellShapes = func() []string {
 		}
 		out = append(out, "dd"+sep+"dd", "dd"+sep+"dddd")
 	}
-	// "M": a month word's letters, as read ("JANOEEOEE" → "JAN062026").
 	out = append(out, "MMMdd20dd", "ddMMM20dd", "ddMMMdd", "MMM20dd")
 	return append(out, "20dd") // a year; the line must still hold a date
 }()
@@ -37,7 +38,7 @@ const respellSource = "respell"
 func digitRune(r rune) bool     { return r >= '0' && r <= '9' }
 func separatorRune(r rune) bool { return strings.ContainsRune("/.-", r) }
 
-// respell reads again the tokens of r's text that take a numeric date's shape once some of
+// respell reads again the tokens of r's text that take a date's shape once some of
 // their characters are read as the recogniser's next choice of the kind the shape wants
 // there (respellShapes), and keeps that reading when r's text held no date and now holds
 // one. The characters keep their probabilities: the model was sure a character stood there,
@@ -76,8 +77,9 @@ func (p *Pipeline) respell(r *Region) bool {
 
 // respellToken is tok in the first of respellShapes it takes with the fewest characters read
 // again: a digit place takes a digit as read or a letter's digit choice; a separator place
-// takes its separator as read or a character whose separator choice it is. tok must keep a
-// character as read and change another.
+// takes its separator as read or a character whose separator choice it is; a month word's
+// places take letters as read that spell a month. tok must keep a character as read and
+// change another.
 func respellToken(tok, digits, seps []rune) ([]rune, bool) {
 	var best []rune
 	fewest := len(tok)
@@ -90,12 +92,13 @@ func respellToken(tok, digits, seps []rune) ([]rune, bool) {
 		n := 0
 		for k, want := range sh {
 			c := tok[k]
+			letter := unicode.IsLetter(c)
 			switch {
-			case c == want || want == 'd' && digitRune(c) || want == 'M' && unicode.IsLetter(c):
-				out[k] = c
-			case want == 'd' && unicode.IsLetter(c) && digits[k] != 0:
+			case c == want, want == 'd' && digitRune(c), want == 'M' && letter:
+				out[k] = c // as read
+			case want == 'd' && letter && digits[k] != 0:
 				out[k], n = digits[k], n+1
-			case want != 'd' && seps[k] == want || digitRune(want) && digits[k] == want:
+			case separatorRune(want) && seps[k] == want, digitRune(want) && letter && digits[k] == want:
 				out[k], n = want, n+1
 			default:
 				n = -1

@@ -26,6 +26,7 @@ func TestRespellToken(t *testing.T) {
 		{"O5MAYE0E7", "05___2027", "_________", "05MAY2027"},
 		{"TULOIEOES", "___012028", "_________", ""}, // no month word as read
 		{"LOTOIEOES", "___012028", "_________", ""},
+		{"3O25", "2025", "____", ""}, // a digit read stays as read
 	}
 	for _, c := range cases {
 		got, ok := respellToken([]rune(c.tok), marks(c.digits), marks(c.seps))
