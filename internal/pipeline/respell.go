@@ -41,8 +41,7 @@ func separatorRune(r rune) bool { return strings.ContainsRune("/.-", r) }
 // respell reads again the tokens of r's text that take a date's shape once some of
 // their characters are read as the recogniser's next choice of the kind the shape wants
 // there (respellShapes), and keeps that reading when r's text held no date and now holds
-// one. The characters keep their probabilities: the model was sure a character stood there,
-// and unsure which. It runs on every reading of a detected box (no model run).
+// one. It runs on every reading of a detected box (no model run).
 func (p *Pipeline) respell(r *Region) bool {
 	if _, ok := p.hasDate(r.Text.Text, 0); ok {
 		return false
@@ -68,6 +67,17 @@ func (p *Pipeline) respell(r *Region) bool {
 	}
 	if !changed || !p.acceptDate(string(out)) {
 		return false
+	}
+	// A character read again carries the reading's mean probability, as the date-aware
+	// beam's swaps do: its own was the probability of the character it was not.
+	if len(r.Text.CharProbs) == len(text) {
+		probs := append([]float32(nil), r.Text.CharProbs...)
+		for k := range text {
+			if out[k] != text[k] {
+				probs[k] = float32(r.Text.Confidence)
+			}
+		}
+		r.Text.CharProbs = probs
 	}
 	r.Text.Greedy = r.Text.Text
 	r.Text.Text = string(out)
