@@ -351,7 +351,8 @@ func (p *Pipeline) readOriented(l *look, f frame, boxes []detect.Box, flipped []
 }
 
 // firstPassRead reports a region source that names only readings of the first pass's own
-// crops and frames: its crop with dots joined, its letters respelled as digits.
+// crops and frames: its crop with dots joined, its characters read again as a date's shape
+// wants them (respell).
 func firstPassRead(source string) bool {
 	for _, s := range strings.Split(source, "+") {
 		if s != "" && s != joinedSource && s != respellSource {
