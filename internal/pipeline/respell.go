@@ -42,14 +42,14 @@ func separatorRune(r rune) bool { return strings.ContainsRune("/.-", r) }
 // their characters are read as the recogniser's next choice of the kind the shape wants
 // there (respellShapes), and keeps that reading when r's text held no date and now holds
 // one. It runs on every reading of a detected box (no model run).
-func (p *Pipeline) respell(r *Region) bool {
+func (p *Pipeline) respell(r *Region) {
 	if _, ok := p.hasDate(r.Text.Text, 0); ok {
-		return false
+		return
 	}
 	dict := p.st.Recognizer.Dictionary()
 	digits, seps := dict.Choices(r.Text, digitRune), dict.Choices(r.Text, separatorRune)
 	if digits == nil || seps == nil {
-		return false
+		return
 	}
 	text := []rune(r.Text.Text)
 	out := append([]rune(nil), text...)
@@ -66,7 +66,7 @@ func (p *Pipeline) respell(r *Region) bool {
 		start = i + 1
 	}
 	if !changed || !p.acceptDate(string(out)) {
-		return false
+		return
 	}
 	// A character read again carries the reading's mean probability, as the date-aware
 	// beam's swaps do: its own was the probability of the character it was not.
@@ -82,7 +82,6 @@ func (p *Pipeline) respell(r *Region) bool {
 	r.Text.Greedy = r.Text.Text
 	r.Text.Text = string(out)
 	r.Source = joinSource(r.Source, respellSource)
-	return true
 }
 
 // respellToken is tok in the first of respellShapes it takes with the fewest characters read
