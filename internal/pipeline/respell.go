@@ -3,6 +3,7 @@ package pipeline
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/datalid/datalid/internal/dates"
 )
@@ -35,7 +36,8 @@ var respellShapes = func() []string {
 // wants (respell).
 const respellSource = "respell"
 
-func digitRune(r rune) bool     { return r >= '0' && r <= '9' }
+// digitRune and separatorRune are the kinds of character a date's shape asks the frames for.
+func digitRune(r rune) bool     { return r < utf8.RuneSelf && isDigit(byte(r)) }
 func separatorRune(r rune) bool { return strings.ContainsRune("/.-", r) }
 
 // respell reads again the tokens of r's text that take a date's shape once some of
@@ -93,14 +95,13 @@ func respellToken(tok, digits, seps []rune) ([]rune, bool) {
 	var best []rune
 	fewest := len(tok)
 	for _, shape := range respellShapes {
-		sh := []rune(shape)
-		if len(sh) != len(tok) {
+		if len(shape) != len(tok) { // shapes are ASCII: a byte a place
 			continue
 		}
 		out := make([]rune, len(tok))
 		n := 0
-		for k, want := range sh {
-			c := tok[k]
+		for k := range len(shape) {
+			c, want := tok[k], rune(shape[k])
 			letter := unicode.IsLetter(c)
 			switch {
 			case c == want, want == 'd' && digitRune(c), want == 'M' && letter:
